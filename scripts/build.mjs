@@ -1,0 +1,30 @@
+// Bundles every entry point with esbuild: one context per entry, as the style guide asks.
+// Usage: node scripts/build.mjs [--production] [--watch]
+import * as esbuild from 'esbuild';
+import { chmodSync, existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const node = { platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+const entries = [
+  { entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', ...node },
+  { entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js', ...node },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node },
+  { entryPoints: ['media/src/flamegraph/main.ts'], outfile: 'media/out/flamegraph.js', platform: 'browser', format: 'iife', target: 'es2022' },
+].filter((e) => existsSync(e.entryPoints[0]));
+
+const contexts = await Promise.all(entries.map((e) => esbuild.context({
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  ...e,
+})));
+await Promise.all(contexts.map((c) => c.rebuild()));
+if (existsSync('server/out/cli.js')) chmodSync('server/out/cli.js', 0o755);
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

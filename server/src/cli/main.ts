@@ -1,0 +1,39 @@
+// `heaplens`: the command-line twin of the extension. Same engine, no VS Code.
+import { CliError, type Command } from './command';
+import { escapeCommand } from './escape';
+
+const commands: Record<string, Command> = {
+  escape: escapeCommand,
+};
+
+const usage = `usage: heaplens <command> [options]
+
+commands:
+${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`).join('\n')}
+
+Run 'heaplens <command> --help' for a command's options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) throw new CliError(`unknown command '${name}'\n${usage}`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.help);
+    return 0;
+  }
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    // Exit 2 with one line, never a stack trace: scripts and people read this.
+    const msg = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`heaplens: ${msg}\n`);
+    process.exitCode = 2;
+  },
+);
