@@ -1,0 +1,277 @@
+// The heap-profile model: what a pprof file says, decoded once into compact typed
+// arrays, and the aggregates the flamegraph, the line overlays and the CLI read.
+// Pure: bytes in, plain data out. No vscode or language-server imports.
+//
+// ── How consumers use it ───────────────────────────────────────────────────────
+//
+//   import { decodeProfile } from './decode';
+//   import { aggregate } from './aggregate';
+//   const profile = decodeProfile(bytes);           // throws ProfileError on bad input
+//   const agg = aggregate(profile);                  // all sample types at once
+//   const t = agg.defaultSampleType;                 // index into agg.sampleTypes
+//
+// Flamegraph (webview): `agg.tree` is a struct-of-arrays call tree. Node 0 is the
+//   synthetic root (name -1, total = whole profile). For node n:
+//     name:   agg.strings[agg.tree.name[n]]         (function name; inlined frames are
+//                                                    nodes of their own, inlined[n] = 1)
+//     file:   agg.files[agg.tree.file[n]]  line: agg.tree.line[n]
+//     width:  agg.tree.total[t][n]   self: agg.tree.self[t][n]
+//     children: for (let c = tree.firstChild[n]; c !== -1; c = tree.nextSibling[c])
+//   Children always have a larger index than their parent, so one forward loop
+//   visits parents first. `treeToJSON`-style copying is unnecessary: the typed
+//   arrays transfer to a webview with postMessage as they are.
+//
+// Per-line values for a file on disk (language server): resolve the profile's file
+//   names once, then pick the lines of the file you have open:
+//     const ctx = await loadResolveContext(workspaceDir);   // goEnv.ts
+//     const resolved = resolveFiles(agg, ctx);      // (string|null)[] by file id (sourcePaths.ts)
+//     for (const l of linesInFile(agg, resolved, '/abs/path/x.go'))
+//       agg.lines.line[l], agg.lines.flat[t][l], agg.lines.cum[t][l], agg.lines.fn[l]
+//   Unresolved files stay in the model (resolved[f] === null) and are reported.
+//
+// Per-line size distribution and top stacks (hovers):
+//     sizeDistribution(agg, l)  → [{ size: bytes, values: number[] per sample type }]
+//         (allocations made AT the line, i.e. the line is the innermost frame)
+//     topStacks(agg, l, t)      → [{ value, frames: Frame[] root-first }], at most
+//         agg.topStackLimit per line and type, largest first.
+//
+// Diff: `diffProfiles(base, current)` returns the same `Aggregates` shape with
+//   signed values (current − base); `agg.isDiff` is true.
+// ───────────────────────────────────────────────────────────────────────────────
+
+/** Bad or unsupported input: the message is one line, fit to show a user as is. */
+export class ProfileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProfileError';
+  }
+}
+
+export interface ValueType {
+  type: string;
+  unit: string;
+}
+
+export interface Mapping {
+  id: number;
+  memoryStart: number;
+  memoryLimit: number;
+  fileOffset: number;
+  filename: string;
+  buildId: string;
+}
+
+/** Functions, struct-of-arrays, indexed 0..count-1 (not by proto id). */
+export interface FunctionTable {
+  count: number;
+  id: Float64Array;
+  /** String-table indexes. */
+  name: Int32Array;
+  systemName: Int32Array;
+  filename: Int32Array;
+  startLine: Float64Array;
+}
+
+/**
+ * Locations, struct-of-arrays. Location i has lines lineStart[i] .. lineStart[i+1]-1;
+ * as in pprof, the LAST line is the outermost caller, earlier ones are inlined callees.
+ */
+export interface LocationTable {
+  count: number;
+  id: Float64Array;
+  /** Index into Profile.mappings, or -1. */
+  mapping: Int32Array;
+  address: Float64Array;
+  lineStart: Int32Array;
+  /** Function index (into FunctionTable), or -1 when the line has none. */
+  lineFunction: Int32Array;
+  lineNumber: Float64Array;
+}
+
+/**
+ * Distinct sample stacks as a prefix tree of locations (root-first). Node 0 is the
+ * empty stack; node n > 0 is `location[n]` called from `parent[n]`. parent[n] < n.
+ */
+export interface StackTrie {
+  count: number;
+  parent: Int32Array;
+  location: Int32Array;
+}
+
+/** Samples, struct-of-arrays. Never one object per sample. */
+export interface SampleTable {
+  count: number;
+  /** StackTrie node of the sample's leaf location. */
+  stack: Int32Array;
+  /** Row-major: values[i * sampleTypes.length + t]. */
+  values: Float64Array;
+  /** The numeric label `bytes` (allocation size), NaN when absent. */
+  bytes: Float64Array;
+}
+
+export interface Profile {
+  sampleTypes: ValueType[];
+  /** pprof's rule: default_sample_type when set, else the last sample type. */
+  defaultSampleType: number;
+  period: number;
+  periodType: ValueType | null;
+  timeNanos: number;
+  durationNanos: number;
+  strings: string[];
+  comments: string[];
+  dropFrames: string;
+  keepFrames: string;
+  mappings: Mapping[];
+  functions: FunctionTable;
+  locations: LocationTable;
+  stacks: StackTrie;
+  samples: SampleTable;
+}
+
+export interface DecodeOptions {
+  /** Stop inflating gzip input past this many bytes (gzip bombs). Default 512 MiB. */
+  maxInflatedBytes?: number;
+}
+
+// ── Aggregates ─────────────────────────────────────────────────────────────────
+
+/** Per function, keyed by function NAME as `go tool pprof -top` does. */
+export interface FunctionAggregates {
+  count: number;
+  /** String index into Aggregates.strings. */
+  name: Int32Array;
+  /** A representative file id (the first one seen) and the function's start line. */
+  file: Int32Array;
+  startLine: Float64Array;
+  /** One array per sample type. */
+  flat: Float64Array[];
+  /** Counts a function once per sample even when it recurses. */
+  cum: Float64Array[];
+}
+
+/** Per source line, keyed by (file, line, function). */
+export interface LineAggregates {
+  count: number;
+  file: Int32Array;
+  line: Float64Array;
+  /** Index into FunctionAggregates. */
+  fn: Int32Array;
+  flat: Float64Array[];
+  cum: Float64Array[];
+}
+
+/** Call tree for the flamegraph, struct-of-arrays. Node 0 is the root. */
+export interface CallTree {
+  count: number;
+  parent: Int32Array;
+  firstChild: Int32Array;
+  nextSibling: Int32Array;
+  /** Index into FunctionAggregates (-1 for the root). */
+  fn: Int32Array;
+  /** String index of the function name (-1 for the root). */
+  name: Int32Array;
+  file: Int32Array;
+  /** In 'function' granularity: the line of the first frame merged into the node. */
+  line: Float64Array;
+  /** 1 when the frame was inlined into its caller. */
+  inlined: Uint8Array;
+  depth: Int32Array;
+  self: Float64Array[];
+  total: Float64Array[];
+}
+
+export interface Frame {
+  name: string;
+  file: string;
+  line: number;
+  inlined: boolean;
+}
+
+export interface SizeBucket {
+  /** Allocation size in bytes (the `bytes` label). */
+  size: number;
+  /** One value per sample type. */
+  values: number[];
+}
+
+export interface StackSummary {
+  value: number;
+  /** Root first; the last frame is on the line asked about. */
+  frames: Frame[];
+}
+
+export interface AggregateOptions {
+  /** Tree node per function (pprof flamegraph) or per (function, line). Default 'function'. */
+  granularity?: 'function' | 'line';
+  /** Top stacks kept per line and sample type. Default 5. */
+  topStackLimit?: number;
+}
+
+export interface Aggregates {
+  sampleTypes: ValueType[];
+  defaultSampleType: number;
+  period: number;
+  periodType: ValueType | null;
+  isDiff: boolean;
+  /** Sum of all samples, per sample type. */
+  totals: Float64Array;
+  strings: string[];
+  /** Profile file names as recorded (ids index this array). */
+  files: string[];
+  functions: FunctionAggregates;
+  lines: LineAggregates;
+  tree: CallTree;
+  topStackLimit: number;
+  /** Internal tables behind sizeDistribution/topStacks; read them through those helpers. */
+  lineSizes: Map<number, Map<number, Float64Array>>;
+  lineTopNodes: Int32Array;
+  lineTopValues: Float64Array;
+  /**
+   * The call tree at (file, line, function) granularity that cum values and top
+   * stacks are computed on; `tree` merges it per function. lineTree node 0 is the root.
+   */
+  lineTree: { count: number; parent: Int32Array; line: Int32Array; inlined: Uint8Array; total: Float64Array[] };
+}
+
+// ── Entry points (implemented in the modules named) ────────────────────────────
+
+/** decode.ts: gzip or raw protobuf → Profile. Throws ProfileError. */
+export type DecodeProfileFn = (bytes: Uint8Array, opts?: DecodeOptions) => Profile;
+/** aggregate.ts: `aggregate(profile, opts?)`. */
+export type AggregateFn = (profile: Profile, opts?: AggregateOptions) => Aggregates;
+/** diff.ts: `diffProfiles(base, current, opts?)`; ProfileError when sample types differ. */
+export type DiffProfilesFn = (base: Profile, current: Profile, opts?: AggregateOptions) => Aggregates;
+/** query.ts: `sizeDistribution(agg, lineIndex)`, sorted by size. */
+export type SizeDistributionFn = (agg: Aggregates, line: number) => SizeBucket[];
+/** query.ts: `topStacks(agg, lineIndex, sampleType)`, largest |value| first. */
+export type TopStacksFn = (agg: Aggregates, line: number, sampleType: number) => StackSummary[];
+/** query.ts: `linesInFile(agg, resolvedByFileId, absPath)` → line indexes. */
+export type LinesInFileFn = (agg: Aggregates, resolved: (string | null)[], path: string) => number[];
+/** query.ts: `sampleTypeIndex(agg or profile, name)`; ProfileError listing valid names. */
+export type SampleTypeIndexFn = (p: { sampleTypes: ValueType[] }, name: string) => number;
+/**
+ * sourcePaths.ts: `resolveSourcePath(profileFile, ctx)` → path on disk or null, and
+ * `resolveFiles(agg, ctx)` for every file id. goEnv.ts: `loadResolveContext(dir, signal?)`
+ * runs `go env GOROOT GOMODCACHE` and reads go.mod / go.work.
+ */
+export interface ResolveContext {
+  goroot: string | null;
+  gomodcache: string | null;
+  /** Modules of the workspace: module path from go.mod and its directory. */
+  workspaceModules: { modulePath: string; dir: string }[];
+  /** Absolute paths of the workspace's files, for suffix matching. */
+  workspaceFiles?: string[];
+  /** Applied first: a profile path starting with `from` is rewritten to start with `to`. */
+  userMappings: { from: string; to: string }[];
+  /** Defaults to fs.existsSync (tests may pass their own). */
+  exists?: (path: string) => boolean;
+}
+/**
+ * capture.ts: `captureProfile(url, { timeoutMs, maxBytes, signal })` → bytes of
+ * `http(s)://…/debug/pprof/heap` or `…/allocs?seconds=N`. Throws ProfileError.
+ */
+export interface CaptureOptions {
+  timeoutMs?: number;
+  maxBytes?: number;
+  signal?: AbortSignal;
+}
