@@ -17,6 +17,7 @@ export type FindingKind =
   | 'bounds-check-elided'
   | 'zero-copy-conversion'
   | 'loop-var'
+  | 'inline-budget'
   | 'self-assignment'
   | 'unsafe-uintptr'
   | 'error'

@@ -1,0 +1,255 @@
+// Parses what `go build -gcflags=-m[=2]` prints into findings.
+// Pure: text in, findings out. Every line the compiler printed comes out exactly once,
+// as a finding, an explanation step of the finding it explains, or a compile error.
+import * as path from 'node:path';
+import type { ExplanationStep, Finding, FindingKind, ParseResult } from './types';
+
+const PACKAGE_HEADER = /^# (\S+)(?: \[([^\]]+)\])?$/;
+const POSITIONED = /^(.+?):(\d+)(?::(\d+))?: (.*)$/;
+const UNKNOWN_POSITION = /^<unknown line number>: (.*)$/;
+const AT_POSITION = /^(.+?):(\d+)(?::(\d+))?$/;
+
+// Explanation children, -m=2. Older Go writes `flow: a = &b:`, newer `flow: a ← &b:`.
+const FLOW = /^ {2}flow: (.+?) (?:=|←) ([&*]*)(.*):$/;
+const FROM = /^ {4}from (.*) \(([^()]*)\) at (.+)$/;
+const CHILD = /^ {2}/;
+
+// Explanation headers: a block of children follows, and a summary usually comes later.
+const ESCAPE_HEADER = /^(.+) escapes to heap(?: in (.+))?:$/;
+const PARAM_HEADER = /^parameter (\S+) leaks to (\{[^}]*\}|\S+)(?: for (.+))? with derefs=(-?\d+):$/;
+
+interface Rule {
+  re: RegExp;
+  kind: FindingKind;
+  subject?: (m: RegExpMatchArray) => string;
+  detail?: (m: RegExpMatchArray) => string;
+}
+
+// First match wins, in this order (see shared/docs/go-compiler-output.md).
+const RULES: Rule[] = [
+  { re: /^can inline (.+?)(?: with cost (\d+) as: (.*))?$/, kind: 'can-inline', subject: (m) => m[1], detail: (m) => m[2] ?? '' },
+  { re: /^cannot inline (.+?) into (.+?): repeated recursive cycle$/, kind: 'cannot-inline', subject: (m) => m[1], detail: () => 'repeated recursive cycle' },
+  { re: /^cannot inline (.+?): (.*)$/, kind: 'cannot-inline', subject: (m) => m[1], detail: (m) => m[2] },
+  { re: /^inlining call to (.+?)(?: with score (-?\d+))?$/, kind: 'inlining-call', subject: (m) => m[1] },
+  { re: /^(?:PGO |partially )?devirtualizing (.+?) to (.+)$/, kind: 'devirtualized', subject: (m) => m[1], detail: (m) => m[2] },
+  { re: /^moved to heap: (.+)$/, kind: 'moved-to-heap', subject: (m) => m[1] },
+  { re: /^leaking param: (\S+) to result (\S+) level=(\d+)$/, kind: 'leaking-param-to-result', subject: (m) => m[1], detail: (m) => m[2] },
+  { re: /^leaking param content: (.+)$/, kind: 'leaking-param-content', subject: (m) => m[1] },
+  { re: /^leaking param: (.+)$/, kind: 'leaking-param', subject: (m) => m[1] },
+  { re: /^(.+) escapes to heap$/, kind: 'escapes-to-heap', subject: (m) => m[1] },
+  { re: /^(.+) does not escape$/, kind: 'does-not-escape', subject: (m) => m[1] },
+  { re: /^(.+) capturing by (ref|value): (\S+) \(addr=(?:true|false) assign=(?:true|false) width=\d+\)$/, kind: 'closure-capture', subject: (m) => m[3], detail: (m) => m[2] },
+  { re: /^(.+) ignoring self-assignment in (.+)$/, kind: 'self-assignment', subject: (m) => m[2] },
+  { re: /^assuming (\S+) is unsafe uintptr$/, kind: 'unsafe-uintptr', subject: (m) => m[1] },
+  { re: /^marking (\S+) as escaping (?:\.\.\.)?uintptr$/, kind: 'unsafe-uintptr', subject: (m) => m[1] },
+  { re: /^(?:index|slice) bounds check elided$/, kind: 'bounds-check-elided' },
+  { re: /^zero-copy string->\[\]byte conversion$/, kind: 'zero-copy-conversion' },
+  { re: /^loop variable (\S+) now per-iteration, (heap|stack)-allocated(?: \(loop inlined into .+\))?$/, kind: 'loop-var', subject: (m) => m[1], detail: (m) => m[2] },
+  { re: /^function (\S+) considered 'big'; reducing max cost of inlinees$/, kind: 'inline-budget', subject: (m) => m[1] },
+];
+
+// Type-checker and backend errors users hit most; used only when the exit code is not known.
+const ERROR_HINT = /^(syntax error|undefined: |declared and not used|"[^"]*" imported and not used|cannot use |missing return|too many errors|invalid operation|no new variables|non-boolean|assignment mismatch|not enough arguments|too many arguments|\S+ redeclared|cannot |unknown field|expected |missing |undefined )/;
+
+export interface ParseOptions {
+  /** Whether the go command failed. Undefined when not known (parsing saved output). */
+  failed?: boolean;
+}
+
+interface Position { file: string; path: string; line: number; column: number | null }
+
+interface Block {
+  /** The summary finding the block explains, once matched. */
+  owner?: Finding;
+  steps: ExplanationStep[];
+  posKey: string;
+  subject: string;
+  family: 'escape' | 'param';
+  /** Stands in as a finding of its own when no summary comes. */
+  header: Finding;
+}
+
+export function parseCompilerOutput(text: string, cwd: string, opts: ParseOptions = {}): ParseResult {
+  const findings: Finding[] = [];
+  const errors: Finding[] = [];
+  const packages: string[] = [];
+  const pathCache = new Map<string, string>();
+  const resolve = (file: string): string => {
+    let p = pathCache.get(file);
+    if (p === undefined) {
+      p = file.startsWith('<') ? '' : path.resolve(cwd, file);
+      pathCache.set(file, p);
+    }
+    return p;
+  };
+
+  // Explanation blocks and summary lines are matched once everything is read:
+  // the summary may come before, right after, or long after its block.
+  const allBlocks: Block[] = [];
+  const summaries: { finding: Finding; posKey: string }[] = [];
+  let block: Block | undefined;
+  let pkg: string | undefined;
+  let lastError: Finding | undefined;
+  // Per package section: whether any -m line was recognised, and the unrecognised ones.
+  let sectionRecognised = false;
+  let sectionUnknown: Finding[] = [];
+  const closeSection = () => {
+    // A package that fails to type-check prints no -m lines at all, so a section with
+    // nothing recognised (or an error we know) is a failed one.
+    const failed = opts.failed !== false && (!sectionRecognised || sectionUnknown.some((f) => ERROR_HINT.test(f.message)));
+    if (failed) for (const f of sectionUnknown) f.kind = 'error';
+    sectionUnknown = [];
+    sectionRecognised = false;
+  };
+
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let line = text.slice(start, end);
+    start = end + 1;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line === '') continue;
+
+    const header = PACKAGE_HEADER.exec(line);
+    if (header) {
+      closeSection();
+      pkg = header[2] ? `${header[1]} [${header[2]}]` : header[1];
+      packages.push(pkg);
+      block = undefined;
+      continue;
+    }
+    if (line.startsWith('\t') && lastError) {
+      lastError.message += '\n' + line;
+      continue;
+    }
+
+    let pos: Position;
+    let message: string;
+    const m = POSITIONED.exec(line);
+    if (m) {
+      pos = { file: m[1], path: resolve(m[1]), line: +m[2], column: m[3] ? +m[3] : null };
+      message = m[4];
+    } else {
+      const u = UNKNOWN_POSITION.exec(line);
+      pos = { file: u ? '<unknown line number>' : '', path: '', line: 0, column: null };
+      message = u ? u[1] : line;
+    }
+    const posKey = `${pos.file}:${pos.line}:${pos.column ?? ''}`;
+
+    // An explanation child: attach to the open block.
+    if (CHILD.test(message) && block) {
+      block.steps.push(step(pos, message, resolve));
+      sectionRecognised = true;
+      continue;
+    }
+
+    const eh = ESCAPE_HEADER.exec(message);
+    const ph = eh ? null : PARAM_HEADER.exec(message);
+    if (eh || ph) {
+      sectionRecognised = true;
+      const subject = eh ? eh[1] : ph![1];
+      const headerFinding: Finding = {
+        ...pos, kind: eh ? 'escapes-to-heap' : 'leaking-param', message, subject,
+        detail: ph ? ph[2] : undefined, explanation: [], pkg,
+      };
+      block = { steps: [{ ...pos, message, role: 'header' }], posKey, subject, family: eh ? 'escape' : 'param', header: headerFinding };
+      allBlocks.push(block);
+      continue;
+    }
+    block = undefined;
+
+    const finding = classify(pos, message, pkg);
+    if (finding.kind === 'unknown') {
+      if (pos.line > 0 || opts.failed) sectionUnknown.push(finding);
+      findings.push(finding);
+      lastError = finding;
+      continue;
+    }
+    sectionRecognised = true;
+    findings.push(finding);
+    if (finding.subject !== undefined && family(finding.kind)) summaries.push({ finding, posKey });
+  }
+  closeSection();
+
+  matchBlocks(allBlocks, summaries);
+  // Attach blocks in the order they were printed; a block whose summary never came
+  // (go/defer wrapper closures) becomes a finding of its own, so no line is lost.
+  for (const b of allBlocks) {
+    if (b.owner) {
+      b.owner.explanation.push(...b.steps);
+    } else {
+      b.header.explanation = b.steps.slice(1);
+      findings.push(b.header);
+    }
+  }
+  // Unknown lines of a failed section were reclassified as errors: move them.
+  const kept: Finding[] = [];
+  for (const f of findings) (f.kind === 'error' ? errors : kept).push(f);
+  return { findings: kept, errors, packages };
+}
+
+function family(kind: FindingKind): Block['family'] | undefined {
+  if (kind === 'moved-to-heap' || kind === 'escapes-to-heap') return 'escape';
+  if (kind === 'leaking-param' || kind === 'leaking-param-content' || kind === 'leaking-param-to-result') return 'param';
+  return undefined;
+}
+
+/**
+ * Gives each block its summary: first the summary at the same position naming the same
+ * subject; then, for the rest, one of the same family at the same position (the compiler
+ * shortens subjects: the block says `append(ids, p.ID)`, the summary just `append`).
+ */
+function matchBlocks(blocks: Block[], summaries: { finding: Finding; posKey: string }[]): void {
+  const exact = new Map<string, Finding>();
+  const byPos = new Map<string, Finding[]>();
+  for (const { finding, posKey } of summaries) {
+    const k = `${posKey}|${family(finding.kind)}|${finding.subject}`;
+    if (!exact.has(k)) exact.set(k, finding);
+    const pk = `${posKey}|${family(finding.kind)}`;
+    byPos.set(pk, [...(byPos.get(pk) ?? []), finding]);
+  }
+  const owned = new Set<Finding>();
+  for (const b of blocks) {
+    b.owner = exact.get(`${b.posKey}|${b.family}|${b.subject}`);
+    if (b.owner) owned.add(b.owner);
+  }
+  for (const b of blocks) {
+    if (b.owner) continue;
+    const candidates = byPos.get(`${b.posKey}|${b.family}`);
+    if (!candidates) continue;
+    b.owner = candidates.find((f) => !owned.has(f)) ?? candidates[0];
+    owned.add(b.owner);
+  }
+}
+
+function classify(pos: Position, message: string, pkg: string | undefined): Finding {
+  for (const rule of RULES) {
+    const m = rule.re.exec(message);
+    if (m) {
+      return { ...pos, kind: rule.kind, message, subject: rule.subject?.(m), detail: rule.detail?.(m), explanation: [], pkg };
+    }
+  }
+  return { ...pos, kind: 'unknown', message, explanation: [], pkg };
+}
+
+function step(pos: Position, message: string, resolve: (f: string) => string): ExplanationStep {
+  const from = FROM.exec(message);
+  if (from) {
+    const at = AT_POSITION.exec(from[3]);
+    return {
+      ...pos, message, role: 'from',
+      at: at ? { file: at[1], path: resolve(at[1]), line: +at[2], column: at[3] ? +at[3] : null } : undefined,
+    };
+  }
+  return { ...pos, message, role: FLOW.test(message) ? 'flow' : 'other' };
+}
+
+/** The parts of a `flow:` or `from` step, for people. */
+export function parseStep(message: string): { flow?: { to: string; deref: string; from: string }; from?: { expr: string; reason: string } } {
+  const f = FLOW.exec(message);
+  if (f) return { flow: { to: f[1], deref: f[2], from: f[3] } };
+  const r = FROM.exec(message);
+  if (r) return { from: { expr: r[1], reason: r[2] } };
+  return {};
+}

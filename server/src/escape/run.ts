@@ -1,0 +1,182 @@
+// Runs the Go compiler's escape analysis and parses what it prints.
+// Kept apart from the parser so the parser stays pure and the runner stays small.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { findModuleRoot } from './module';
+import { parseCompilerOutput } from './parse';
+import type { ParseResult } from './types';
+
+export interface GoRunOptions {
+  /** `go` binary: a name on PATH or an absolute path. Default `go`. */
+  goBin?: string;
+  /** The module root; the command always runs here so cached output keeps stable paths. */
+  moduleRoot: string;
+  /** Package patterns or import paths. */
+  packages: string[];
+  /** Compile the test variants too (`go test -c`), covering `_test.go` files. */
+  tests?: boolean;
+  buildFlags?: string[];
+  tags?: string[];
+  /** Unsaved editor buffers: absolute path -> contents, passed with `-overlay`. */
+  overlay?: Map<string, string>;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  /** Called once the command is known, before it starts (for logging). */
+  onStart?: (info: { argv: string[]; cwd: string }) => void;
+  /** Stop reading output past this many bytes (a runaway `all=-m`). Default 512 MiB. */
+  maxOutputBytes?: number;
+}
+
+export interface GoRunResult {
+  argv: string[];
+  cwd: string;
+  goVersion?: string;
+  durationMs: number;
+  exitCode: number;
+  cancelled: boolean;
+  stderr: string;
+  result: ParseResult;
+}
+
+export type GoToolErrorCode = 'not-found' | 'too-old' | 'not-module' | 'failed';
+
+/** An environment problem, with a message a person can act on. */
+export class GoToolError extends Error {
+  constructor(readonly code: GoToolErrorCode, message: string) {
+    super(message);
+  }
+}
+
+const MIN_GO_MINOR = 21;
+const versions = new Map<string, Promise<string>>();
+
+/** `go env GOVERSION` for a binary (cached), or a GoToolError when it is missing or too old. */
+export function goVersion(goBin = 'go', env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  let v = versions.get(goBin);
+  if (!v) {
+    v = probeVersion(goBin, env);
+    versions.set(goBin, v);
+    v.catch(() => versions.delete(goBin));
+  }
+  return v;
+}
+
+async function probeVersion(goBin: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const out = await capture(goBin, ['env', 'GOVERSION'], os.tmpdir(), env);
+  const version = out.stdout.trim();
+  const m = /^go1\.(\d+)/.exec(version);
+  if (out.code !== 0 || !version) {
+    throw new GoToolError('failed', `'${goBin} env GOVERSION' failed: ${firstLine(out.stderr) || `exit code ${out.code}`}`);
+  }
+  // Development builds ("devel go1.x-…") are taken as new enough.
+  if (m && +m[1] < MIN_GO_MINOR) {
+    throw new GoToolError('too-old', `HeapLens needs Go 1.${MIN_GO_MINOR} or later; ${goBin} is ${version}`);
+  }
+  return version;
+}
+
+function capture(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d; });
+    child.stderr.on('data', (d: Buffer) => { stderr += d; });
+    child.on('error', (err: NodeJS.ErrnoException) => reject(spawnError(cmd, err)));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+function spawnError(cmd: string, err: NodeJS.ErrnoException): GoToolError {
+  if (err.code === 'ENOENT') {
+    return new GoToolError('not-found', `Go was not found: '${cmd}' is not on PATH or does not exist (install Go 1.${MIN_GO_MINOR}+ or set heaplens.goPath)`);
+  }
+  if (err.code === 'EACCES') return new GoToolError('not-found', `'${cmd}' is not executable`);
+  return new GoToolError('failed', `could not run '${cmd}': ${err.message}`);
+}
+
+function firstLine(s: string): string {
+  return s.split('\n').find((l) => l.trim())?.trim() ?? '';
+}
+
+/** The argv (after `go`) for escape analysis of `packages`. */
+export function escapeArgs(opts: Pick<GoRunOptions, 'packages' | 'tests' | 'buildFlags' | 'tags'>, overlayFile?: string): string[] {
+  const args = opts.tests ? ['test', '-c', '-o', os.devNull] : ['build', '-o', os.devNull];
+  args.push('-gcflags=-m=2');
+  if (opts.tags?.length) args.push(`-tags=${opts.tags.join(',')}`);
+  if (overlayFile) args.push(`-overlay=${overlayFile}`);
+  args.push(...(opts.buildFlags ?? []));
+  args.push(...(opts.packages.length ? opts.packages : ['.']));
+  return args;
+}
+
+export async function runEscapeAnalysis(opts: GoRunOptions): Promise<GoRunResult> {
+  const goBin = opts.goBin || 'go';
+  const env = opts.env ?? process.env;
+  const cwd = findModuleRoot(opts.moduleRoot) ?? (() => {
+    throw new GoToolError('not-module', `no go.mod found in ${opts.moduleRoot} or above it: HeapLens analyses Go modules`);
+  })();
+  const version = await goVersion(goBin, env);
+
+  let overlayDir: string | undefined;
+  let overlayFile: string | undefined;
+  if (opts.overlay?.size) {
+    overlayDir = fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-overlay-'));
+    const replace: Record<string, string> = {};
+    let i = 0;
+    for (const [file, text] of opts.overlay) {
+      const tmp = path.join(overlayDir, `${i++}-${path.basename(file)}`);
+      fs.writeFileSync(tmp, text);
+      replace[file] = tmp;
+    }
+    overlayFile = path.join(overlayDir, 'overlay.json');
+    fs.writeFileSync(overlayFile, JSON.stringify({ Replace: replace }));
+  }
+  const argv = [goBin, ...escapeArgs(opts, overlayFile)];
+  opts.onStart?.({ argv, cwd });
+  try {
+    const t0 = performance.now();
+    const out = await runCancellable(argv, cwd, env, opts.signal, opts.maxOutputBytes ?? 512 * 1024 * 1024);
+    const durationMs = performance.now() - t0;
+    const result = out.cancelled
+      ? { findings: [], errors: [], packages: [] }
+      : parseCompilerOutput(out.stderr, cwd, { failed: out.code !== 0 });
+    return { argv, cwd, goVersion: version, durationMs, exitCode: out.code, cancelled: out.cancelled, stderr: out.stderr, result };
+  } finally {
+    if (overlayDir) fs.rmSync(overlayDir, { recursive: true, force: true });
+  }
+}
+
+interface RawRun { code: number; stderr: string; cancelled: boolean }
+
+function runCancellable(argv: string[], cwd: string, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined, maxBytes: number): Promise<RawRun> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return resolve({ code: -1, stderr: '', cancelled: true });
+    // Its own process group, so cancelling kills `compile` children too, not just `go`.
+    const child = spawn(argv[0], argv.slice(1), { cwd, env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let cancelled = false;
+    const kill = () => {
+      try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+    };
+    const onAbort = () => { cancelled = true; kill(); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    child.stderr.on('data', (d: Buffer) => {
+      if (size >= maxBytes) return;
+      chunks.push(d);
+      size += d.length;
+      if (size >= maxBytes) kill();
+    });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(spawnError(argv[0], err));
+    });
+    child.on('close', (code) => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve({ code: code ?? -1, stderr: Buffer.concat(chunks).toString('utf8'), cancelled });
+    });
+  });
+}
