@@ -1,0 +1,64 @@
+// Fetches a profile from a Go program's net/http/pprof endpoint, bounded in time and size.
+import { ProfileError, type CaptureOptions } from './model';
+
+export const DEFAULT_MAX_CAPTURE_BYTES = 256 * 1024 * 1024;
+
+export function isProfileUrl(s: string): boolean {
+  return /^https?:\/\//i.test(s);
+}
+
+export async function captureProfile(url: string, opts: CaptureOptions = {}): Promise<Uint8Array> {
+  let u: URL;
+  try { u = new URL(url); } catch { throw new ProfileError(`not a URL: ${url}`); }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ProfileError(`unsupported URL scheme ${u.protocol} (use http or https)`);
+  // A delta profile (?seconds=N) takes N seconds before the server answers.
+  const seconds = Number(u.searchParams.get('seconds') ?? 0);
+  const timeoutMs = opts.timeoutMs ?? (Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0) + 30000;
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_CAPTURE_BYTES;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  let res: Response;
+  try {
+    res = await fetch(u, { signal, redirect: 'follow' });
+  } catch (e) {
+    throw captureError(e, url, timeout, timeoutMs);
+  }
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => {});
+    throw new ProfileError(`HTTP ${res.status} ${res.statusText} from ${url}`);
+  }
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await res.body?.cancel().catch(() => {});
+    throw new ProfileError(`profile at ${url} is larger than the ${maxBytes} byte limit`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    const reader = res.body!.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw new ProfileError(`profile at ${url} is larger than the ${maxBytes} byte limit`);
+      }
+      chunks.push(value);
+    }
+  } catch (e) {
+    if (e instanceof ProfileError) throw e;
+    throw captureError(e, url, timeout, timeoutMs);
+  }
+  const out = new Uint8Array(total);
+  let pos = 0;
+  for (const c of chunks) { out.set(c, pos); pos += c.length; }
+  return out;
+}
+
+function captureError(e: unknown, url: string, timeout: AbortSignal, timeoutMs: number): ProfileError {
+  if (timeout.aborted) return new ProfileError(`timed out after ${timeoutMs} ms fetching ${url}`);
+  if (e instanceof Error && e.name === 'AbortError') return new ProfileError(`cancelled fetching ${url}`);
+  const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
+  return new ProfileError(`cannot fetch ${url}: ${cause}`);
+}

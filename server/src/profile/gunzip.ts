@@ -1,0 +1,39 @@
+// Gzip detection and bounded inflation: a few KiB of gzip can claim gigabytes, so
+// inflation runs in chunks and stops as soon as the output passes the limit.
+import { Inflate } from 'pako';
+import { ProfileError } from './model';
+
+export const DEFAULT_MAX_INFLATED = 512 * 1024 * 1024;
+const INPUT_CHUNK = 64 * 1024;
+
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+export function gunzipBounded(bytes: Uint8Array, maxBytes = DEFAULT_MAX_INFLATED): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const inflate = new Inflate({ chunkSize: 256 * 1024 });
+  inflate.onData = (chunk: Uint8Array) => {
+    total += chunk.length;
+    // Throwing from onData unwinds out of push(), so no more output is produced.
+    if (total > maxBytes) throw new ProfileError(`gzip data inflates past the ${formatLimit(maxBytes)} limit`);
+    chunks.push(chunk);
+  };
+  inflate.onEnd = () => {};
+  for (let off = 0; off < bytes.length && !inflate.ended; off += INPUT_CHUNK) {
+    const last = off + INPUT_CHUNK >= bytes.length;
+    inflate.push(bytes.subarray(off, Math.min(bytes.length, off + INPUT_CHUNK)), last);
+    if (inflate.err) throw new ProfileError(`corrupt gzip data (${inflate.msg || `zlib error ${inflate.err}`})`);
+  }
+  if (!inflate.ended) throw new ProfileError('truncated gzip data');
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let pos = 0;
+  for (const c of chunks) { out.set(c, pos); pos += c.length; }
+  return out;
+}
+
+function formatLimit(n: number): string {
+  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n} byte`;
+}

@@ -1,0 +1,67 @@
+// Read helpers over Aggregates: sample-type lookup, per-file lines, size
+// distributions and top stacks for hovers.
+import { ProfileError, type Aggregates, type Frame, type SizeBucket, type StackSummary, type ValueType } from './model';
+
+/** Index of the sample type called `name`; the error lists the valid ones. */
+export function sampleTypeIndex(p: { sampleTypes: ValueType[] }, name: string): number {
+  const i = p.sampleTypes.findIndex((s) => s.type === name);
+  if (i < 0) throw new ProfileError(`unknown sample type '${name}' (valid: ${p.sampleTypes.map((s) => s.type).join(', ')})`);
+  return i;
+}
+
+/** Line indexes whose file resolves to `path`. `resolved` is indexed by file id. */
+export function linesInFile(agg: Aggregates, resolved: (string | null)[], path: string): number[] {
+  const out: number[] = [];
+  const { file, count } = agg.lines;
+  for (let l = 0; l < count; l++) if (resolved[file[l]] === path) out.push(l);
+  return out;
+}
+
+/** Allocation sizes made at line `l` (innermost frame), smallest first. */
+export function sizeDistribution(agg: Aggregates, l: number): SizeBucket[] {
+  const bySize = agg.lineSizes.get(l);
+  if (!bySize) return [];
+  return [...bySize].map(([size, v]) => ({ size, values: Array.from(v) })).sort((a, b) => a.size - b.size);
+}
+
+/** The heaviest call paths reaching line `l` for sample type `t`, root first. */
+export function topStacks(agg: Aggregates, l: number, t: number): StackSummary[] {
+  const K = agg.topStackLimit;
+  const base = (l * agg.sampleTypes.length + t) * K;
+  const out: StackSummary[] = [];
+  for (let j = 0; j < K; j++) {
+    const node = agg.lineTopNodes[base + j];
+    if (node < 0) break;
+    out.push({ value: agg.lineTopValues[base + j], frames: framesTo(agg, node) });
+  }
+  return out;
+}
+
+/** The frames from the root to line-tree node `node`. */
+export function framesTo(agg: Aggregates, node: number): Frame[] {
+  const frames: Frame[] = [];
+  const { parent, line, inlined } = agg.lineTree;
+  for (let n = node; n > 0; n = parent[n]) {
+    const l = line[n];
+    frames.push({
+      name: agg.strings[agg.functions.name[agg.lines.fn[l]]],
+      file: agg.files[agg.lines.file[l]],
+      line: agg.lines.line[l],
+      inlined: inlined[n] === 1,
+    });
+  }
+  return frames.reverse();
+}
+
+export interface FunctionRow { name: string; flat: number; cum: number }
+
+/** Functions with a non-zero value for sample type t, sorted by flat desc, then name (pprof -top). */
+export function topFunctions(agg: Aggregates, t: number): FunctionRow[] {
+  const { count, name, flat, cum } = agg.functions;
+  const rows: FunctionRow[] = [];
+  for (let f = 0; f < count; f++) {
+    if (flat[t][f] === 0 && cum[t][f] === 0) continue;
+    rows.push({ name: agg.strings[name[f]], flat: flat[t][f], cum: cum[t][f] });
+  }
+  return rows.sort((a, b) => Math.abs(b.flat) - Math.abs(a.flat) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
