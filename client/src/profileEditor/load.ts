@@ -1,0 +1,45 @@
+// Decoding a profile file for the editor, once, in the extension host. Pure: bytes
+// in, a tree for the webview or a one-line reason out; never throws.
+import { aggregate } from '../../../server/src/profile/aggregate';
+import { decodeProfile } from '../../../server/src/profile/decode';
+import type { Aggregates, Profile } from '../../../server/src/profile/model';
+import type { ToWebview } from '../../../server/src/protocol/webview';
+import { profileMeta, toFlameTree } from './flameTree';
+
+export interface LoadedProfile {
+  source: string;
+  profile: Profile;
+  agg: Aggregates;
+}
+
+export type LoadResult = LoadedProfile | { source: string; error: string };
+
+export function loadProfile(bytes: Uint8Array, source: string): LoadResult {
+  if (bytes.length === 0) return { source, error: `${source} is empty (0 bytes): not a pprof profile.` };
+  try {
+    const profile = decodeProfile(bytes);
+    if (profile.sampleTypes.length === 0) return { source, error: `${source} has no sample types: not a pprof profile.` };
+    return { source, profile, agg: aggregate(profile) };
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return { source, error: `Cannot read ${source} as a pprof profile: ${why}` };
+  }
+}
+
+export function isLoaded(r: LoadResult): r is LoadedProfile {
+  return 'agg' in r;
+}
+
+/** Why two profiles cannot be compared, or undefined when they can. */
+export function incompatible(cur: LoadedProfile, base: LoadedProfile): string | undefined {
+  const a = cur.profile.sampleTypes.map((s) => `${s.type}/${s.unit}`).join(', ');
+  const b = base.profile.sampleTypes.map((s) => `${s.type}/${s.unit}`).join(', ');
+  return a === b ? undefined : `Cannot compare: ${base.source} has sample types [${b}], this profile has [${a}].`;
+}
+
+/** The message that (re)draws the webview: the profile, or the diff against a base. */
+export function profileMessage(cur: LoadResult, base?: LoadedProfile): ToWebview {
+  if (!isLoaded(cur)) return { type: 'error', message: cur.error };
+  const tree = toFlameTree(cur.agg, base?.agg);
+  return { type: 'profile', meta: profileMeta(cur.profile, cur.source, base?.source), tree };
+}

@@ -1,0 +1,326 @@
+// Webview entry: receives the tree once, then zooms, searches, switches sample
+// type and view locally, without asking the extension again. Drawing happens in
+// requestAnimationFrame; layout only when zoom, width, type or tree change.
+import { parseToWebview, type FlameTree, type FromWebview, type ProfileMeta } from '../../../server/src/protocol/webview';
+import { draw, ROW_HEIGHT, shortName } from './draw';
+import { formatPercent, formatValue } from './format';
+import { renderHeader, renderTooltip } from './header';
+import { invertTree } from './invert';
+import { ancestry, depths, hit, indexOf, layout, navigate, rowAt, widths, type Direction, type Layout, type Orientation } from './layout';
+import { compileQuery, matchNodes, matchedTotal } from './search';
+import { readTheme, watchTheme, type Theme } from './theme';
+
+interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const post = (m: FromWebview) => vscode.postMessage(m);
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const ui = {
+  chart: $<HTMLDivElement>('chart'),
+  canvas: $<HTMLCanvasElement>('canvas'),
+  tooltip: $<HTMLDivElement>('tooltip'),
+  breadcrumb: $<HTMLElement>('breadcrumb'),
+  sampleType: $<HTMLSelectElement>('sampleType'),
+  orientation: $<HTMLButtonElement>('orientation'),
+  view: $<HTMLButtonElement>('view'),
+  search: $<HTMLInputElement>('search'),
+  searchStatus: $<HTMLSpanElement>('searchStatus'),
+  compare: $<HTMLButtonElement>('compare'),
+  clearBase: $<HTMLButtonElement>('clearBase'),
+  legend: $<HTMLDivElement>('legend'),
+  message: $<HTMLDivElement>('message'),
+  status: $<HTMLElement>('status'),
+};
+const ctx = ui.canvas.getContext('2d', { alpha: false })!;
+
+interface Saved { orientation: Orientation; view: 'topdown' | 'callers' }
+const saved = (vscode.getState() ?? {}) as Partial<Saved>;
+
+const s = {
+  meta: undefined as ProfileMeta | undefined,
+  topDown: undefined as FlameTree | undefined,
+  inverted: new Map<number, FlameTree>(),
+  view: (saved.view ?? 'topdown') as 'topdown' | 'callers',
+  orientation: (saved.orientation ?? 'flame') as Orientation,
+  t: 0,
+  zoom: 0,
+  selectedNode: -1,
+  hovered: -1,
+  matches: undefined as Uint8Array | undefined,
+  layout: undefined as Layout | undefined,
+  theme: readTheme() as Theme,
+  scrolled: false,
+};
+const derived = new WeakMap<FlameTree, { depth: Int32Array; maxDepth: number }>();
+
+function tree(): FlameTree | undefined {
+  if (!s.topDown) return undefined;
+  if (s.view === 'topdown') return s.topDown;
+  let inv = s.inverted.get(s.t);
+  if (!inv) { inv = invertTree(s.topDown, s.t); s.inverted.set(s.t, inv); }
+  return inv;
+}
+function info(t: FlameTree) {
+  let d = derived.get(t);
+  if (!d) { d = depths(t); derived.set(t, d); }
+  return d;
+}
+
+let drawQueued = false;
+function requestDraw(): void {
+  if (drawQueued) return;
+  drawQueued = true;
+  requestAnimationFrame(() => {
+    drawQueued = false;
+    const t = tree();
+    if (!t || !s.layout) return;
+    const l = s.layout;
+    draw(ctx, {
+      tree: t, layout: l, maxDepth: info(t).maxDepth, orientation: s.orientation, sampleType: s.t, theme: s.theme,
+      matches: s.matches, selected: indexOf(l, s.selectedNode), hovered: s.hovered, zoom: s.zoom,
+    });
+    ui.canvas.dataset.frame = String(Number(ui.canvas.dataset.frame ?? 0) + 1);
+  });
+}
+
+function relayout(): void {
+  const t = tree();
+  if (!t) return;
+  const { depth, maxDepth } = info(t);
+  const width = Math.max(1, ui.chart.clientWidth);
+  const height = (maxDepth + 1) * ROW_HEIGHT;
+  const dpr = window.devicePixelRatio || 1;
+  if (ui.canvas.width !== Math.round(width * dpr) || ui.canvas.height !== Math.round(height * dpr)) {
+    ui.canvas.width = Math.round(width * dpr);
+    ui.canvas.height = Math.round(height * dpr);
+    ui.canvas.style.width = `${width}px`;
+    ui.canvas.style.height = `${height}px`;
+  }
+  s.layout = layout(t, widths(t, s.t), depth, s.zoom, width);
+  s.hovered = -1;
+  if (!s.scrolled && s.orientation === 'flame') { ui.chart.scrollTop = ui.chart.scrollHeight; s.scrolled = true; }
+  requestDraw();
+}
+
+function renderBreadcrumb(): void {
+  const t = tree();
+  if (!t) return;
+  const path = ancestry(t, s.zoom);
+  ui.breadcrumb.replaceChildren();
+  path.forEach((n, i) => {
+    if (i > 0) { const sep = document.createElement('span'); sep.className = 'sep'; sep.textContent = '›'; ui.breadcrumb.append(sep); }
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = n === 0 ? 'all' : shortName(t.names[t.name[n]]);
+    b.title = t.names[t.name[n]];
+    if (n === s.zoom) b.setAttribute('aria-current', 'true');
+    b.addEventListener('click', () => zoomTo(n));
+    ui.breadcrumb.append(b);
+  });
+}
+
+function zoomTo(node: number): void {
+  s.zoom = node;
+  s.selectedNode = node;
+  renderBreadcrumb();
+  relayout();
+  updateSearch();
+}
+
+function updateSearch(): void {
+  const t = tree();
+  const m = s.meta;
+  if (!t || !m) return;
+  const pred = compileQuery(ui.search.value);
+  if (typeof pred === 'string') { s.matches = undefined; ui.searchStatus.textContent = pred; requestDraw(); return; }
+  if (!pred) { s.matches = undefined; ui.searchStatus.textContent = ''; requestDraw(); return; }
+  s.matches = matchNodes(t, pred);
+  const values = t.cum[s.t];
+  const matched = matchedTotal(t, s.matches, values);
+  const unit = m.sampleTypes[s.t].unit;
+  ui.searchStatus.textContent = matched
+    ? `matched ${formatPercent(matched, values[0])} of ${m.sampleTypes[s.t].type} (${formatValue(matched, unit)})`
+    : 'no match';
+  requestDraw();
+}
+
+function setSampleType(t: number): void {
+  s.t = t;
+  ui.sampleType.value = String(t);
+  // The caller tree is sorted by the selected type, so its node numbers change.
+  if (s.view === 'callers') { s.zoom = 0; s.selectedNode = -1; }
+  renderBreadcrumb();
+  relayout();
+  updateSearch();
+}
+
+function persist(): void { vscode.setState({ orientation: s.orientation, view: s.view } satisfies Saved); }
+
+function setOrientation(o: Orientation): void {
+  s.orientation = o;
+  ui.orientation.textContent = o === 'flame' ? 'Icicle' : 'Flame';
+  ui.orientation.setAttribute('aria-label', o === 'flame' ? 'Show as icicle (root at top)' : 'Show as flame (root at bottom)');
+  s.scrolled = false;
+  persist();
+  relayout();
+}
+
+function setView(v: 'topdown' | 'callers'): void {
+  s.view = v;
+  s.zoom = 0;
+  s.selectedNode = -1;
+  ui.view.textContent = v === 'topdown' ? 'Callers' : 'Top-down';
+  ui.view.setAttribute('aria-pressed', String(v === 'callers'));
+  s.scrolled = false;
+  persist();
+  renderBreadcrumb();
+  relayout();
+  updateSearch();
+}
+
+function openSource(node: number): void {
+  const t = tree();
+  if (!t || node <= 0) return;
+  const name = t.names[t.name[node]];
+  const file = t.files[t.file[node]];
+  post({ type: 'openSource', file, line: t.line[node], name });
+  ui.status.textContent = `Opening ${file || name}${t.line[node] ? `:${t.line[node]}` : ''}…`;
+}
+
+function showMessage(text: string, kind: 'error' | 'notice'): void {
+  ui.message.textContent = text;
+  ui.message.className = kind === 'notice' ? 'notice' : '';
+  ui.message.hidden = false;
+}
+
+function setProfile(meta: ProfileMeta, t: FlameTree): void {
+  const sameTypes = s.meta && s.meta.sampleTypes.map((x) => x.type).join() === meta.sampleTypes.map((x) => x.type).join();
+  s.meta = meta;
+  s.topDown = t;
+  s.inverted.clear();
+  s.zoom = 0;
+  s.selectedNode = -1;
+  ui.message.hidden = true;
+  ui.chart.hidden = false;
+  ui.sampleType.replaceChildren(...meta.sampleTypes.map((st, i) => {
+    const o = document.createElement('option');
+    o.value = String(i);
+    o.textContent = `${st.type} (${st.unit})`;
+    return o;
+  }));
+  const comparing = !!t.baseCum;
+  ui.clearBase.hidden = !comparing;
+  ui.compare.textContent = comparing ? 'Change base…' : 'Compare…';
+  ui.legend.hidden = !comparing;
+  if (comparing) {
+    ui.legend.replaceChildren();
+    const sw = (cls: string, text: string) => { const b = document.createElement('span'); b.className = `swatch ${cls}`; ui.legend.append(b, text); };
+    ui.legend.append('Difference from the base profile (width: current + base):');
+    sw('grow', 'grew');
+    sw('shrink', 'shrank');
+  }
+  renderHeader(meta, t);
+  ui.status.textContent = 'Click a frame to zoom · double-click or Enter opens its source · Esc zooms out · / searches · arrows move';
+  setSampleType(sameTypes ? s.t : meta.defaultSampleType);
+}
+
+// ---- input ----
+
+function eventNode(e: MouseEvent): number {
+  const t = tree();
+  if (!t || !s.layout) return -1;
+  const r = ui.canvas.getBoundingClientRect();
+  const depth = rowAt(e.clientY - r.top, info(t).maxDepth, ROW_HEIGHT, s.orientation);
+  return hit(s.layout, e.clientX - r.left, depth);
+}
+
+ui.canvas.addEventListener('mousemove', (e) => {
+  const k = eventNode(e);
+  const t = tree();
+  if (k !== s.hovered) { s.hovered = k; requestDraw(); }
+  if (k < 0 || !t || !s.meta || !s.layout) { ui.tooltip.hidden = true; return; }
+  const n = s.layout.node[k];
+  const st = s.meta.sampleTypes[s.t];
+  renderTooltip(ui.tooltip, {
+    name: t.names[t.name[n]], file: t.files[t.file[n]], line: t.line[n], unit: st.unit, typeName: st.type,
+    self: t.self[s.t][n], cum: t.cum[s.t][n], total: t.cum[s.t][0],
+    ...(t.baseCum && t.baseSelf ? { baseSelf: t.baseSelf[s.t][n], baseCum: t.baseCum[s.t][n], baseTotal: t.baseCum[s.t][0] } : {}),
+  });
+  ui.tooltip.hidden = false;
+  const pad = 14;
+  const tw = ui.tooltip.offsetWidth, th = ui.tooltip.offsetHeight;
+  ui.tooltip.style.left = `${Math.max(0, e.clientX + pad + tw > window.innerWidth ? e.clientX - pad - tw : e.clientX + pad)}px`;
+  ui.tooltip.style.top = `${Math.max(0, e.clientY + pad + th > window.innerHeight ? e.clientY - pad - th : e.clientY + pad)}px`;
+});
+ui.canvas.addEventListener('mouseleave', () => { ui.tooltip.hidden = true; s.hovered = -1; requestDraw(); });
+ui.canvas.addEventListener('click', (e) => {
+  const k = eventNode(e);
+  if (k < 0 || !s.layout) return;
+  const n = s.layout.node[k];
+  ui.chart.focus({ preventScroll: true });
+  if (e.ctrlKey || e.metaKey) { s.selectedNode = n; requestDraw(); openSource(n); return; }
+  if (n !== s.zoom) zoomTo(n); else { s.selectedNode = n; requestDraw(); }
+});
+ui.canvas.addEventListener('dblclick', (e) => {
+  const k = eventNode(e);
+  if (k >= 0 && s.layout) openSource(s.layout.node[k]);
+});
+
+const arrows: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
+ui.chart.addEventListener('keydown', (e) => {
+  const t = tree();
+  const l = s.layout;
+  if (!t || !l) return;
+  const dir = arrows[e.key];
+  if (dir) {
+    const k = navigate(t, l, indexOf(l, s.selectedNode), dir, s.orientation);
+    if (k >= 0) s.selectedNode = l.node[k];
+    requestDraw();
+    e.preventDefault();
+  } else if (e.key === 'Enter') {
+    openSource(s.selectedNode);
+    e.preventDefault();
+  } else if (e.key === ' ') {
+    if (s.selectedNode >= 0) zoomTo(s.selectedNode);
+    e.preventDefault();
+  } else if (e.key === 'Escape') {
+    if (s.zoom > 0) { const from = s.zoom; zoomTo(t.parent[s.zoom]); s.selectedNode = from; requestDraw(); }
+    e.preventDefault();
+  }
+});
+document.addEventListener('keydown', (e) => {
+  if (e.key === '/' && document.activeElement !== ui.search) { ui.search.focus(); ui.search.select(); e.preventDefault(); }
+});
+ui.search.addEventListener('input', updateSearch);
+ui.search.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') { ui.search.value = ''; updateSearch(); ui.chart.focus(); e.stopPropagation(); }
+  if (e.key === 'Enter') ui.chart.focus();
+});
+ui.sampleType.addEventListener('change', () => setSampleType(Number(ui.sampleType.value)));
+ui.orientation.addEventListener('click', () => setOrientation(s.orientation === 'flame' ? 'icicle' : 'flame'));
+ui.view.addEventListener('click', () => setView(s.view === 'topdown' ? 'callers' : 'topdown'));
+ui.compare.addEventListener('click', () => post({ type: 'pickBase' }));
+ui.clearBase.addEventListener('click', () => post({ type: 'clearBase' }));
+new ResizeObserver(() => relayout()).observe(ui.chart);
+watchTheme(() => { s.theme = readTheme(); requestDraw(); });
+
+window.addEventListener('message', (e: MessageEvent) => {
+  const m = parseToWebview(e.data);
+  if (typeof m === 'string') { showMessage(`HeapLens: ignored a malformed message (${m}).`, 'error'); return; }
+  switch (m.type) {
+    case 'profile': setProfile(m.meta, m.tree); break;
+    case 'error':
+      ui.chart.hidden = true;
+      ui.status.textContent = '';
+      showMessage(m.message, 'error');
+      break;
+    case 'notice': ui.status.textContent = m.message; break;
+    default: { const never: never = m; void never; }
+  }
+});
+
+setOrientation(s.orientation);
+setView(s.view);
+post({ type: 'ready' });
