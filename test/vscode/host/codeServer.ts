@@ -1,0 +1,247 @@
+// Starts a real VS Code (code-server 4.100.3 = VS Code 1.100.3, installed by
+// scripts/provision.sh) and headless Debian Chromium, both fully isolated in one
+// temp folder per run, and tears everything down again. Used by the `vscode`
+// layer (runInCodeServer.ts), the `ui` layer (test/ui) and `npm start`.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { get } from 'node:http';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CODE_SERVER_VERSION = '4.100.3';
+
+/** The repository root (the extension's development path). */
+export const repoRoot = findRepoRoot(__dirname);
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'heaplens') return dir;
+    if (dirname(dir) === dir) throw new Error(`no heaplens package.json above ${from}`);
+  }
+}
+
+export function codeServerEntry(): string {
+  const cache = process.env.HEAPLENS_CACHE || join(homedir(), '.cache', 'heaplens');
+  const entry = join(cache, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  if (!existsSync(entry)) throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed: run 'bash scripts/provision.sh'`);
+  return entry;
+}
+
+export const chromiumPath = process.env.HEAPLENS_CHROMIUM || '/usr/bin/chromium';
+
+/** A free TCP port on 127.0.0.1, or `preferred` (and the ports after it) when free. */
+export async function freePort(preferred?: number): Promise<number> {
+  const tryPort = (port: number) => new Promise<number | undefined>((res) => {
+    const srv = createServer();
+    srv.once('error', () => res(undefined));
+    srv.listen(port, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => res(typeof addr === 'object' && addr ? addr.port : undefined));
+    });
+  });
+  if (preferred) {
+    for (let p = preferred; p < preferred + 50; p++) {
+      const got = await tryPort(p);
+      if (got) return got;
+    }
+  }
+  const got = await tryPort(0);
+  if (!got) throw new Error('no free port on 127.0.0.1');
+  return got;
+}
+
+/** One run's private folders: nothing is written to $HOME. */
+export interface RunDirs {
+  root: string;
+  userData: string;
+  extensions: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export function makeRunDirs(label: string, root = mkdtempSync(join(tmpdir(), `heaplens-${label}-`))): RunDirs {
+  const dirs = { root, userData: join(root, 'user-data'), extensions: join(root, 'extensions') };
+  const xdgConfig = join(root, 'xdg-config');
+  const xdgData = join(root, 'xdg-data');
+  const tmp = join(root, 'tmp');
+  for (const d of [dirs.userData, dirs.extensions, xdgConfig, xdgData, tmp]) mkdirSync(d, { recursive: true });
+  // Keep Go's build cache where it is: a cold cache would make every analysis slow.
+  const goCache = process.env.GOCACHE || spawnSync('go', ['env', 'GOCACHE'], { encoding: 'utf8' }).stdout?.trim() || undefined;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    XDG_CONFIG_HOME: xdgConfig,
+    XDG_DATA_HOME: xdgData,
+    TMPDIR: tmp,
+    ...(goCache ? { GOCACHE: goCache } : {}),
+  };
+  // A code-server we start must not think it is nested in another one.
+  for (const k of Object.keys(env)) if (k.startsWith('VSCODE_') || k.startsWith('CODE_SERVER_')) delete env[k];
+  return { ...dirs, env };
+}
+
+/** Copies the bundled example module into a fresh workspace folder of the run. */
+export function copyExample(dirs: RunDirs, name = 'shop'): string {
+  const ws = join(dirs.root, 'workspace', name);
+  cpSync(join(repoRoot, 'examples', name), ws, {
+    recursive: true,
+    filter: (src) => !src.endsWith('.pb.gz') && !src.endsWith('.test'),
+  });
+  return ws;
+}
+
+/** `code-server --install-extension x.vsix` into the run's isolated dirs. */
+export function installVsix(dirs: RunDirs, vsix: string): void {
+  const r = spawnSync(process.execPath, [codeServerEntry(), '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix], {
+    env: dirs.env, encoding: 'utf8', timeout: 120_000,
+  });
+  if (r.status !== 0) throw new Error(`installing ${vsix} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
+}
+
+export interface CodeServer {
+  url: string;
+  port: number;
+  /** Everything code-server printed, for error messages. */
+  output(): string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  dirs: RunDirs;
+  /** Folder to open when the URL has no ?folder=. */
+  workspace?: string;
+  port?: number;
+  /** Forward code-server's output to this process's stderr. */
+  echo?: boolean;
+  /** How long to wait for /healthz. */
+  readyTimeoutMs?: number;
+}
+
+export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
+  const port = opts.port ?? (await freePort());
+  const args = [
+    codeServerEntry(),
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--user-data-dir', opts.dirs.userData,
+    '--extensions-dir', opts.dirs.extensions,
+    ...(opts.workspace ? [opts.workspace] : []),
+  ];
+  // Its own process group, so closing kills the extension host and the
+  // language server it spawned along with it.
+  const child = spawn(process.execPath, args, { env: opts.dirs.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const collect = (b: Buffer) => {
+    out += b.toString();
+    if (out.length > 200_000) out = out.slice(-100_000);
+    if (opts.echo) process.stderr.write(b);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  const cs: CodeServer = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    output: () => out,
+    close: () => killGroup(child, exited),
+  };
+  try {
+    await waitHealthy(port, child, exited, opts.readyTimeoutMs ?? 60_000, () => out);
+  } catch (e) {
+    await cs.close();
+    throw e;
+  }
+  return cs;
+}
+
+async function killGroup(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    // The leader is gone; its group may not be.
+    try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* nothing left */ }
+    return;
+  }
+  try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ }
+  const t = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 3000);
+  await exited;
+  clearTimeout(t);
+  try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* the whole group is gone */ }
+}
+
+/** Resolves when /healthz answers 200; code-server prints nothing reliable to wait on. */
+async function waitHealthy(port: number, child: ChildProcess, exited: Promise<void>, timeoutMs: number, output: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let dead = false;
+  void exited.then(() => { dead = true; });
+  while (Date.now() < deadline) {
+    if (dead) throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output()}`);
+    if (await healthz(port)) return;
+    // The port opens only when the server is up: wait for a connect to succeed or fail.
+    await new Promise<void>((res) => {
+      const s = connect(port, '127.0.0.1');
+      const done = () => { s.destroy(); setTimeout(res, 100); };
+      s.once('connect', done);
+      s.once('error', done);
+    });
+  }
+  throw new Error(`code-server did not answer /healthz within ${timeoutMs} ms:\n${output()}`);
+}
+
+function healthz(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const req = get({ host: '127.0.0.1', port, path: '/healthz', timeout: 2000 }, (r) => { r.resume(); res(r.statusCode === 200); });
+    req.once('error', () => res(false));
+    req.once('timeout', () => { req.destroy(); res(false); });
+  });
+}
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function launchChromium(dirs: RunDirs, viewport = { width: 1400, height: 900 }): Promise<Browser> {
+  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: run 'bash scripts/provision.sh'`);
+  const profile = join(dirs.root, 'chromium-profile');
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport,
+    env: dirs.env as Record<string, string>,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    timeout: 60_000,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    close: async () => { await context.close().catch(() => undefined); },
+  };
+}
+
+/** `vscode-remote://` URI for a path on the code-server host. */
+export function remoteUri(port: number, path: string): string {
+  return `vscode-remote://127.0.0.1:${port}${resolve(path)}`;
+}
+
+/** The newest mtime (ms) of any file under the given paths. */
+export function newestMtime(paths: string[]): number {
+  let newest = 0;
+  const walk = (p: string) => {
+    if (!existsSync(p)) return;
+    const st = statSync(p);
+    if (st.isDirectory()) for (const n of readdirSync(p)) walk(join(p, n));
+    else newest = Math.max(newest, st.mtimeMs);
+  };
+  paths.forEach(walk);
+  return newest;
+}
+
+/** Removes a run's folder; code-server may still be flushing, so tolerate races. */
+export function removeRunDirs(dirs: RunDirs): void {
+  rmSync(dirs.root, { recursive: true, force: true, maxRetries: 3 });
+}
