@@ -1,9 +1,13 @@
 // `heaplens`: the command-line twin of the extension. Same engine, no VS Code.
 import { CliError, type Command } from './command';
 import { escapeCommand } from './escape';
+import { diffCommand, linesCommand, topCommand } from './profile';
 
 const commands: Record<string, Command> = {
   escape: escapeCommand,
+  top: topCommand,
+  lines: linesCommand,
+  diff: diffCommand,
 };
 
 const usage = `usage: heaplens <command> [options]
