@@ -24,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   const command = commands[name];
-  if (!command) throw new CliError(`unknown command '${name}'\n${usage}`);
+  if (!command) throw new CliError(`unknown command '${name}' (commands: ${Object.keys(commands).join(', ')}; see heaplens --help)`);
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(command.help);
     return 0;

@@ -135,7 +135,8 @@ export function parseCompilerOutput(text: string, cwd: string, opts: ParseOption
       pos = { file: u ? '<unknown line number>' : '', path: '', line: 0, column: null };
       message = u ? u[1] : line;
     }
-    const posKey = `${pos.file}:${pos.line}:${pos.column ?? ''}`;
+    // No position and `<unknown line number>` are the same place (the compiler prints both).
+    const posKey = pos.line ? `${pos.file}:${pos.line}:${pos.column ?? ''}` : '?';
 
     // An explanation child: attach to the open block.
     if (CHILD.test(message) && block) {

@@ -1,0 +1,148 @@
+// `heaplens escape` as scripts use it, and the runner under it, against the real `go`.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { GoToolError, runEscapeAnalysis } from '../../server/src/escape/run';
+import { exampleDir, go, repoRoot, writeGoModule } from '../helpers/goFixture';
+
+const cli = path.join(repoRoot, 'server', 'out', 'cli.js');
+
+function heaplens(args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: opts.cwd ?? repoRoot, input: opts.input, env: opts.env ?? process.env, encoding: 'utf8', maxBuffer: 1 << 28 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+interface JsonFinding { file: string; line: number; column: number | null; kind: string; message: string; explanation: { file: string; line: number; column: number | null; message: string }[] }
+const parseJson = (stdout: string): JsonFinding[] => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as JsonFinding);
+
+test('escape --json on the bundled example lists heap escapes with reasons, every line once', () => {
+  const r = heaplens(['escape', '--json', '--dir', exampleDir, './...']);
+  assert.equal(r.code, 0, r.stderr);
+  const findings = parseJson(r.stdout);
+  const s = findings.find((f) => f.file === 'catalog/catalog.go' && f.kind === 'moved-to-heap' && f.message === 'moved to heap: s');
+  assert.ok(s, 'summarize: s moved to heap');
+  assert.ok(s.explanation.some((e) => /from return &s \(return\) at catalog\/catalog.go:\d+:\d+$/.test(e.message)), JSON.stringify(s.explanation));
+  // The same output straight from the compiler: every diagnostic line appears exactly once.
+  const raw = go(exampleDir, ['build', '-o', '/dev/null', '-gcflags=-m=2', './...']);
+  const printed = raw.stderr.split('\n').filter((l) => l && !l.startsWith('#')).length;
+  const emitted = findings.reduce((n, f) => n + 1 + f.explanation.length, 0);
+  assert.equal(emitted, printed);
+});
+
+test('escape --from - parses saved compiler output, verbatim messages', () => {
+  const raw = go(exampleDir, ['build', '-o', '/dev/null', '-gcflags=-m=2', './catalog']);
+  const r = heaplens(['escape', '--from', '-', '--json', '--dir', exampleDir], { input: raw.stderr });
+  assert.equal(r.code, 0, r.stderr);
+  const messages = new Set(parseJson(r.stdout).flatMap((f) => [f.message, ...f.explanation.map((e) => e.message)]));
+  for (const line of raw.stderr.split('\n').filter((l) => l && !l.startsWith('#'))) {
+    const m = /^[^:]+:\d+(?::\d+)?: (.*)$/.exec(line);
+    assert.ok(m && messages.has(m[1]), `missing: ${line}`);
+  }
+});
+
+test('human report: grouped by file and function, heap escapes first, with why', () => {
+  const r = heaplens(['escape', '--dir', exampleDir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^catalog\/catalog\.go$/m);
+  assert.match(r.stdout, /^ {2}func summarize$/m);
+  assert.match(r.stdout, /s is moved to the heap\n\s+why: .*it is returned/);
+  assert.match(r.stdout, /\d+ heap findings in \d+ files?/);
+});
+
+test('exit 1 when the code does not compile, findings for what compiled still printed', () => {
+  const dir = writeGoModule({
+    'good/good.go': 'package good\n\nfunc P() *int { x := 1; return &x }\n',
+    'bad/bad.go': 'package bad\n\nfunc F() int { return nope }\n',
+  });
+  const r = heaplens(['escape', '--json', '--dir', dir, './...']);
+  assert.equal(r.code, 1, r.stderr);
+  const findings = parseJson(r.stdout);
+  assert.ok(findings.some((f) => f.kind === 'error' && f.file === 'bad/bad.go' && /undefined: nope/.test(f.message)));
+  assert.ok(findings.some((f) => f.kind === 'moved-to-heap' && f.file === 'good/good.go'));
+});
+
+test('exit 2 with one line: usage, no module, no go, unreadable input', () => {
+  const cases: [string[], RegExp, NodeJS.ProcessEnv?][] = [
+    [['escape', '--bogus'], /unknown option --bogus/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['escape', '--dir', fs.mkdtempSync('/tmp/heaplens-nomod-')], /no go\.mod found/],
+    [['escape', '--dir', exampleDir, '--go', '/nonexistent/go'], /Go was not found/],
+    [['escape', '--from', '/nonexistent/file'], /cannot read \/nonexistent\/file: ENOENT/],
+    [['escape', '--dir', exampleDir], /Go was not found/, { ...process.env, PATH: '/nonexistent' }],
+  ];
+  for (const [args, re, env] of cases) {
+    const r = heaplens(args, { env });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, re);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /\bat .*\.js:\d+/, 'no stack trace');
+  }
+});
+
+test('runner: test variants, build tags, paths with spaces and unicode', async () => {
+  const dir = writeGoModule({
+    'p/p.go': 'package p\n\nfunc New() *int { v := 1; return &v }\n',
+    'p/tagged.go': '//go:build special\n\npackage p\n\nfunc Tagged() *string { s := "x"; return &s }\n',
+    'p/p_test.go': 'package p\n\nimport "testing"\n\nfunc TestNew(t *testing.T) { w := 2; p := &w; _ = p; if *New() != 1 { t.Fatal() } }\n',
+  }, { dirName: 'my dir ünï' });
+  const plain = await runEscapeAnalysis({ moduleRoot: dir, packages: ['./p'] });
+  assert.equal(plain.exitCode, 0, plain.stderr);
+  assert.equal(plain.cwd, dir);
+  assert.match(plain.goVersion ?? '', /^go1\.\d+/);
+  assert.ok(plain.result.findings.some((f) => f.subject === 'v' && f.path === path.join(dir, 'p/p.go')));
+  assert.ok(!plain.result.findings.some((f) => f.file.endsWith('tagged.go')));
+  const tagged = await runEscapeAnalysis({ moduleRoot: path.join(dir, 'p'), packages: ['./p'], tags: ['special'], tests: true });
+  assert.equal(tagged.exitCode, 0, tagged.stderr);
+  assert.deepEqual(tagged.argv.slice(1, 4), ['test', '-c', '-o']);
+  assert.ok(tagged.result.findings.some((f) => f.subject === 's' && f.file === 'p/tagged.go'));
+  assert.ok(tagged.result.findings.some((f) => f.file === 'p/p_test.go'));
+});
+
+test('runner: unsaved buffers through -overlay', async () => {
+  const dir = writeGoModule({ 'o/o.go': 'package o\n\nfunc F() int { x := 1; return x }\n' });
+  const file = path.join(dir, 'o/o.go');
+  const overlay = new Map([[file, 'package o\n\nfunc F() *int { y := 1; return &y }\n']]);
+  const r = await runEscapeAnalysis({ moduleRoot: dir, packages: ['./o'], overlay });
+  assert.equal(r.exitCode, 0, r.stderr);
+  assert.ok(r.result.findings.some((f) => f.kind === 'moved-to-heap' && f.subject === 'y'));
+  assert.equal(fs.readFileSync(file, 'utf8'), 'package o\n\nfunc F() int { x := 1; return x }\n', 'the user file is untouched');
+});
+
+test('runner: cancelling kills the process tree and reports cancelled', async () => {
+  const dir = writeGoModule({ 'main.go': 'package main\n\nimport "net/http"\n\nfunc main() { _ = http.ListenAndServe(":0", nil) }\n' });
+  const ac = new AbortController();
+  let started = false;
+  // A fresh cache makes the compile slow enough to cancel in flight.
+  const env = { ...process.env, GOCACHE: fs.mkdtempSync('/tmp/heaplens-gocache-'), GOFLAGS: '-a' };
+  const run = runEscapeAnalysis({ moduleRoot: dir, packages: ['.'], env, signal: ac.signal, onStart: () => { started = true; } });
+  const withCache = () => fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try { return fs.readFileSync(`/proc/${p}/environ`, 'utf8').includes(env.GOCACHE); } catch { return false; }
+  });
+  // Cancel once the compiler is really running: `go` plus at least one child.
+  await waitFor(() => withCache().length >= 2, 20_000);
+  ac.abort();
+  const r = await run;
+  assert.ok(started);
+  assert.equal(r.cancelled, true);
+  assert.deepEqual(r.result.findings, []);
+  assert.deepEqual(withCache(), [], 'no go or compile process left behind');
+});
+
+test('runner: environment errors are GoToolErrors with readable messages', async () => {
+  await assert.rejects(runEscapeAnalysis({ moduleRoot: '/', packages: ['.'] }), (e: unknown) => e instanceof GoToolError && e.code === 'not-module');
+  await assert.rejects(runEscapeAnalysis({ moduleRoot: exampleDir, packages: ['.'], goBin: '/nonexistent/go' }), (e: unknown) => e instanceof GoToolError && e.code === 'not-found' && /heaplens\.goPath/.test(e.message));
+  // A fake old Go: a script that answers like go1.19.
+  const fake = path.join(fs.mkdtempSync('/tmp/heaplens-oldgo-'), 'go');
+  fs.writeFileSync(fake, '#!/bin/sh\necho go1.19.8\n', { mode: 0o755 });
+  await assert.rejects(runEscapeAnalysis({ moduleRoot: exampleDir, packages: ['.'], goBin: fake }), (e: unknown) => e instanceof GoToolError && e.code === 'too-old' && /needs Go 1\.21/.test(e.message));
+});
