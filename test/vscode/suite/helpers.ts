@@ -1,6 +1,7 @@
 // What the integration tests share: the workspace (a copy of examples/shop made by
 // the runner), activation, and waiting on VS Code events instead of sleeping.
 import * as vscode from 'vscode';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 
 export const EXTENSION_ID = 'heaplens.heaplens';
@@ -76,4 +77,31 @@ export function hoverText(hovers: vscode.Hover[]): string {
     .flatMap((h) => h.contents)
     .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
     .join('\n');
+}
+
+let profile: Promise<vscode.Uri> | undefined;
+
+/**
+ * The example's real heap profile: `go run ./cmd/loadgen -o heap.pb.gz` in the
+ * workspace, once per suite run.
+ */
+export function exampleProfile(): Promise<vscode.Uri> {
+  profile ??= new Promise((resolve, reject) => {
+    const out = join(workspaceDir(), 'heap.pb.gz');
+    execFile('go', ['run', './cmd/loadgen', '-rounds', '400', '-o', out], { cwd: workspaceDir(), timeout: 120_000 }, (err, _stdout, stderr) => {
+      if (err) reject(new Error(`go run ./cmd/loadgen failed: ${err.message}\n${stderr}`));
+      else resolve(vscode.Uri.file(out));
+    });
+  });
+  return profile;
+}
+
+/** Resolves when the active tab satisfies `accept` (now or after a tab change). */
+export function waitForActiveTab(accept: (tab: vscode.Tab) => boolean, what: string, timeoutMs = 60_000): Promise<vscode.Tab> {
+  const now = vscode.window.tabGroups.activeTabGroup.activeTab;
+  if (now && accept(now)) return Promise.resolve(now);
+  return nextEvent(vscode.window.tabGroups.onDidChangeTabs, () => {
+    const t = vscode.window.tabGroups.activeTabGroup.activeTab;
+    return !!t && accept(t);
+  }, what, timeoutMs).then(() => vscode.window.tabGroups.activeTabGroup.activeTab!);
 }
