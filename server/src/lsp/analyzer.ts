@@ -1,0 +1,227 @@
+// One analysis of one package: run the compiler, place its findings in the
+// documents, publish diagnostics for every file of the package, report status.
+// Everything it touches comes in as a dependency, so it runs without an editor.
+import * as path from 'node:path';
+import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver';
+import { findModuleRoot } from '../escape/module';
+import { GoToolError, type GoRunOptions, type GoRunResult } from '../escape/run';
+import type { Finding } from '../escape/types';
+import type { AnalyzePackageResult, StatusParams } from '../protocol/lsp';
+import { findingDiagnostic, unavailableDiagnostic } from './diagnostics';
+import type { FindingsStore, PlacedFinding } from './findingsStore';
+import { isTestFile, packageFiles, packagePattern, pathToUri } from './packages';
+import { lineSource, placeRange } from './placement';
+import type { ProgressStarter } from './progress';
+import type { RunRequest } from './scheduler';
+import type { Settings } from './settings';
+
+export interface OpenDocument {
+  path: string;
+  uri: string;
+  text: string;
+  /** Edited since it was opened or last saved. */
+  dirty: boolean;
+}
+
+export interface AnalyzerDeps {
+  runGo(opts: GoRunOptions): Promise<GoRunResult>;
+  settingsFor(uri: string): Promise<Settings>;
+  openDocuments(): OpenDocument[];
+  publish(uri: string, diagnostics: Diagnostic[]): void;
+  status(params: StatusParams): void;
+  log(line: string): void;
+  progress: ProgressStarter;
+  /** An environment problem (no go, no module): worth one message to the user, not one per save. */
+  warnOnce?(message: string): void;
+  store: FindingsStore;
+}
+
+/** Output beyond this is cut off (and the run treated as failed), so memory stays bounded. */
+const MAX_OUTPUT_BYTES = 128 * 1024 * 1024;
+
+export const HEAP_KINDS = new Set<Finding['kind']>(['moved-to-heap', 'escapes-to-heap']);
+
+const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+
+export class Analyzer {
+  /** Per package directory: the file holding the "unavailable" diagnostic. */
+  private readonly unavailableOn = new Map<string, { path: string; diagnostic: Diagnostic }>();
+  /** Packages whose findings are current, and whether tests were included. */
+  private readonly fresh = new Map<string, boolean>();
+
+  constructor(private readonly deps: AnalyzerDeps) {}
+
+  /** Whether `dir` has current results covering `tests` (opening a file need not rerun). */
+  isFresh(dir: string, tests: boolean): boolean {
+    const t = this.fresh.get(dir);
+    return t !== undefined && (t || !tests);
+  }
+
+  invalidate(dir?: string): void {
+    if (dir === undefined) this.fresh.clear();
+    else this.fresh.delete(dir);
+  }
+
+  async analyze(dir: string, req: RunRequest, signal: AbortSignal): Promise<AnalyzePackageResult> {
+    const open = this.deps.openDocuments();
+    const trigger = req.trigger ?? open.find((d) => path.dirname(d.path) === dir)?.path ?? packageFiles(dir, true)[0] ?? path.join(dir, 'main.go');
+    const settings = await this.deps.settingsFor(this.uriOf(trigger, open));
+    if (signal.aborted) return this.cancelled(dir);
+
+    const moduleRoot = findModuleRoot(dir);
+    if (!moduleRoot) {
+      return this.unavailable(dir, trigger, open,
+        `this file is outside any Go module (no go.mod in ${dir} or its parents); run 'go mod init' to analyse it`);
+    }
+
+    this.deps.status({ packageDir: dir, state: 'analysing' });
+    const pattern = packagePattern(moduleRoot, dir);
+    const progress = this.deps.progress('HeapLens', `escape analysis of ${pattern}${req.tests ? ' (with tests)' : ''}`);
+    let run: GoRunResult;
+    try {
+      run = await this.deps.runGo({
+        goBin: settings.goBin,
+        moduleRoot,
+        packages: [pattern],
+        tests: req.tests,
+        buildFlags: settings.buildFlags,
+        tags: settings.tags,
+        overlay: settings.analyzeOn === 'type' ? this.overlay(open, moduleRoot) : undefined,
+        signal,
+        maxOutputBytes: MAX_OUTPUT_BYTES,
+        onStart: ({ argv, cwd }) => this.deps.log(`running ${argv.map(quote).join(' ')}  (in ${cwd})`),
+      });
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      if (err instanceof GoToolError) this.deps.warnOnce?.(`HeapLens: ${why}`);
+      this.deps.log(`error: ${why}`);
+      return this.unavailable(dir, trigger, open, why);
+    } finally {
+      progress.done();
+    }
+    const secs = `${Math.round(run.durationMs)} ms`;
+    if (run.cancelled || signal.aborted) {
+      this.deps.log(`cancelled after ${secs} (superseded): ${pattern}`);
+      return this.cancelled(dir);
+    }
+    const { findings, errors } = run.result;
+    this.deps.log(`go exited ${run.exitCode} after ${secs}: ${findings.length} findings, ${errors.length} errors (${run.goVersion ?? 'go'})`);
+
+    if (run.exitCode !== 0 || errors.length) {
+      return this.compileFailed(dir, trigger, open, run, moduleRoot);
+    }
+    return this.publishFindings(dir, req.tests, findings, settings, open, run.durationMs);
+  }
+
+  private cancelled(dir: string): AnalyzePackageResult {
+    this.deps.status({ packageDir: dir, state: 'cancelled' });
+    return { state: 'unavailable', packageDir: dir, findings: 0, message: 'cancelled' };
+  }
+
+  private uriOf(file: string, open: OpenDocument[]): string {
+    return open.find((d) => d.path === file)?.uri ?? pathToUri(file);
+  }
+
+  private overlay(open: OpenDocument[], moduleRoot: string): Map<string, string> | undefined {
+    const m = new Map<string, string>();
+    for (const d of open) if (d.dirty && !path.relative(moduleRoot, d.path).startsWith('..')) m.set(d.path, d.text);
+    return m.size ? m : undefined;
+  }
+
+  private publishFindings(dir: string, tests: boolean, all: Finding[], settings: Settings, open: OpenDocument[], durationMs: number): AnalyzePackageResult {
+    const shown = new Set(settings.kinds);
+    const lines = lineSource((p) => open.find((d) => d.path === p)?.text);
+    const byFile = new Map<string, PlacedFinding[]>();
+    const seen = new Set<string>();
+    for (const f of all) {
+      if (f.kind === 'error' || path.dirname(f.path) !== dir) continue;
+      // The test variant repeats the package's own findings; one is enough.
+      const key = `${f.path}:${f.line}:${f.column}:${f.kind}:${f.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const placed: PlacedFinding = {
+        id: this.deps.store.newId(),
+        uri: this.uriOf(f.path, open),
+        range: placeRange(lines(f.path, f.line), f.line, f.column, f.subject),
+        finding: f,
+      };
+      if (shown.has(f.kind)) placed.diagnostic = findingDiagnostic(placed, settings.severity, lines);
+      const list = byFile.get(f.path);
+      if (list) list.push(placed);
+      else byFile.set(f.path, [placed]);
+    }
+    const files = new Set([
+      ...packageFiles(dir, tests),
+      ...this.deps.store.filesIn(dir, (p) => tests || !isTestFile(p)),
+      ...byFile.keys(),
+    ]);
+    const previous = this.unavailableOn.get(dir);
+    this.unavailableOn.delete(dir);
+    if (previous) files.add(previous.path);
+    const heapEscapes: Record<string, number> = {};
+    let published = 0;
+    for (const file of files) {
+      const placed = byFile.get(file) ?? [];
+      const uri = this.uriOf(file, open);
+      this.deps.store.setFile(file, uri, placed);
+      const diagnostics = placed.flatMap((p) => (p.diagnostic ? [p.diagnostic] : []));
+      published += diagnostics.length;
+      heapEscapes[file] = placed.filter((p) => HEAP_KINDS.has(p.finding.kind)).length;
+      this.deps.publish(uri, diagnostics);
+    }
+    this.fresh.set(dir, tests);
+    this.deps.status({ packageDir: dir, state: 'done', heapEscapes, durationMs, message: `${published} findings` });
+    return { state: 'done', packageDir: dir, findings: published };
+  }
+
+  private compileFailed(dir: string, trigger: string, open: OpenDocument[], run: GoRunResult, moduleRoot: string): AnalyzePackageResult {
+    const first = run.result.errors[0];
+    let why: string;
+    const related: DiagnosticRelatedInformation[] = [];
+    if (first) {
+      const rel = path.relative(moduleRoot, first.path) || first.file;
+      why = `the package does not compile: ${rel}:${first.line}${first.column ? `:${first.column}` : ''}: ${first.message}`;
+      const lines = lineSource((p) => open.find((d) => d.path === p)?.text);
+      related.push({
+        location: { uri: this.uriOf(first.path, open), range: placeRange(lines(first.path, first.line), first.line, first.column) },
+        message: first.message,
+      });
+    } else {
+      const line = run.stderr.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#'));
+      why = `'go' failed (exit code ${run.exitCode})${line ? `: ${line}` : ''}`;
+    }
+    return this.unavailable(dir, trigger, open, why, related);
+  }
+
+  /**
+   * Nothing could be analysed: the package's earlier findings are removed (they
+   * would be stale) and ONE diagnostic at the trigger file's package clause says why.
+   */
+  private unavailable(dir: string, trigger: string, open: OpenDocument[], why: string, related: DiagnosticRelatedInformation[] = []): AnalyzePackageResult {
+    const text = open.find((d) => d.path === trigger)?.text ?? lineSourceText(trigger);
+    const diagnostic = unavailableDiagnostic(text, why, related);
+    const previous = this.unavailableOn.get(dir);
+    const files = new Set([...this.deps.store.filesIn(dir), trigger]);
+    if (previous) files.add(previous.path);
+    for (const file of files) {
+      this.deps.store.clearFile(file);
+      this.deps.publish(this.uriOf(file, open), file === trigger ? [diagnostic] : []);
+    }
+    this.unavailableOn.set(dir, { path: trigger, diagnostic });
+    this.fresh.delete(dir);
+    this.deps.status({ packageDir: dir, state: 'unavailable', message: why });
+    return { state: 'unavailable', packageDir: dir, findings: 0, message: why };
+  }
+}
+
+function lineSourceText(file: string): string | undefined {
+  const read = lineSource(() => undefined);
+  const out: string[] = [];
+  // The package clause is near the top; 200 lines cover any licence header.
+  for (let i = 1; i <= 200; i++) {
+    const l = read(file, i);
+    if (l === undefined) break;
+    out.push(l);
+  }
+  return out.length ? out.join('\n') : undefined;
+}

@@ -1,0 +1,86 @@
+// Findings as LSP diagnostics: one short sentence, the finding kind as a stable
+// `code`, the compiler's flow as clickable related information.
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
+import { describeFinding } from '../escape/describe';
+import type { Finding } from '../escape/types';
+import type { FindingDiagnosticData, PlacedFinding } from './findingsStore';
+import { pathToUri } from './packages';
+import { placeRange, type LineSource } from './placement';
+import type { SeverityName } from './settings';
+
+export const SOURCE = 'heaplens';
+
+/** Diagnostic codes that are not finding kinds. */
+export const UNAVAILABLE_CODE = 'analysis-unavailable';
+
+export function toSeverity(name: SeverityName): DiagnosticSeverity {
+  switch (name) {
+    case 'error': return DiagnosticSeverity.Error;
+    case 'warning': return DiagnosticSeverity.Warning;
+    case 'information': return DiagnosticSeverity.Information;
+    case 'hint': return DiagnosticSeverity.Hint;
+    default: {
+      const never: never = name;
+      return never;
+    }
+  }
+}
+
+/** "buf is moved to the heap: its address is returned" */
+export function diagnosticMessage(f: Finding): string {
+  const d = describeFinding(f);
+  return d.reason ? `${d.title}: ${d.reason}` : d.title;
+}
+
+/** describeFinding's step text is "expression — why"; the expression is what the step points at. */
+const stepSubject = (text: string) => text.split(' — ')[0];
+
+export function relatedInformation(f: Finding, lines: LineSource): DiagnosticRelatedInformation[] {
+  return describeFinding(f).steps.map((s, i) => ({
+    location: { uri: pathToUri(s.path), range: placeRange(lines(s.path, s.line), s.line, s.column, stepSubject(s.text)) },
+    message: `${i + 1}. ${s.text}`,
+  }));
+}
+
+export function findingDiagnostic(p: PlacedFinding, severity: SeverityName, lines: LineSource): Diagnostic {
+  const data: FindingDiagnosticData = { findingId: p.id, kind: p.finding.kind, subject: p.finding.subject };
+  const related = relatedInformation(p.finding, lines);
+  return {
+    range: p.range,
+    severity: toSeverity(severity),
+    code: p.finding.kind,
+    source: SOURCE,
+    message: diagnosticMessage(p.finding),
+    ...(related.length ? { relatedInformation: related } : {}),
+    data,
+  };
+}
+
+/** The range of the `package x` clause, or the first line when there is none. */
+export function packageClauseRange(text: string | undefined): Range {
+  const lines = (text ?? '').split(/\r?\n/);
+  let inBlock = false;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (inBlock) {
+      if (l.includes('*/')) inBlock = false;
+      continue;
+    }
+    const m = /^(\s*)package\s+[\p{L}\p{N}_]+/u.exec(l);
+    if (m) return { start: { line: i, character: m[1].length }, end: { line: i, character: m[0].length } };
+    if (/^\s*\/\*/.test(l) && !l.includes('*/')) inBlock = true;
+  }
+  return { start: { line: 0, character: 0 }, end: { line: 0, character: lines[0]?.length ?? 0 } };
+}
+
+/** The one diagnostic saying why a package could not be analysed. */
+export function unavailableDiagnostic(fileText: string | undefined, why: string, related: DiagnosticRelatedInformation[] = []): Diagnostic {
+  return {
+    range: packageClauseRange(fileText),
+    severity: DiagnosticSeverity.Warning,
+    code: UNAVAILABLE_CODE,
+    source: SOURCE,
+    message: `Escape analysis unavailable: ${why}`,
+    ...(related.length ? { relatedInformation: related } : {}),
+  };
+}

@@ -1,0 +1,86 @@
+// The one typed definition of HeapLens's settings, with defaults. The server
+// reads them per scope through `workspace/configuration` on every analysis and
+// never keeps them in globals; package.json's `contributes.configuration` must
+// list the same keys and defaults (test/lsp/settings.test.ts checks that).
+import * as path from 'node:path';
+import type { FindingKind } from '../escape/types';
+
+export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
+export type AnalyzeOn = 'save' | 'type';
+
+export interface Settings {
+  /** Finding kinds shown as diagnostics. Hovers show every escape verdict regardless. */
+  kinds: FindingKind[];
+  severity: SeverityName;
+  analyzeOn: AnalyzeOn;
+  /** Extra `go build` flags, e.g. ["-race"]. */
+  buildFlags: string[];
+  tags: string[];
+  /** The `go` executable to run. */
+  goBin: string;
+}
+
+/** Heap escapes and leaks: what a person chasing allocations wants to see first. */
+export const defaultKinds: FindingKind[] = [
+  'moved-to-heap',
+  'escapes-to-heap',
+  'leaking-param',
+  'leaking-param-content',
+  'leaking-param-to-result',
+];
+
+export const allKinds: FindingKind[] = [
+  'moved-to-heap', 'escapes-to-heap', 'does-not-escape', 'leaking-param', 'leaking-param-content',
+  'leaking-param-to-result', 'can-inline', 'cannot-inline', 'inlining-call', 'devirtualized',
+  'closure-capture', 'bounds-check-elided', 'zero-copy-conversion', 'loop-var', 'inline-budget', 'self-assignment',
+  'unsafe-uintptr', 'unknown',
+];
+
+export const severities: SeverityName[] = ['error', 'warning', 'information', 'hint'];
+
+/** Defaults of the `heaplens.*` section, as package.json declares them. */
+export const heaplensDefaults = {
+  kinds: defaultKinds,
+  severity: 'information' as SeverityName,
+  analyzeOn: 'save' as AnalyzeOn,
+  buildFlags: [] as string[],
+  buildTags: '',
+  goPath: '',
+};
+
+/** The configuration sections the server asks for, in this order. */
+export const configurationSections = ['heaplens', 'go'] as const;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const stringArray = (v: unknown): string[] | undefined =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+
+/** `go.buildTags` is one comma- or space-separated string; accept a list too. */
+export function splitTags(v: unknown): string[] | undefined {
+  if (Array.isArray(v)) return stringArray(v)?.map((t) => t.trim()).filter(Boolean);
+  const s = nonEmpty(v);
+  return s === undefined ? undefined : s.split(/[\s,]+/).filter(Boolean);
+}
+
+/**
+ * Turns what `workspace/configuration` answered for the `heaplens` and `go`
+ * sections (anything: null from editors without those settings, wrong types
+ * from hand-edited JSON) into valid settings. HeapLens's own values win;
+ * the Go extension's `go.buildFlags`, `go.buildTags` and `go.goroot` fill in
+ * what HeapLens leaves unset.
+ */
+export function resolveSettings(heaplens: unknown, go: unknown): Settings {
+  const h = isObject(heaplens) ? heaplens : {};
+  const g = isObject(go) ? go : {};
+  const known = new Set<string>(allKinds);
+  const kinds = stringArray(h.kinds)?.filter((k): k is FindingKind => known.has(k)) ?? [...defaultKinds];
+  const severity = severities.includes(h.severity as SeverityName) ? (h.severity as SeverityName) : heaplensDefaults.severity;
+  const analyzeOn: AnalyzeOn = h.analyzeOn === 'type' ? 'type' : 'save';
+  const ownFlags = stringArray(h.buildFlags);
+  const buildFlags = ownFlags && ownFlags.length ? ownFlags : stringArray(g.buildFlags) ?? [];
+  const tags = splitTags(h.buildTags) ?? splitTags(g.buildTags) ?? [];
+  const goroot = nonEmpty(g.goroot);
+  const goBin = nonEmpty(h.goPath) ?? (goroot ? path.join(goroot, 'bin', 'go') : 'go');
+  return { kinds, severity, analyzeOn, buildFlags, tags, goBin };
+}
