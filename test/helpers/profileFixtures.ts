@@ -1,0 +1,239 @@
+// Real pprof profiles written at test time by real Go programs, built once and cached
+// in os.tmpdir() by a hash of their source (test files running in parallel share them),
+// and `go tool pprof -top` parsed for comparison.
+import { execFile, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { exampleDir, repoRoot } from './goFixture';
+
+const execFileP = promisify(execFile);
+
+export const HEAP_PROGRAM = `package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"sync"
+)
+
+type Box[T any] struct{ v T }
+
+func newBox[T any](v T) *Box[T] { return &Box[T]{v: v} }
+
+//go:noinline
+func leaf(n int) []byte { return make([]byte, n) }
+
+// small is inlined into its callers.
+func small(n int) []byte { return make([]byte, n*2) }
+
+func rec(d int) []byte {
+	if d == 0 {
+		return leaf(100)
+	}
+	_ = leaf(10 * d)
+	return rec(d - 1)
+}
+
+func ping(d int) []byte {
+	if d == 0 {
+		return small(8)
+	}
+	keep(leaf(24))
+	return pong(d - 1)
+}
+
+func pong(d int) []byte { return ping(d) }
+
+var (
+	mu   sync.Mutex
+	sink []any
+)
+
+//go:noinline
+func keep(x any) { mu.Lock(); sink = append(sink, x); mu.Unlock() }
+
+func write(name, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		panic(err)
+	}
+	if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
+		panic(err)
+	}
+	f.Close()
+}
+
+func main() {
+	runtime.MemProfileRate = 1
+	for i := 0; i < 200; i++ {
+		keep(leaf(64))
+		keep(small(32))
+		keep(rec(4))
+		keep(ping(3))
+		keep(newBox(i))
+		keep(newBox(fmt.Sprint("s", i)))
+		keep(strings.Repeat("x", i%50+1))
+		f := func() []int { return make([]int, i%7+1) }
+		keep(f())
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for j := 0; j < 50; j++ {
+				keep(leaf(128 * (g + 1)))
+			}
+		}(g)
+	}
+	wg.Wait()
+	mu.Lock()
+	sink = sink[:len(sink)/3]
+	mu.Unlock()
+	runtime.GC()
+	write("allocs", os.Args[1])
+	write("heap", os.Args[2])
+}
+`;
+
+export const CPU_PROGRAM = `package main
+
+import (
+	"os"
+	"runtime/pprof"
+	"time"
+)
+
+func fib(n int) int {
+	if n < 2 {
+		return n
+	}
+	return fib(n-1) + fib(n-2)
+}
+
+var sink int
+
+func main() {
+	f, err := os.Create(os.Args[1])
+	if err != nil {
+		panic(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		panic(err)
+	}
+	for start := time.Now(); time.Since(start) < 400*time.Millisecond; {
+		sink += fib(22)
+	}
+	pprof.StopCPUProfile()
+	f.Close()
+}
+`;
+
+export interface ProfileFixtures {
+  dir: string;
+  /** pprof.Lookup("allocs"): default_sample_type alloc_space. */
+  allocs: string;
+  /** pprof.Lookup("heap"): no default type, so inuse_space (the last). */
+  heap: string;
+  cpu: string;
+  /** examples/shop's cmd/loadgen. */
+  shop: string;
+}
+
+let cached: Promise<ProfileFixtures> | undefined;
+
+/** Builds and runs the Go programs once per source hash; later calls reuse the files. */
+export function profileFixtures(): Promise<ProfileFixtures> {
+  cached ??= build();
+  return cached;
+}
+
+async function build(): Promise<ProfileFixtures> {
+  const shopSrc = ['cmd/loadgen/main.go', 'catalog/catalog.go', 'go.mod'].map((f) => fs.readFileSync(path.join(exampleDir, f), 'utf8')).join('\0');
+  const goVersion = spawnSync('go', ['version'], { encoding: 'utf8' }).stdout;
+  const hash = createHash('sha256').update(HEAP_PROGRAM + CPU_PROGRAM + shopSrc + goVersion).digest('hex').slice(0, 16);
+  const dir = path.join(os.tmpdir(), `heaplens-profiles-${hash}`);
+  const result: ProfileFixtures = {
+    dir, allocs: path.join(dir, 'allocs.pb.gz'), heap: path.join(dir, 'heap.pb.gz'),
+    cpu: path.join(dir, 'cpu.pb.gz'), shop: path.join(dir, 'shop.pb.gz'),
+  };
+  if (fs.existsSync(path.join(dir, 'done'))) return result;
+
+  // Build in a private dir, then rename into place: parallel test files may race here.
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-profiles-build-'));
+  const write = (rel: string, text: string) => { fs.mkdirSync(path.dirname(path.join(work, rel)), { recursive: true }); fs.writeFileSync(path.join(work, rel), text); };
+  write('go.mod', 'module example.com/profgen\n\ngo 1.21\n');
+  write('cmd/heap/main.go', HEAP_PROGRAM);
+  write('cmd/cpu/main.go', CPU_PROGRAM);
+  const env = { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' };
+  await execFileP('go', ['build', '-o', path.join(work, 'bin') + path.sep, './cmd/...'], { cwd: work, env });
+  await Promise.all([
+    execFileP(path.join(work, 'bin', 'heap'), [path.join(work, 'allocs.pb.gz'), path.join(work, 'heap.pb.gz')], { cwd: work }),
+    execFileP(path.join(work, 'bin', 'cpu'), [path.join(work, 'cpu.pb.gz')], { cwd: work }),
+    execFileP('go', ['run', './cmd/loadgen', '-o', path.join(work, 'shop.pb.gz'), '-rounds', '300'], { cwd: exampleDir, env: { ...process.env, GOTOOLCHAIN: 'local' } }),
+  ]);
+  fs.writeFileSync(path.join(work, 'done'), '');
+  try {
+    fs.renameSync(work, dir);
+  } catch {
+    // Another test file won the race; its files are equivalent.
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  return result;
+}
+
+export interface PprofRow { name: string; flat: number; cum: number }
+export interface PprofTop { total: number; rows: PprofRow[] }
+
+/** `go tool pprof -top -nodecount=1000000 -nodefraction=0 -sample_index=T`, exact units, parsed. */
+export async function pprofTop(file: string, sampleType: string, unit: string): Promise<PprofTop> {
+  const args = ['tool', 'pprof', '-top', '-nodecount=1000000', '-nodefraction=0', `-sample_index=${sampleType}`];
+  // Exact numbers instead of "1.50MB": bytes in B, time in ns, counts as they are.
+  if (unit === 'bytes') args.push('-unit=B');
+  if (unit === 'nanoseconds') args.push('-unit=ns');
+  args.push(file);
+  const { stdout } = await execFileP('go', args, { maxBuffer: 1 << 28, env: { ...process.env, PPROF_TMPDIR: os.tmpdir() } });
+  return parsePprofTop(stdout);
+}
+
+export function parsePprofTop(text: string): PprofTop {
+  const lines = text.split('\n');
+  let total = NaN;
+  const rows: PprofRow[] = [];
+  let inTable = false;
+  for (const line of lines) {
+    const m = /Showing nodes accounting for .*? of (\S+) total/.exec(line);
+    if (m) total = num(m[1]);
+    if (/^\s*flat\s+flat%\s+sum%\s+cum\s+cum%/.test(line)) { inTable = true; continue; }
+    if (!inTable || !line.trim()) continue;
+    const r = /^\s*(\S+)\s+\S+%\s+\S+%\s+(\S+)\s+\S+%\s+(.*)$/.exec(line);
+    if (!r) throw new Error(`unparsed pprof line: ${line}`);
+    rows.push({ name: r[3].replace(/ \((partial-)?inline\)$/, ''), flat: num(r[1]), cum: num(r[2]) });
+  }
+  return { total, rows };
+}
+
+function num(s: string): number {
+  const m = /^(-?[\d.]+(?:e[+-]?\d+)?)(B|ns)?$/.exec(s);
+  if (!m) throw new Error(`pprof value with a unit this parser does not take: ${s}`);
+  return Number(m[1]);
+}
+
+/** The built CLI bundle (node scripts/build.mjs). */
+export const cliPath = path.join(repoRoot, 'server', 'out', 'cli.js');
+
+export async function runCli(args: string[], cwd = repoRoot): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileP(process.execPath, [cliPath, ...args], { cwd, maxBuffer: 1 << 28 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
+}

@@ -1,0 +1,89 @@
+// heaplens top must equal `go tool pprof -top -nodecount=1000000 -nodefraction=0` on
+// real profiles written by real Go programs: heap (allocs and heap), CPU, and the
+// bundled example's loadgen.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { decodeProfile } from '../../server/src/profile/decode';
+import { profileFixtures, pprofTop, runCli, type PprofRow } from '../helpers/profileFixtures';
+
+interface TopJson { sampleType: string; unit: string; total: number; functions: PprofRow[] }
+
+async function compare(file: string, sampleType: string): Promise<void> {
+  const profile = decodeProfile(fs.readFileSync(file));
+  const unit = profile.sampleTypes.find((s) => s.type === sampleType)!.unit;
+  const [ours, theirs] = await Promise.all([
+    runCli(['top', file, '--json', '--sample-type', sampleType]),
+    pprofTop(file, sampleType, unit),
+  ]);
+  assert.equal(ours.code, 0, ours.stderr);
+  const got = JSON.parse(ours.stdout) as TopJson;
+  assert.equal(got.sampleType, sampleType);
+  assert.equal(got.unit, unit);
+  assert.equal(got.total, theirs.total, `${sampleType} total`);
+  const byName = (rows: PprofRow[]) => new Map(rows.map((r) => [r.name, { flat: r.flat, cum: r.cum }]));
+  assert.deepEqual(byName(got.functions), byName(theirs.rows), `${file} ${sampleType}`);
+  assert.ok(got.functions.length > 0, 'some functions');
+  // Sorted by flat descending, then name.
+  for (let i = 1; i < got.functions.length; i++) {
+    const a = got.functions[i - 1], b = got.functions[i];
+    assert.ok(a.flat > b.flat || (a.flat === b.flat && a.name <= b.name), `order at ${i}: ${a.name} before ${b.name}`);
+  }
+}
+
+const HEAP_TYPES = ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space'];
+
+for (const which of ['allocs', 'heap', 'shop'] as const) {
+  for (const t of HEAP_TYPES) {
+    test(`top ${which} -sample_index=${t} equals go tool pprof -top`, async () => {
+      const fx = await profileFixtures();
+      await compare(fx[which], t);
+    });
+  }
+}
+
+test('top on a CPU profile equals go tool pprof -top for both sample types', async () => {
+  const fx = await profileFixtures();
+  const p = decodeProfile(fs.readFileSync(fx.cpu));
+  assert.deepEqual(p.sampleTypes.map((s) => s.type), ['samples', 'cpu']);
+  for (const s of p.sampleTypes) await compare(fx.cpu, s.type);
+});
+
+test('default sample type follows pprof: allocs → alloc_space, heap → inuse_space (the last)', async () => {
+  const fx = await profileFixtures();
+  const a = JSON.parse((await runCli(['top', fx.allocs, '--json'])).stdout) as TopJson;
+  const h = JSON.parse((await runCli(['top', fx.heap, '--json'])).stdout) as TopJson;
+  assert.equal(a.sampleType, 'alloc_space');
+  assert.equal(h.sampleType, 'inuse_space');
+});
+
+test('the decoder keeps what the profile says: types, period, time, inlined lines, bytes label', async () => {
+  const fx = await profileFixtures();
+  const p = decodeProfile(fs.readFileSync(fx.allocs));
+  assert.deepEqual(p.sampleTypes, [
+    { type: 'alloc_objects', unit: 'count' }, { type: 'alloc_space', unit: 'bytes' },
+    { type: 'inuse_objects', unit: 'count' }, { type: 'inuse_space', unit: 'bytes' },
+  ]);
+  assert.deepEqual(p.periodType, { type: 'space', unit: 'bytes' });
+  assert.equal(p.period, 1);
+  assert.ok(p.timeNanos > 1.6e18, 'time_nanos is a recent Unix time');
+  assert.ok(p.mappings.length > 0);
+  // A location with several lines: small() inlined into main.main, innermost first.
+  const { locations: L, functions: F, strings: S } = p;
+  let inlinedSmall = false;
+  for (let i = 0; i < L.count; i++) {
+    const names = [];
+    for (let e = L.lineStart[i]; e < L.lineStart[i + 1]; e++) names.push(S[F.name[L.lineFunction[e]]]);
+    if (names.length > 1 && names[0] === 'main.small' && names[names.length - 1].startsWith('main.')) inlinedSmall = true;
+  }
+  assert.ok(inlinedSmall, 'main.small appears as an inlined line of a caller location');
+  let withBytes = 0;
+  for (let i = 0; i < p.samples.count; i++) if (p.samples.bytes[i] > 0) withBytes++;
+  assert.ok(withBytes > 0 && withBytes === p.samples.count - countNaN(p.samples.bytes), 'bytes labels decoded');
+});
+
+function countNaN(a: Float64Array): number {
+  let n = 0;
+  for (const v of a) if (v !== v) n++;
+  return n;
+}
