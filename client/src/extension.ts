@@ -1,9 +1,19 @@
 // Extension entry: wires the features together; each lives in its own folder.
 import type * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { EscapeAnalysis } from './escapeAnalysis';
 import { registerProfileEditor } from './profileEditor/register';
+
+let escape: EscapeAnalysis | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   registerProfileEditor(context);
+  escape = new EscapeAnalysis(context);
+  context.subscriptions.push(escape);
+  registerCommands(context, escape);
 }
 
-export function deactivate(): void {}
+/** Returns the language client's stop, so VS Code waits for the server (and its go runs) to end. */
+export function deactivate(): Thenable<void> | undefined {
+  return escape?.stop();
+}

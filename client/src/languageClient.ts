@@ -1,0 +1,23 @@
+// How the HeapLens language server is started and which documents it sees.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+export const CLIENT_ID = 'heaplens';
+export const CLIENT_NAME = 'HeapLens';
+
+export function createLanguageClient(context: vscode.ExtensionContext, outputChannel: vscode.OutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('server/out/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    // Go files on disk only: the go command cannot compile untitled buffers.
+    documentSelector: [{ scheme: 'file', language: 'go' }],
+    diagnosticCollectionName: CLIENT_ID,
+    outputChannel,
+    // The server reads `heaplens.*` and `go.*` through workspace/configuration and
+    // registers for their changes itself.
+  };
+  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+}
