@@ -5,6 +5,7 @@ import { ProfileError } from './model';
 
 export const DEFAULT_MAX_INFLATED = 512 * 1024 * 1024;
 const INPUT_CHUNK = 64 * 1024;
+const Z_BUF_ERROR = -5;
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -24,6 +25,8 @@ export function gunzipBounded(bytes: Uint8Array, maxBytes = DEFAULT_MAX_INFLATED
   for (let off = 0; off < bytes.length && !inflate.ended; off += INPUT_CHUNK) {
     const last = off + INPUT_CHUNK >= bytes.length;
     inflate.push(bytes.subarray(off, Math.min(bytes.length, off + INPUT_CHUNK)), last);
+    // Z_BUF_ERROR on the last chunk: the stream needed more input than there was.
+    if (inflate.err === Z_BUF_ERROR) throw new ProfileError('truncated gzip data');
     if (inflate.err) throw new ProfileError(`corrupt gzip data (${inflate.msg || `zlib error ${inflate.err}`})`);
   }
   if (!inflate.ended) throw new ProfileError('truncated gzip data');
