@@ -128,7 +128,7 @@ export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions,
     for (let t = 0; t < T; t++) offerTop(topNodes, topValues, (l * T + t) * K, K, n, total[t][n]);
   });
 
-  const tree = functionTree(ltParent, ltLine, ltInlined.i32(), lineFn, keys, self, N, T);
+  const tree = functionTree(ltParent, ltLine, ltInlined.i32(), lineFn, keys, self, N, T, opts.granularity === 'line');
   return {
     sampleTypes: first.sampleTypes.map((v: ValueType) => ({ ...v })),
     defaultSampleType: first.defaultSampleType,
@@ -268,10 +268,10 @@ function offerTop(nodes: Int32Array, values: Float64Array, base: number, K: numb
   values[base + i] = value;
 }
 
-/** Merges line-tree nodes per function along each path: the flamegraph's tree. */
+/** Merges line-tree nodes per function (or keeps them per line) along each path: the flamegraph's tree. */
 function functionTree(
   ltParent: Int32Array, ltLine: Int32Array, ltInlined: Int32Array, lineFn: Int32Array, keys: Keys,
-  ltSelf: Float64Array[], N: number, T: number,
+  ltSelf: Float64Array[], N: number, T: number, byLine: boolean,
 ): Aggregates['tree'] {
   const ft = new KeyedTree();
   const map = new Int32Array(N);
@@ -281,15 +281,15 @@ function functionTree(
   inl.push(0);
   for (let n = 1; n < N; n++) {
     const before = ft.count;
-    const m = ft.child(map[ltParent[n]], lineFn[ltLine[n]]);
+    const m = ft.child(map[ltParent[n]], byLine ? ltLine[n] : lineFn[ltLine[n]]);
     if (ft.count !== before) { repLine.push(ltLine[n]); inl.push(ltInlined[n]); }
     map[n] = m;
   }
   ft.seal();
   const count = ft.count;
   const parent = ft.parent.i32();
-  const fn = ft.key.i32();
   const rep = repLine.i32();
+  const fn = byLine ? Int32Array.from(rep, (l) => (l < 0 ? -1 : lineFn[l])) : ft.key.i32();
   const name = new Int32Array(count), file = new Int32Array(count), line = new Float64Array(count), depth = new Int32Array(count);
   const fnName = keys.fnName.data, lineFile = keys.lineFile.data, lineNo = keys.lineNo.data;
   name[0] = -1; file[0] = -1;
