@@ -5,20 +5,20 @@ import * as path from 'node:path';
 import type { ExplanationStep, Finding, FindingKind, ParseResult } from './types';
 
 const PACKAGE_HEADER = /^# (\S+)(?: \[([^\]]+)\])?$/;
-const POSITIONED = /^(.+?):(\d+)(?::(\d+))?: (.*)$/;
 const UNKNOWN_POSITION = /^<unknown line number>: (.*)$/;
 const AT_POSITION = /^(.+?):(\d+)(?::(\d+))?$/;
 
 // Explanation children, -m=2. Older Go writes `flow: a = &b:`, newer `flow: a ← &b:`.
 const FLOW = /^ {2}flow: (.+?) (?:=|←) ([&*]*)(.*):$/;
 const FROM = /^ {4}from (.*) \(([^()]*)\) at (.+)$/;
-const CHILD = /^ {2}/;
 
 // Explanation headers: a block of children follows, and a summary usually comes later.
 const ESCAPE_HEADER = /^(.+) escapes to heap(?: in (.+))?:$/;
 const PARAM_HEADER = /^parameter (\S+) leaks to (\{[^}]*\}|\S+)(?: for (.+))? with derefs=(-?\d+):$/;
 
 interface Rule {
+  /** A cheap test that must pass before the regular expression runs (parsing speed). */
+  quick: (message: string) => boolean;
   re: RegExp;
   kind: FindingKind;
   subject?: (m: RegExpMatchArray) => string;
@@ -27,25 +27,25 @@ interface Rule {
 
 // First match wins, in this order (see shared/docs/go-compiler-output.md).
 const RULES: Rule[] = [
-  { re: /^can inline (.+?)(?: with cost (\d+) as: (.*))?$/, kind: 'can-inline', subject: (m) => m[1], detail: (m) => m[2] ?? '' },
-  { re: /^cannot inline (.+?) into (.+?): repeated recursive cycle$/, kind: 'cannot-inline', subject: (m) => m[1], detail: () => 'repeated recursive cycle' },
-  { re: /^cannot inline (.+?): (.*)$/, kind: 'cannot-inline', subject: (m) => m[1], detail: (m) => m[2] },
-  { re: /^inlining call to (.+?)(?: with score (-?\d+))?$/, kind: 'inlining-call', subject: (m) => m[1] },
-  { re: /^(?:PGO |partially )?devirtualizing (.+?) to (.+)$/, kind: 'devirtualized', subject: (m) => m[1], detail: (m) => m[2] },
-  { re: /^moved to heap: (.+)$/, kind: 'moved-to-heap', subject: (m) => m[1] },
-  { re: /^leaking param: (\S+) to result (\S+) level=(\d+)$/, kind: 'leaking-param-to-result', subject: (m) => m[1], detail: (m) => m[2] },
-  { re: /^leaking param content: (.+)$/, kind: 'leaking-param-content', subject: (m) => m[1] },
-  { re: /^leaking param: (.+)$/, kind: 'leaking-param', subject: (m) => m[1] },
-  { re: /^(.+) escapes to heap$/, kind: 'escapes-to-heap', subject: (m) => m[1] },
-  { re: /^(.+) does not escape$/, kind: 'does-not-escape', subject: (m) => m[1] },
-  { re: /^(.+) capturing by (ref|value): (\S+) \(addr=(?:true|false) assign=(?:true|false) width=\d+\)$/, kind: 'closure-capture', subject: (m) => m[3], detail: (m) => m[2] },
-  { re: /^(.+) ignoring self-assignment in (.+)$/, kind: 'self-assignment', subject: (m) => m[2] },
-  { re: /^assuming (\S+) is unsafe uintptr$/, kind: 'unsafe-uintptr', subject: (m) => m[1] },
-  { re: /^marking (\S+) as escaping (?:\.\.\.)?uintptr$/, kind: 'unsafe-uintptr', subject: (m) => m[1] },
-  { re: /^(?:index|slice) bounds check elided$/, kind: 'bounds-check-elided' },
-  { re: /^zero-copy string->\[\]byte conversion$/, kind: 'zero-copy-conversion' },
-  { re: /^loop variable (\S+) now per-iteration, (heap|stack)-allocated(?: \(loop inlined into .+\))?$/, kind: 'loop-var', subject: (m) => m[1], detail: (m) => m[2] },
-  { re: /^function (\S+) considered 'big'; reducing max cost of inlinees$/, kind: 'inline-budget', subject: (m) => m[1] },
+  { quick: (s) => s.startsWith('can inline '), re: /^can inline (.+?)(?: with cost (\d+) as: (.*))?$/, kind: 'can-inline', subject: (m) => m[1], detail: (m) => m[2] ?? '' },
+  { quick: (s) => s.startsWith('cannot inline '), re: /^cannot inline (.+?) into (.+?): repeated recursive cycle$/, kind: 'cannot-inline', subject: (m) => m[1], detail: () => 'repeated recursive cycle' },
+  { quick: (s) => s.startsWith('cannot inline '), re: /^cannot inline (.+?): (.*)$/, kind: 'cannot-inline', subject: (m) => m[1], detail: (m) => m[2] },
+  { quick: (s) => s.startsWith('inlining call to '), re: /^inlining call to (.+?)(?: with score (-?\d+))?$/, kind: 'inlining-call', subject: (m) => m[1] },
+  { quick: (s) => s.includes('devirtualizing '), re: /^(?:PGO |partially )?devirtualizing (.+?) to (.+)$/, kind: 'devirtualized', subject: (m) => m[1], detail: (m) => m[2] },
+  { quick: (s) => s.startsWith('moved to heap: '), re: /^moved to heap: (.+)$/, kind: 'moved-to-heap', subject: (m) => m[1] },
+  { quick: (s) => s.startsWith('leaking param: '), re: /^leaking param: (\S+) to result (\S+) level=(\d+)$/, kind: 'leaking-param-to-result', subject: (m) => m[1], detail: (m) => m[2] },
+  { quick: (s) => s.startsWith('leaking param content: '), re: /^leaking param content: (.+)$/, kind: 'leaking-param-content', subject: (m) => m[1] },
+  { quick: (s) => s.startsWith('leaking param: '), re: /^leaking param: (.+)$/, kind: 'leaking-param', subject: (m) => m[1] },
+  { quick: (s) => s.endsWith(' escapes to heap'), re: /^(.+) escapes to heap$/, kind: 'escapes-to-heap', subject: (m) => m[1] },
+  { quick: (s) => s.endsWith(' does not escape'), re: /^(.+) does not escape$/, kind: 'does-not-escape', subject: (m) => m[1] },
+  { quick: (s) => s.includes(' capturing by '), re: /^(.+) capturing by (ref|value): (\S+) \(addr=(?:true|false) assign=(?:true|false) width=\d+\)$/, kind: 'closure-capture', subject: (m) => m[3], detail: (m) => m[2] },
+  { quick: (s) => s.includes(' ignoring self-assignment in '), re: /^(.+) ignoring self-assignment in (.+)$/, kind: 'self-assignment', subject: (m) => m[2] },
+  { quick: (s) => s.startsWith('assuming '), re: /^assuming (\S+) is unsafe uintptr$/, kind: 'unsafe-uintptr', subject: (m) => m[1] },
+  { quick: (s) => s.startsWith('marking '), re: /^marking (\S+) as escaping (?:\.\.\.)?uintptr$/, kind: 'unsafe-uintptr', subject: (m) => m[1] },
+  { quick: (s) => s.endsWith('bounds check elided'), re: /^(?:index|slice) bounds check elided$/, kind: 'bounds-check-elided' },
+  { quick: (s) => s.startsWith('zero-copy '), re: /^zero-copy string->\[\]byte conversion$/, kind: 'zero-copy-conversion' },
+  { quick: (s) => s.startsWith('loop variable '), re: /^loop variable (\S+) now per-iteration, (heap|stack)-allocated(?: \(loop inlined into .+\))?$/, kind: 'loop-var', subject: (m) => m[1], detail: (m) => m[2] },
+  { quick: (s) => s.startsWith('function '), re: /^function (\S+) considered 'big'; reducing max cost of inlinees$/, kind: 'inline-budget', subject: (m) => m[1] },
 ];
 
 // Type-checker and backend errors users hit most; used only when the exit code is not known.
@@ -74,12 +74,17 @@ export function parseCompilerOutput(text: string, cwd: string, opts: ParseOption
   const errors: Finding[] = [];
   const packages: string[] = [];
   const pathCache = new Map<string, string>();
+  let lastFile = '';
+  let lastPath = '';
   const resolve = (file: string): string => {
+    if (file === lastFile) return lastPath;
     let p = pathCache.get(file);
     if (p === undefined) {
       p = file.startsWith('<') ? '' : path.resolve(cwd, file);
       pathCache.set(file, p);
     }
+    lastFile = file;
+    lastPath = p;
     return p;
   };
 
@@ -126,7 +131,7 @@ export function parseCompilerOutput(text: string, cwd: string, opts: ParseOption
 
     let pos: Position;
     let message: string;
-    const m = POSITIONED.exec(line);
+    const m = positioned(line);
     if (m) {
       pos = { file: m[1], path: resolve(m[1]), line: +m[2], column: m[3] ? +m[3] : null };
       message = m[4];
@@ -139,22 +144,20 @@ export function parseCompilerOutput(text: string, cwd: string, opts: ParseOption
     const posKey = pos.line ? `${pos.file}:${pos.line}:${pos.column ?? ''}` : '?';
 
     // An explanation child: attach to the open block.
-    if (CHILD.test(message) && block) {
+    if (block && message.startsWith('  ')) {
       block.steps.push(step(pos, message, resolve));
       sectionRecognised = true;
       continue;
     }
 
-    const eh = ESCAPE_HEADER.exec(message);
-    const ph = eh ? null : PARAM_HEADER.exec(message);
+    const colon = message.endsWith(':');
+    const eh = colon && message.includes(' escapes to heap') ? ESCAPE_HEADER.exec(message) : null;
+    const ph = colon && !eh && message.startsWith('parameter ') ? PARAM_HEADER.exec(message) : null;
     if (eh || ph) {
       sectionRecognised = true;
       const subject = eh ? eh[1] : ph![1];
-      const headerFinding: Finding = {
-        ...pos, kind: eh ? 'escapes-to-heap' : 'leaking-param', message, subject,
-        detail: ph ? ph[2] : undefined, explanation: [], pkg,
-      };
-      block = { steps: [{ ...pos, message, role: 'header' }], posKey, subject, family: eh ? 'escape' : 'param', header: headerFinding };
+      const headerFinding = newFinding(pos, eh ? 'escapes-to-heap' : 'leaking-param', message, subject, ph ? ph[2] : undefined, pkg);
+      block = { steps: [{ file: pos.file, path: pos.path, line: pos.line, column: pos.column, message, at: undefined, role: 'header' }], posKey, subject, family: eh ? 'escape' : 'param', header: headerFinding };
       allBlocks.push(block);
       continue;
     }
@@ -190,6 +193,29 @@ export function parseCompilerOutput(text: string, cwd: string, opts: ParseOption
   return { findings: kept, errors, packages };
 }
 
+/** `file:line[:col]: message`, scanned by hand rather than by a backtracking regex (parse speed). */
+function positioned(line: string): RegExpExecArray | null {
+  for (let i = line.indexOf(': '); i > 0; i = line.indexOf(': ', i + 1)) {
+    // Walk back over `:digits` once or twice.
+    let j = i;
+    const nums: number[] = [];
+    while (nums.length < 2) {
+      let k = j - 1;
+      while (k >= 0 && line.charCodeAt(k) >= 48 && line.charCodeAt(k) <= 57) k--;
+      if (k === j - 1 || k < 1 || line.charCodeAt(k) !== 58) break;
+      nums.push(k);
+      j = k;
+    }
+    if (!nums.length) continue;
+    // With two numbers the first is the line; with one, it is the line and there is no column.
+    const fileEnd = nums[nums.length - 1];
+    const lineNo = line.slice(fileEnd + 1, nums.length === 2 ? nums[0] : i);
+    const col = nums.length === 2 ? line.slice(nums[0] + 1, i) : undefined;
+    return [line, line.slice(0, fileEnd), lineNo, col, line.slice(i + 2)] as unknown as RegExpExecArray;
+  }
+  return null;
+}
+
 function family(kind: FindingKind): Block['family'] | undefined {
   if (kind === 'moved-to-heap' || kind === 'escapes-to-heap') return 'escape';
   if (kind === 'leaking-param' || kind === 'leaking-param-content' || kind === 'leaking-param-to-result') return 'param';
@@ -208,7 +234,9 @@ function matchBlocks(blocks: Block[], summaries: { finding: Finding; posKey: str
     const k = `${posKey}|${family(finding.kind)}|${finding.subject}`;
     if (!exact.has(k)) exact.set(k, finding);
     const pk = `${posKey}|${family(finding.kind)}`;
-    byPos.set(pk, [...(byPos.get(pk) ?? []), finding]);
+    const list = byPos.get(pk);
+    if (list) list.push(finding);
+    else byPos.set(pk, [finding]);
   }
   const owned = new Set<Finding>();
   for (const b of blocks) {
@@ -226,24 +254,28 @@ function matchBlocks(blocks: Block[], summaries: { finding: Finding; posKey: str
 
 function classify(pos: Position, message: string, pkg: string | undefined): Finding {
   for (const rule of RULES) {
+    if (!rule.quick(message)) continue;
     const m = rule.re.exec(message);
     if (m) {
-      return { ...pos, kind: rule.kind, message, subject: rule.subject?.(m), detail: rule.detail?.(m), explanation: [], pkg };
+      return newFinding(pos, rule.kind, message, rule.subject?.(m), rule.detail?.(m), pkg);
     }
   }
-  return { ...pos, kind: 'unknown', message, explanation: [], pkg };
+  return newFinding(pos, 'unknown', message, undefined, undefined, pkg);
+}
+
+// One object shape for every finding and step: spreads made V8 slow here (parse speed).
+function newFinding(pos: Position, kind: FindingKind, message: string, subject: string | undefined, detail: string | undefined, pkg: string | undefined): Finding {
+  return { file: pos.file, path: pos.path, line: pos.line, column: pos.column, kind, message, subject, detail, explanation: [], pkg };
 }
 
 function step(pos: Position, message: string, resolve: (f: string) => string): ExplanationStep {
-  const from = FROM.exec(message);
+  const from = message.startsWith('    from ') ? FROM.exec(message) : null;
   if (from) {
     const at = AT_POSITION.exec(from[3]);
-    return {
-      ...pos, message, role: 'from',
-      at: at ? { file: at[1], path: resolve(at[1]), line: +at[2], column: at[3] ? +at[3] : null } : undefined,
-    };
+    const where = at ? { file: at[1], path: resolve(at[1]), line: +at[2], column: at[3] ? +at[3] : null } : undefined;
+    return { file: pos.file, path: pos.path, line: pos.line, column: pos.column, message, at: where, role: 'from' };
   }
-  return { ...pos, message, role: FLOW.test(message) ? 'flow' : 'other' };
+  return { file: pos.file, path: pos.path, line: pos.line, column: pos.column, message, at: undefined, role: message.startsWith('  flow: ') ? 'flow' : 'other' };
 }
 
 /** The parts of a `flow:` or `from` step, for people. */
