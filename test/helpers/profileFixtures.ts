@@ -192,8 +192,8 @@ export interface PprofRow { name: string; flat: number; cum: number }
 export interface PprofTop { total: number; rows: PprofRow[] }
 
 /** `go tool pprof -top -nodecount=1000000 -nodefraction=0 -sample_index=T`, exact units, parsed. */
-export async function pprofTop(file: string, sampleType: string, unit: string): Promise<PprofTop> {
-  const args = ['tool', 'pprof', '-top', '-nodecount=1000000', '-nodefraction=0', `-sample_index=${sampleType}`];
+export async function pprofTop(file: string, sampleType: string, unit: string, extra: string[] = []): Promise<PprofTop> {
+  const args = ['tool', 'pprof', '-top', '-nodecount=1000000', '-nodefraction=0', `-sample_index=${sampleType}`, ...extra];
   // Exact numbers instead of "1.50MB": bytes in B, time in ns, counts as they are.
   if (unit === 'bytes') args.push('-unit=B');
   if (unit === 'nanoseconds') args.push('-unit=ns');
