@@ -2,7 +2,7 @@
 // `go test -memprofile` output, compare the active profile with a base.
 import * as vscode from 'vscode';
 import { PROFILE_VIEW_TYPE, profileOrigins, type ProfileEditorProvider } from './provider';
-import { captureFromUrl } from './capture';
+import { captureProfile } from '../../../server/src/profile/capture';
 
 export async function openProfileFromUrl(storage: vscode.Uri): Promise<void> {
   const url = await vscode.window.showInputBox({
@@ -18,7 +18,7 @@ export async function openProfileFromUrl(storage: vscode.Uri): Promise<void> {
       const ac = new AbortController();
       token.onCancellationRequested(() => ac.abort());
       try {
-        return await captureFromUrl(url.trim(), ac.signal);
+        return await captureProfile(url.trim(), { signal: ac.signal });
       } catch (e) {
         void vscode.window.showErrorMessage(`HeapLens: ${e instanceof Error ? e.message : String(e)}`);
         return undefined;

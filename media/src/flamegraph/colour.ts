@@ -67,7 +67,7 @@ export function frameColour(name: string, palette: RGB[], background: RGB): RGB 
  */
 export function diffColour(cur: number, base: number, grow: RGB, shrink: RGB, neutral: RGB): RGB {
   const denom = Math.max(Math.abs(cur), Math.abs(base));
-  if (denom === 0) return neutral;
+  if (denom === 0 || cur === base) return neutral;
   const rel = (cur - base) / denom; // -1 .. 1
   const k = Math.sqrt(Math.abs(rel)); // small changes still show
   return mix(neutral, rel > 0 ? grow : shrink, 0.15 + 0.85 * k);

@@ -2,6 +2,7 @@
 // already culled; labels are drawn only where at least a few characters fit.
 import type { FlameTree } from '../../../server/src/protocol/webview';
 import { css, diffColour, fitLabel, frameColour, mix, textOn, type RGB } from './colour';
+import { shortName } from './format';
 import { rowTop, type Layout, type Orientation } from './layout';
 import type { Theme } from './theme';
 
@@ -18,12 +19,6 @@ export interface DrawOptions {
   selected: number; // layout index or -1
   hovered: number;
   zoom: number;
-}
-
-/** Short label: drop the import path, keep "pkg.Func". */
-export function shortName(name: string): string {
-  const slash = name.lastIndexOf('/');
-  return slash >= 0 ? name.slice(slash + 1) : name;
 }
 
 let charWidthCache = { font: '', width: 7 };

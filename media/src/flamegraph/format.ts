@@ -49,3 +49,9 @@ export function formatPeriod(period: number, type: { type: string; unit: string 
   if (type.unit === 'bytes') return `1 sample per ${formatValue(period, 'bytes')} allocated`;
   return `${formatValue(period, type.unit)} per ${type.type} sample`;
 }
+
+/** Short label: drop the import path, keep "pkg.Func". */
+export function shortName(name: string): string {
+  const slash = name.lastIndexOf('/');
+  return slash >= 0 ? name.slice(slash + 1) : name;
+}

@@ -2,8 +2,8 @@
 // type and view locally, without asking the extension again. Drawing happens in
 // requestAnimationFrame; layout only when zoom, width, type or tree change.
 import { parseToWebview, type FlameTree, type FromWebview, type ProfileMeta } from '../../../server/src/protocol/webview';
-import { draw, ROW_HEIGHT, shortName } from './draw';
-import { formatPercent, formatValue } from './format';
+import { draw, ROW_HEIGHT } from './draw';
+import { formatPercent, formatValue, shortName } from './format';
 import { renderHeader, renderTooltip } from './header';
 import { invertTree } from './invert';
 import { ancestry, depths, hit, indexOf, layout, navigate, rowAt, widths, type Direction, type Layout, type Orientation } from './layout';
@@ -22,6 +22,7 @@ const ui = {
   canvas: $<HTMLCanvasElement>('canvas'),
   tooltip: $<HTMLDivElement>('tooltip'),
   breadcrumb: $<HTMLElement>('breadcrumb'),
+  toolbar: $<HTMLDivElement>('toolbar'),
   sampleType: $<HTMLSelectElement>('sampleType'),
   orientation: $<HTMLButtonElement>('orientation'),
   view: $<HTMLButtonElement>('view'),
@@ -160,6 +161,7 @@ function persist(): void { vscode.setState({ orientation: s.orientation, view: s
 
 function setOrientation(o: Orientation): void {
   s.orientation = o;
+  ui.chart.classList.toggle('flame', o === 'flame');
   ui.orientation.textContent = o === 'flame' ? 'Icicle' : 'Flame';
   ui.orientation.setAttribute('aria-label', o === 'flame' ? 'Show as icicle (root at top)' : 'Show as flame (root at bottom)');
   s.scrolled = false;
@@ -204,6 +206,8 @@ function setProfile(meta: ProfileMeta, t: FlameTree): void {
   s.selectedNode = -1;
   ui.message.hidden = true;
   ui.chart.hidden = false;
+  ui.toolbar.hidden = false;
+  ui.breadcrumb.hidden = false;
   ui.sampleType.replaceChildren(...meta.sampleTypes.map((st, i) => {
     const o = document.createElement('option');
     o.value = String(i);
@@ -313,6 +317,9 @@ window.addEventListener('message', (e: MessageEvent) => {
     case 'profile': setProfile(m.meta, m.tree); break;
     case 'error':
       ui.chart.hidden = true;
+      ui.toolbar.hidden = true;
+      ui.breadcrumb.hidden = true;
+      ui.legend.hidden = true;
       ui.status.textContent = '';
       showMessage(m.message, 'error');
       break;
