@@ -4,7 +4,7 @@
 // Layers: unit (pure parsers and models), lsp (real server over stdio),
 // browser (webview page in headless Chromium), vscode (the integration suite inside
 // a real VS Code), ui (driving that VS Code in Chromium).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,10 +19,29 @@ const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const w of wanted) if (!(w in layers)) { console.error(`unknown layer ${w}; layers: ${Object.keys(layers).join(', ')}`); process.exit(2); }
 const selected = wanted.length ? wanted : Object.keys(layers);
 
-function run(cmd, args, opts = {}) {
+// Runs a command with its output passed through, counting the tests it reports
+// (node:test's "# pass N" / "# fail N", Mocha's "N passing" / "N failing").
+function run(cmd, args) {
   const t0 = Date.now();
-  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
-  return { code: r.status ?? 1, seconds: (Date.now() - t0) / 1000 };
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['inherit', 'pipe', 'pipe'] });
+    const counts = { pass: 0, fail: 0 };
+    let tail = '';
+    const scan = (chunk) => {
+      const text = tail + chunk.toString();
+      const lines = text.split('\n');
+      tail = lines.pop();
+      for (const l of lines) {
+        let m = /^# (pass|fail) (\d+)$/.exec(l) ?? /^\s*(\d+) (passing|failing)\b/.exec(l);
+        if (!m) continue;
+        if (/^\d+$/.test(m[1])) counts[m[2] === 'passing' ? 'pass' : 'fail'] += +m[1];
+        else counts[m[1]] += +m[2];
+      }
+    };
+    child.stdout.on('data', (d) => { process.stdout.write(d); scan(d); });
+    child.stderr.on('data', (d) => { process.stderr.write(d); scan(d); });
+    child.on('close', (code) => { scan('\n'); resolve({ code: code ?? 1, seconds: (Date.now() - t0) / 1000, counts }); });
+  });
 }
 function testFiles(dir) {
   if (!existsSync(dir)) return [];
@@ -36,32 +55,40 @@ function testFiles(dir) {
 }
 
 const timings = [];
-const step = (name, r) => { timings.push([name, r.seconds, r.code]); if (r.code !== 0) finish(); };
+const step = (name, r) => { timings.push([name, r]); if (r.code !== 0) finish(); };
 function finish() {
-  console.log('\nlayer      seconds  result');
-  for (const [name, s, code] of timings) console.log(`${name.padEnd(10)} ${s.toFixed(1).padStart(7)}  ${code === 0 ? 'ok' : 'FAILED'}`);
-  const failed = timings.filter((t) => t[2] !== 0).length;
-  console.log(`${timings.length - failed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
+  console.log('\nlayer               seconds  tests  result');
+  let pass = 0;
+  let fail = 0;
+  for (const [name, r] of timings) {
+    pass += r.counts.pass;
+    fail += r.counts.fail;
+    const tests = r.counts.pass + r.counts.fail ? String(r.counts.pass + r.counts.fail) : '-';
+    console.log(`${name.padEnd(18)} ${r.seconds.toFixed(1).padStart(8)} ${tests.padStart(6)}  ${r.code === 0 ? 'ok' : 'FAILED'}`);
+  }
+  const failedSteps = timings.filter(([, r]) => r.code !== 0).length;
+  // A step can fail without a failing test (a build error): count it as a failure.
+  console.log(`${pass} passed, ${Math.max(fail, failedSteps)} failed`);
+  process.exit(failedSteps ? 1 : 0);
 }
 
-step('build', run('node', ['scripts/build.mjs']));
-step('typecheck', run('npx', ['tsc', '-p', '.']));
-if (existsSync('media/src')) step('typecheck-webview', run('npx', ['tsc', '-p', 'media']));
+step('build', await run('node', ['scripts/build.mjs']));
+step('typecheck', await run('npx', ['tsc', '-p', '.']));
+if (existsSync('media/src')) step('typecheck-webview', await run('npx', ['tsc', '-p', 'media']));
 let provisioned = false;
 for (const name of selected) {
   const layer = layers[name];
   if (layer.provision && !provisioned && existsSync('scripts/provision.sh')) {
-    step('provision', run('bash', ['scripts/provision.sh']));
+    step('provision', await run('bash', ['scripts/provision.sh']));
     provisioned = true;
   }
   if (layer.script) {
     if (!existsSync(layer.script)) { console.log(`(layer ${name}: no ${layer.script} yet)`); continue; }
-    step(name, run('node', [layer.script]));
+    step(name, await run('node', [layer.script]));
   } else {
     const files = testFiles(layer.dir);
     if (!files.length) { console.log(`(layer ${name}: no tests yet)`); continue; }
-    step(name, run('node', ['--test', '--test-concurrency=2', ...files]));
+    step(name, await run('node', ['--test', '--test-concurrency=2', ...files]));
   }
 }
 finish();
