@@ -99,6 +99,10 @@ export class LspClient {
     conn.onNotification(LogMessageNotification.type, (p) => { client.logs.push(p.message); });
     conn.onNotification('$/progress', (p: unknown) => { client.progress.push(p); });
     conn.onNotification('window/showMessage', (p: { message: string }) => { client.logs.push(`showMessage: ${p.message}`); });
+    conn.onRequest('window/showMessageRequest', (p: { message: string }) => {
+      client.logs.push(`showMessage: ${p.message}`);
+      return null;
+    });
     conn.onRequest(WorkDoneProgressCreateRequest.type, () => null);
     conn.onRequest('client/registerCapability', () => null);
     conn.onRequest(ConfigurationRequest.type, (params) => params.items.map((i) => client.settings[i.section ?? ''] ?? null));

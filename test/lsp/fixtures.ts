@@ -64,3 +64,22 @@ export function lineContaining(text: string, needle: string): number {
   if (i < 0) throw new Error(`no line contains ${needle}`);
   return i;
 }
+
+/**
+ * A Go file with `n` functions, each with a heap escape, a moved-to-heap local
+ * and a leaking parameter: thousands of findings and a compile that takes a while.
+ */
+export function bigGo(n: number, pkg = 'big'): string {
+  const out = [`package ${pkg}`, '', 'type T struct{ A, B int; S string }', '', 'var sink any', ''];
+  for (let i = 0; i < n; i++) {
+    out.push(`func F${i}(a, b int, s string) *T {
+	t := T{A: a, B: b + ${i}, S: s}
+	buf := make([]byte, 0, a)
+	buf = append(buf, s...)
+	sink = buf
+	return &t
+}
+`);
+  }
+  return out.join('\n');
+}

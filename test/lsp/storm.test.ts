@@ -1,0 +1,94 @@
+// A storm of saves: never more than one compiler run per package in flight,
+// superseded runs are killed (no processes left), the last save wins. Also:
+// progress for slow runs, and hover speed on a file with thousands of findings.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { MarkupContent } from 'vscode-languageserver-protocol';
+import { writeGoModule } from '../helpers/goFixture';
+import { LspClient } from '../helpers/lspClient';
+import { goProcessesFor, zombiesOf } from '../helpers/procs';
+import { bigGo } from './fixtures';
+
+const FUNCS = 400;
+let root: string;
+let file: string;
+let client: LspClient;
+
+before(async () => {
+  root = writeGoModule({ 'big/big.go': bigGo(FUNCS) }, { module: 'example.com/storm' });
+  file = path.join(root, 'big', 'big.go');
+  client = await LspClient.start({ root, settings: { heaplens: {} } });
+});
+after(async () => { await client.stop(); });
+
+test('20 rapid saves: at most one go and one compile at a time, none left, last save wins', async () => {
+  const dir = path.dirname(file);
+  const first = client.nextStatus((s) => s.packageDir === dir && s.state === 'done');
+  await client.open(file);
+  await first;
+
+  let max = { go: 0, compile: 0 };
+  let sampling = true;
+  // Sampling /proc as fast as it can while the storm runs (a measurement, not a wait).
+  const sampler = (async () => {
+    while (sampling) {
+      const n = goProcessesFor(root);
+      max = { go: Math.max(max.go, n.go), compile: Math.max(max.compile, n.compile) };
+      await new Promise((r) => setImmediate(r));
+    }
+  })();
+
+  const base = bigGo(FUNCS);
+  for (let i = 1; i <= 20; i++) {
+    // New content each time, so every run really compiles (no build-cache replay).
+    const extra = i === 20 ? '\nfunc Last() *int {\n\tlast := 20\n\treturn &last\n}\n' : `\n// save ${i}\n`;
+    fs.writeFileSync(file, base + extra);
+    // Every fifth save waits until the compiler really runs, so the next one has a process to kill.
+    const running = i % 5 === 0 && i < 20 ? client.nextStatus((s) => s.packageDir === dir && s.state === 'analysing') : undefined;
+    await client.save(file);
+    await running;
+  }
+  const lastLine = (base + '\nfunc Last() *int {').split('\n').length - 1 + 1;
+  const finalDiags = client.nextDiagnostics(file, (d) => d.some((x) => x.code === 'moved-to-heap' && x.range.start.line === lastLine));
+  const result = await client.analyze(file);
+  sampling = false;
+  await sampler;
+  await finalDiags;
+
+  assert.equal(result.state, 'done');
+  assert.ok(max.go <= 1, `at most one go process for the package, saw ${max.go}`);
+  assert.ok(max.compile <= 1, `at most one compile process for the package, saw ${max.compile}`);
+  assert.ok(max.go === 1, 'the sampler must have seen the compiler running');
+  assert.deepEqual(goProcessesFor(root), { go: 0, compile: 0 }, 'no go or compile process may outlive the storm');
+  assert.equal(zombiesOf(client.proc.pid!), 0, 'the server reaped every child');
+  const cancelled = client.status.all.filter((s) => s.packageDir === dir && s.state === 'cancelled').length;
+  assert.ok(cancelled >= 3, 'superseded runs are cancelled');
+  const killed = client.logs.filter((l) => /cancelled after \d+ ms \(superseded\)/.test(l)).length;
+  assert.ok(killed >= 3, `running compilers must have been killed: ${client.logs.join('\n')}`);
+  const runs = client.logs.filter((l) => /running .*go build/.test(l)).length;
+  assert.ok(runs < 22, `${runs} runs for 20 saves + open + request: superseded saves must not queue up`);
+});
+
+test('a slow run reports work-done progress', () => {
+  const kinds = client.progress.map((p) => (p as { value?: { kind?: string } }).value?.kind);
+  assert.ok(kinds.includes('begin'), JSON.stringify(client.progress));
+  assert.ok(kinds.includes('end'));
+});
+
+test('hover on a file with thousands of findings answers in milliseconds', async () => {
+  const diags = client.latest.get(file) ?? [];
+  assert.ok(diags.length >= FUNCS * 3, `expected thousands of findings, got ${diags.length}`);
+  const times: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const d = diags[(i * 7919) % diags.length];
+    const t0 = performance.now();
+    const hover = await client.hover(file, d.range.start.line, d.range.start.character);
+    times.push(performance.now() - t0);
+    assert.ok(hover && (hover.contents as MarkupContent).value.includes('HeapLens'));
+  }
+  times.sort((a, b) => a - b);
+  const p95 = times[Math.floor(times.length * 0.95)];
+  assert.ok(p95 < 25, `hover p95 ${p95.toFixed(2)} ms`);
+});
