@@ -59,7 +59,7 @@ function wire(ctx: ServerContext, deps: EscapeFeatureDeps) {
     runGo: deps.runGo,
     settingsFor: ctx.settingsFor,
     openDocuments,
-    publish: (uri, diagnostics) => connection.sendDiagnostics({ uri, diagnostics }),
+    publish: (uri, diagnostics) => connection.sendDiagnostics({ uri, diagnostics: ctx.diagnosticDecorators.reduce((d, decorate) => decorate(uri, d), diagnostics) }),
     status: (params) => void connection.sendNotification(StatusNotification.type, params),
     log: ctx.log,
     progress: delayedProgress(connection, () => !!ctx.clientCapabilities().window?.workDoneProgress),

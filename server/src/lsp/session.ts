@@ -32,6 +32,7 @@ export function startServer(connection: Connection, features: Feature[], version
     documents,
     store: new FindingsStore(),
     hoverSections: [],
+    diagnosticDecorators: [],
     settingsFor: (uri) => settings.settingsFor(uri),
     clientCapabilities: () => client,
     onDidChangeSettings: (listener) => { settingsListeners.push(listener); },
