@@ -67,6 +67,10 @@ export interface StartOptions {
   root: string;
   /** What `workspace/configuration` answers, per section ('heaplens', 'go'). */
   settings?: Record<string, unknown>;
+  /** Per-scope answers instead (multi-root): called with the scope URI and the section. */
+  scopedSettings?: (scopeUri: string | undefined, section: string) => unknown;
+  /** Extra workspace folders (multi-root); `root` is the first. */
+  folders?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -105,12 +109,13 @@ export class LspClient {
     });
     conn.onRequest(WorkDoneProgressCreateRequest.type, () => null);
     conn.onRequest('client/registerCapability', () => null);
-    conn.onRequest(ConfigurationRequest.type, (params) => params.items.map((i) => client.settings[i.section ?? ''] ?? null));
+    conn.onRequest(ConfigurationRequest.type, (params) => params.items.map((i) =>
+      (opts.scopedSettings ? opts.scopedSettings(i.scopeUri, i.section ?? '') : client.settings[i.section ?? '']) ?? null));
     conn.listen();
     await conn.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: uriOf(opts.root),
-      workspaceFolders: [{ uri: uriOf(opts.root), name: path.basename(opts.root) }],
+      workspaceFolders: [opts.root, ...(opts.folders ?? [])].map((f) => ({ uri: uriOf(f), name: path.basename(f) })),
       capabilities: {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
         window: { workDoneProgress: true },
