@@ -26,10 +26,12 @@ export function allProcs(): Proc[] {
 export function goProcessesFor(dir: string, procs = allProcs()): { go: number; compile: number } {
   let go = 0;
   let compile = 0;
-  for (const p of procs) {
-    if (p.state === 'Z' || !p.argv.length) continue;
+  const live = procs.filter((p) => p.state !== 'Z' && p.argv.length);
+  const goPids = new Set(live.filter((p) => path.basename(p.argv[0]) === 'go' && p.cwd === dir).map((p) => p.pid));
+  for (const p of live) {
     const name = path.basename(p.argv[0]);
-    if (name === 'go' && p.cwd === dir) go++;
+    // A `go` whose parent is that `go` is a fork about to exec a tool, not a second go command.
+    if (goPids.has(p.pid) && !goPids.has(p.ppid)) go++;
     else if (name === 'compile' && p.argv.some((a) => a.includes(dir))) compile++;
   }
   return { go, compile };
