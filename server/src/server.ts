@@ -3,8 +3,10 @@
 // `node server/out/server.js --stdio`.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { runEscapeAnalysis } from './escape/run';
+import { codeActionsFeature } from './lsp/codeActionsFeature';
 import { escapeFeature } from './lsp/escapeFeature';
 import { hoverFeature } from './lsp/hoverFeature';
+import { profileFeature } from './lsp/profileFeature';
 import { startServer } from './lsp/session';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -12,4 +14,6 @@ const connection = createConnection(ProposedFeatures.all);
 startServer(connection, [
   escapeFeature({ runGo: runEscapeAnalysis }),
   hoverFeature,
+  codeActionsFeature,
+  profileFeature(),
 ], '0.1.0');
