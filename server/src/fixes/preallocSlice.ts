@@ -1,0 +1,53 @@
+// Fix 1: a slice grown by append in a loop over something with a length gets
+// its capacity up front, so append never reallocates:
+//   var ids []int  ->  ids := make([]int, 0, len(products))
+import { declaredAt, depthBetween, fixContext, leavesBlock } from './context';
+import { edit, enclosingLoops, escapeRe, hasLength, identUses, lineBounds, loopShape, typeOf } from './goSyntax';
+import type { FixInput, FixResult } from './types';
+
+export function preallocSlice(input: FixInput): FixResult {
+  const { finding } = input;
+  if (finding.kind !== 'escapes-to-heap' && finding.kind !== 'does-not-escape') return null;
+  if (!/^append\b/.test(finding.subject ?? finding.message)) return null;
+  const c = fixContext(input);
+  if (!c) return null;
+  const { src, at, fn } = c;
+  if (!src.masked.startsWith('append(', at)) return null;
+  const [lineStart] = lineBounds(src, at);
+  const stmt = /([\p{L}_][\p{L}\p{N}_]*)\s*=\s*$/u.exec(src.masked.slice(lineStart, at));
+  if (!stmt) return null;
+  const name = stmt[1];
+  if (!new RegExp(`^append\\(\\s*${escapeRe(name)}\\s*,`).test(src.masked.slice(at))) return null;
+  const loop = enclosingLoops(src, fn, at)[0];
+  const shape = loop && loopShape(loop.header);
+  if (!loop || !shape) return null;
+  if (!hasLength(typeOf(shape.over, fn, src, c.pkgTexts))) return null;
+  if (depthBetween(c, loop.bodyOpen + 1, at) !== 0) return { refused: `the append to ${name} is conditional, so how many elements it gets is not known` };
+
+  // The declaration: before the loop, in a block that is still open at the loop.
+  const body = src.masked.slice(fn.bodyOpen, loop.start);
+  const n = escapeRe(name);
+  const decl = new RegExp(`^([\\t ]*)(?:var\\s+${n}\\s+(\\[\\][^=\\n]+?)|${n}\\s*:=\\s*(\\[\\][^{\\n]+)\\{\\s*\\}|${n}\\s*:=\\s*make\\((\\[\\][^,\\n]+),\\s*0\\s*\\))[\\t ]*$`, 'gm');
+  let found: RegExpExecArray | null = null;
+  for (let m = decl.exec(body); m; m = decl.exec(body)) found = m;
+  if (!found) return null;
+  const declStart = fn.bodyOpen + found.index + found[1].length;
+  const declEnd = declStart + found[0].slice(found[1].length).trimEnd().length;
+  if (leavesBlock(c, declEnd, loop.start)) return null;
+  const elemType = (found[2] ?? found[3] ?? found[4]).trim();
+  if (identUses(src, name, declEnd, loop.start).length) return { refused: `${name} is used between its declaration and the loop` };
+  const fnBody = src.masked.slice(fn.bodyOpen, fn.bodyEnd);
+  if (new RegExp(`\\b(?:len|cap)\\(\\s*${n}\\s*\\)|\\b${n}\\s*[!=]=\\s*nil\\b|\\bnil\\s*[!=]=\\s*${n}\\b`).test(fnBody)) {
+    return { refused: `the length, capacity or nil-ness of ${name} is used, and preallocating changes what it is before and during the loop` };
+  }
+  // The length must be computable where the declaration is.
+  const overDecl = declaredAt(c, shape.over);
+  if (overDecl === undefined || overDecl > declStart) return null;
+
+  const newDecl = `${name} := make(${elemType}, 0, len(${shape.over}))`;
+  return {
+    title: `Preallocate ${name}: ${newDecl.replace(`${name} := `, '')}`,
+    edits: [edit(src, declStart, declEnd, newDecl)],
+    isPreferred: true,
+  };
+}

@@ -1,0 +1,79 @@
+// Fix 3: a string built by `+=` in a loop copies everything built so far on
+// every iteration; a strings.Builder appends in place:
+//   line := ""            var line strings.Builder
+//   line += t + ","   ->  line.WriteString(t); line.WriteString(",")
+//   return line           return line.String()
+import { fixContext, leavesBlock } from './context';
+import { addImport, edit, enclosingLoops, escapeRe, identUses, indentAt, lineBounds, splitTopLevel } from './goSyntax';
+import type { FixInput, FixResult, TextEditPlain } from './types';
+
+export function stringBuilder(input: FixInput): FixResult {
+  const { finding } = input;
+  if (finding.kind !== 'escapes-to-heap' && finding.kind !== 'does-not-escape') return null;
+  const c = fixContext(input);
+  if (!c) return null;
+  const { src, at, fn } = c;
+  const [lineStart, lineEnd] = lineBounds(src, at);
+  const stmt = /^[\t ]*([\p{L}_][\p{L}\p{N}_]*)\s*\+=\s*(.+?)\s*$/u.exec(src.masked.slice(lineStart, lineEnd));
+  if (!stmt) return null;
+  const name = stmt[1];
+  const loop = enclosingLoops(src, fn, at)[0];
+  if (!loop) return null;
+  const n = escapeRe(name);
+  const body = src.masked.slice(fn.bodyOpen, loop.start);
+  const decl = new RegExp(`^([\\t ]*)(?:${n}\\s*:=\\s*("[^"\\n]*")|var\\s+${n}\\s+string|var\\s+${n}\\s*=\\s*("[^"\\n]*"))[\\t ]*$`, 'gm');
+  let found: RegExpExecArray | null = null;
+  for (let m = decl.exec(body); m; m = decl.exec(body)) found = m;
+  if (!found) return null;
+  const declStart = fn.bodyOpen + found.index + found[1].length;
+  const declEnd = declStart + found[0].slice(found[1].length).trimEnd().length;
+  if (leavesBlock(c, declEnd, loop.start)) return null;
+  const initLit = found[2] ?? found[3];
+  const init = initLit !== undefined ? src.text.slice(declStart + found[0].slice(found[1].length).indexOf('"'), declEnd) : '""';
+
+  const edits: TextEditPlain[] = [];
+  const indent = indentAt(src, declStart);
+  edits.push(edit(src, declStart, declEnd, `var ${name} strings.Builder${init !== '""' ? `\n${indent}${name}.WriteString(${init})` : ''}`));
+  let appends = 0;
+  for (const use of identUses(src, name, declEnd, fn.bodyEnd)) {
+    const [ls, le] = lineBounds(src, use);
+    const line = src.masked.slice(ls, le);
+    const plus = new RegExp(`^([\\t ]*)${n}\\s*\\+=\\s*(.+?)\\s*$`).exec(line);
+    if (plus && ls + plus[1].length === use) {
+      const rhsStart = ls + line.indexOf('+=') + 2;
+      const rhsMasked = src.masked.slice(rhsStart, le);
+      const lead = rhsMasked.length - rhsMasked.trimStart().length;
+      const operands = splitPlus(src.masked.slice(rhsStart + lead, le).trimEnd(), src.text.slice(rhsStart + lead, le).trimEnd());
+      if (!operands || operands.some((o) => identUses({ ...src, masked: o.masked }, name, 0, o.masked.length).length)) {
+        return { refused: `${name} is read while it is built` };
+      }
+      const stmts = operands.map((o) => `${name}.WriteString(${o.text})`).join(`\n${plus[1]}`);
+      edits.push(edit(src, use, ls + line.trimEnd().length, stmts));
+      appends++;
+      continue;
+    }
+    const ret = /^([\t ]*)return\s+/.exec(line);
+    if (ret && /^\s*$/.test(src.masked.slice(use + name.length, le)) && ls + ret[0].length === use) {
+      edits.push(edit(src, use + name.length, use + name.length, '.String()'));
+      continue;
+    }
+    return { refused: `${name} is used other than by += and return (at line ${src.lineStarts.findIndex((s, i) => s <= use && (src.lineStarts[i + 1] ?? Infinity) > use) + 1}), so turning it into a strings.Builder would need more than a local change` };
+  }
+  if (!appends) return null;
+  edits.push(...addImport(src, 'strings'));
+  return { title: `Build ${name} with a strings.Builder`, edits, isPreferred: true };
+}
+
+/** `a + "," + b` as operands (masked and original text), or undefined when a `+` is not top-level. */
+function splitPlus(masked: string, text: string): { masked: string; text: string }[] | undefined {
+  const parts = splitTopLevel(masked, '+');
+  const out: { masked: string; text: string }[] = [];
+  let pos = 0;
+  for (const p of parts) {
+    const i = masked.indexOf(p, pos);
+    if (i < 0) return undefined;
+    out.push({ masked: p, text: text.slice(i, i + p.length) });
+    pos = i + p.length;
+  }
+  return out.length ? out : undefined;
+}
