@@ -1,0 +1,130 @@
+// The UI layer's fixture: the packaged heaplens.vsix installed into a fresh
+// code-server, the example workspace (with a heap profile written by its own
+// loadgen) open in headless Chromium, and helpers that act as a person would.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
+import {
+  copyExample, installVsix, launchChromium, makeRunDirs, newestMtime, removeRunDirs, repoRoot, startCodeServer,
+  type Browser, type CodeServer, type RunDirs,
+} from '../vscode/host/codeServer';
+
+export const artifacts = join(repoRoot, 'test-artifacts', 'ui');
+const vsixPath = join(repoRoot, 'heaplens.vsix');
+
+/** `npm run package` unless heaplens.vsix is newer than everything that goes into it. */
+export function ensureVsix(): string {
+  const inputs = ['client/src', 'server/src', 'media/src', 'media/flamegraph.css', 'media/icon.png', 'package.json', '.vscodeignore', 'README.md']
+    .map((p) => join(repoRoot, p));
+  if (existsSync(vsixPath) && statSync(vsixPath).mtimeMs > newestMtime(inputs)) return vsixPath;
+  const r = spawnSync('npm', ['run', 'package'], { cwd: repoRoot, encoding: 'utf8', timeout: 180_000 });
+  if (r.status !== 0) throw new Error(`npm run package failed:\n${r.stdout}\n${r.stderr}`);
+  return vsixPath;
+}
+
+export interface Workbench {
+  page: Page;
+  ws: string;
+  dirs: RunDirs;
+  server: CodeServer;
+  close(): Promise<void>;
+}
+
+export async function openWorkbench(): Promise<Workbench> {
+  const vsix = ensureVsix();
+  const dirs = makeRunDirs('ui');
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    installVsix(dirs, vsix);
+    const ws = copyExample(dirs);
+    execFileSync('go', ['run', './cmd/loadgen', '-rounds', '400', '-o', 'heap.pb.gz'], { cwd: ws, env: dirs.env, stdio: 'pipe', timeout: 120_000 });
+    server = await startCodeServer({ dirs });
+    browser = await launchChromium(dirs);
+    const page = browser.page;
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(ws)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    await waitForContributions(page);
+    const s = server, b = browser;
+    return {
+      page, ws, dirs, server: s,
+      close: async () => {
+        await b.close();
+        await s.close();
+        removeRunDirs(dirs);
+      },
+    };
+  } catch (e) {
+    await browser?.close();
+    await server?.close();
+    removeRunDirs(dirs);
+    throw e;
+  }
+}
+
+export async function screenshot(page: Page, name: string): Promise<Buffer> {
+  mkdirSync(artifacts, { recursive: true });
+  return page.screenshot({ path: join(artifacts, `${name}.png`) });
+}
+
+/** An explorer row by its label, e.g. 'catalog' or 'heap.pb.gz'. */
+export function explorerRow(page: Page, label: string): Locator {
+  return page.locator('.explorer-folders-view .monaco-list-row').filter({
+    has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+  });
+}
+
+/** Opens a workspace file through the explorer, expanding folders on the way. */
+export async function openFromExplorer(page: Page, relPath: string): Promise<void> {
+  const parts = relPath.split('/');
+  for (const [i, part] of parts.entries()) {
+    const row = explorerRow(page, part).first();
+    await row.waitFor({ timeout: 30_000 });
+    const last = i === parts.length - 1;
+    if (!last && (await row.getAttribute('aria-expanded')) === 'true') continue;
+    await row.click();
+  }
+  await page.locator('.tabs-container .tab.active', { hasText: parts[parts.length - 1] }).waitFor({ timeout: 30_000 });
+}
+
+/** The webview's document inside the active custom editor. */
+export function activeWebview(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/**
+ * Resolves once the workbench knows the installed extension's contributions (its
+ * commands show in the command palette). Before that, opening a *.pb.gz shows
+ * VS Code's binary-file notice instead of our editor, as it would for a person
+ * who clicks in the first second.
+ */
+export async function waitForContributions(page: Page, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const input = page.locator('.quick-input-widget input');
+  const ours = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'HeapLens' }).first();
+  while (Date.now() < deadline) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill('>HeapLens');
+    // The palette lists what is registered when it opens, so reopen until ours appear.
+    const seen = await ours.waitFor({ timeout: 2000 }).then(() => true, () => false);
+    await page.keyboard.press('Escape');
+    await input.waitFor({ state: 'hidden', timeout: 10_000 });
+    if (seen) return;
+  }
+  throw new Error(`HeapLens's commands did not appear in the command palette within ${timeoutMs} ms`);
+}
+
+/** Runs a command from the command palette by its label. */
+export async function runCommand(page: Page, label: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`>${label}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 10_000 });
+  await input.press('Enter');
+}
+
+export type { Frame };
