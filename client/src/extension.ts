@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { EscapeAnalysis } from './escapeAnalysis';
+import { registerHotspots } from './hotspots/register';
 import { registerProfileEditor } from './profileEditor/register';
 
 let escape: EscapeAnalysis | undefined;
@@ -11,6 +12,7 @@ export function activate(context: vscode.ExtensionContext): void {
   escape = new EscapeAnalysis(context);
   context.subscriptions.push(escape);
   registerCommands(context, escape);
+  registerHotspots(context, escape);
 }
 
 /** Returns the language client's stop, so VS Code waits for the server (and its go runs) to end. */
