@@ -75,7 +75,10 @@ export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions,
   const T = first.sampleTypes.length;
   const K = Math.max(1, opts.topStackLimit ?? 5);
   const keys = new Keys();
-  const lineTree = new KeyedTree();
+  let stackNodes = 0;
+  for (const { profile } of inputs) stackNodes += profile.stacks.count;
+  // Inlining adds a few frames per location; the hint only avoids rehashing.
+  const lineTree = new KeyedTree(Math.ceil(stackNodes * 1.25));
   const ltInlined = new Growable('i32');
   ltInlined.push(0);
 
@@ -90,21 +93,25 @@ export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions,
   const lineFn = keys.lineFn.i32();
   const self = perType(T, N);
   const totals = new Float64Array(T);
-  const lineSizes = new Map<number, Map<number, Float64Array>>();
+  const sizes = new SizeTable(T);
   for (let p = 0; p < inputs.length; p++) {
     const { profile, scale } = inputs[p];
-    const s = profile.samples;
+    const { count, stack, values, bytes } = profile.samples;
     const map = stackToNode[p];
-    for (let i = 0; i < s.count; i++) {
-      const node = map[s.stack[i]];
-      const row = i * T;
-      for (let t = 0; t < T; t++) {
-        const v = scale * s.values[row + t];
-        self[t][node] += v;
-        totals[t] += v;
+    for (let t = 0; t < T; t++) {
+      const st = self[t];
+      let sum = 0;
+      for (let i = 0, row = t; i < count; i++, row += T) {
+        const v = scale * values[row];
+        st[map[stack[i]]] += v;
+        sum += v;
       }
-      const size = s.bytes[i];
-      if (size === size && node > 0) addSize(lineSizes, ltLine[node], size, s.values, row, T, scale);
+      totals[t] += sum;
+    }
+    for (let i = 0; i < count; i++) {
+      const size = bytes[i];
+      const node = map[stack[i]];
+      if (size === size && node > 0) sizes.add(ltLine[node], size, values, i * T, scale);
     }
   }
   const total = perType(T, N);
@@ -148,7 +155,7 @@ export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions,
     },
     tree,
     topStackLimit: K,
-    lineSizes,
+    lineSizes: sizes.finish(keys.lineFile.length),
     lineTopNodes: topNodes,
     lineTopValues: topValues,
     lineTree: { count: N, parent: ltParent, line: ltLine, inlined: Uint8Array.from(ltInlined.i32()), total },
@@ -211,12 +218,47 @@ function child(tree: KeyedTree, inlined: Growable, parent: number, key: number, 
   return n;
 }
 
-function addSize(sizes: Map<number, Map<number, Float64Array>>, line: number, size: number, values: Float64Array, row: number, T: number, scale: number): void {
-  let bySize = sizes.get(line);
-  if (!bySize) { bySize = new Map(); sizes.set(line, bySize); }
-  let v = bySize.get(size);
-  if (!v) { v = new Float64Array(T); bySize.set(size, v); }
-  for (let t = 0; t < T; t++) v[t] += scale * values[row + t];
+/** (line, allocation size) → values per sample type, finished into per-line runs sorted by size. */
+class SizeTable {
+  private index = new Map<number, Map<number, number>>();
+  private sizes = new Growable('f64');
+  private lines = new Growable('i32');
+  private values = new Growable('f64');
+  constructor(private readonly T: number) {}
+
+  add(line: number, size: number, values: Float64Array, row: number, scale: number): void {
+    let bySize = this.index.get(line);
+    if (!bySize) { bySize = new Map(); this.index.set(line, bySize); }
+    let e = bySize.get(size);
+    if (e === undefined) {
+      e = this.sizes.length;
+      bySize.set(size, e);
+      this.sizes.push(size);
+      this.lines.push(line);
+      for (let t = 0; t < this.T; t++) this.values.push(0);
+    }
+    const v = this.values.data, base = e * this.T;
+    for (let t = 0; t < this.T; t++) v[base + t] += scale * values[row + t];
+  }
+
+  finish(lineCount: number): Aggregates['lineSizes'] {
+    const E = this.sizes.length, T = this.T;
+    const lines = this.lines.data, sizes = this.sizes.data, vals = this.values.data;
+    const order = new Int32Array(E);
+    for (let i = 0; i < E; i++) order[i] = i;
+    order.sort((a, b) => lines[a] - lines[b] || sizes[a] - sizes[b]);
+    const start = new Int32Array(lineCount + 1);
+    const size = new Float64Array(E), values = new Float64Array(E * T);
+    for (let j = 0; j < E; j++) {
+      const e = order[j];
+      start[lines[e] + 1]++;
+      size[j] = sizes[e];
+      for (let t = 0; t < T; t++) values[j * T + t] = vals[e * T + t];
+    }
+    for (let l = 0; l < lineCount; l++) start[l + 1] += start[l];
+    this.index.clear();
+    return { start, size, values };
+  }
 }
 
 /**
@@ -273,7 +315,7 @@ function functionTree(
   ltParent: Int32Array, ltLine: Int32Array, ltInlined: Int32Array, lineFn: Int32Array, keys: Keys,
   ltSelf: Float64Array[], N: number, T: number, byLine: boolean,
 ): Aggregates['tree'] {
-  const ft = new KeyedTree();
+  const ft = new KeyedTree(N);
   const map = new Int32Array(N);
   const repLine = new Growable('i32');
   const inl = new Growable('i32');

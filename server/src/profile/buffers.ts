@@ -1,4 +1,6 @@
-// Growable typed arrays and the stack prefix tree the decoder fills while it walks.
+// Growable typed arrays and the trees the decoder and the aggregation fill. Big
+// profiles make trees of a million nodes, looked up tens of millions of times, so
+// the lookup table keeps (parent, key, node) side by side: one cache miss a probe.
 import type { StackTrie } from './model';
 
 type Kind = 'i32' | 'f64';
@@ -24,119 +26,215 @@ export class Growable {
   f64(): Float64Array { return this.data instanceof Float64Array ? this.data.slice(0, this.length) : Float64Array.from(this.data.subarray(0, this.length)); }
 }
 
-/**
- * Prefix tree of stacks keyed by raw location ids (the location table may come
- * after the samples on the wire, so ids are resolved in `finish`). Open addressing
- * on (parent, id).
- */
-export class IdStackTrie {
-  private parent = new Growable('i32');
-  private id = new Growable('f64');
-  private slots = new Int32Array(1024).fill(-1);
-  private mask = 1023;
-  constructor() {
-    this.parent.push(-1);
-    this.id.push(0);
-  }
-  get count(): number { return this.parent.length; }
-
-  child(parent: number, id: number): number {
-    const pd = this.parent.data, idd = this.id.data;
-    let h = hash(parent, id) & this.mask;
-    for (;;) {
-      const n = this.slots[h];
-      if (n === -1) break;
-      if (pd[n] === parent && idd[n] === id) return n;
-      h = (h + 1) & this.mask;
-    }
-    const n = this.parent.length;
-    this.parent.push(parent);
-    this.id.push(id);
-    this.slots[h] = n;
-    if (n * 2 > this.mask) this.rehash();
-    return n;
-  }
-
-  private rehash(): void {
-    const size = (this.mask + 1) * 2;
-    this.slots = new Int32Array(size).fill(-1);
-    this.mask = size - 1;
-    const pd = this.parent.data, idd = this.id.data;
-    for (let n = 1; n < this.parent.length; n++) {
-      let h = hash(pd[n], idd[n]) & this.mask;
-      while (this.slots[h] !== -1) h = (h + 1) & this.mask;
-      this.slots[h] = n;
-    }
-  }
-
-  finish(locationIndex: (id: number) => number): StackTrie {
-    const count = this.parent.length;
-    const location = new Int32Array(count);
-    location[0] = -1;
-    const idd = this.id.data;
-    let lastId = NaN, lastIdx = -1;
-    for (let n = 1; n < count; n++) {
-      if (idd[n] !== lastId) { lastId = idd[n]; lastIdx = locationIndex(lastId); }
-      location[n] = lastIdx;
-    }
-    this.slots = new Int32Array(0);
-    return { count, parent: this.parent.i32(), location };
-  }
-}
-
-function hash(parent: number, id: number): number {
-  // Ids are usually small integers; fold the high part in for the rest.
-  const lo = id | 0;
-  const hi = (id / 4294967296) | 0;
-  let h = Math.imul(parent ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(lo ^ hi, 0xc2b2ae35);
-  h ^= h >>> 15;
-  return h;
-}
-
-/** A tree whose nodes are found by (parent, key), both small non-negative ints. Node 0 is the root. */
+/** A tree whose nodes are found by (parent, key), both int32. Node 0 is the root. */
 export class KeyedTree {
-  readonly parent = new Growable('i32');
-  readonly key = new Growable('i32');
-  private slots = new Int32Array(1024).fill(-1);
-  private mask = 1023;
-  constructor() {
+  readonly parent: Growable;
+  readonly key: Growable;
+  /** Open addressing, 3 ints a slot: parent, key, node (node −1 = empty). */
+  private slots: Int32Array;
+  private mask: number;
+  private limit: number;
+  constructor(expected = 512) {
+    const size = tableSize(expected);
+    this.slots = emptySlots(size);
+    this.mask = size - 1;
+    this.limit = size >>> 1;
+    this.parent = new Growable('i32', Math.max(64, expected));
+    this.key = new Growable('i32', Math.max(64, expected));
     this.parent.push(-1);
     this.key.push(-1);
   }
   get count(): number { return this.parent.length; }
 
-  /** The child of `parent` with `key`; `created` tells whether it is new. */
   child(parent: number, key: number): number {
-    const pd = this.parent.data, kd = this.key.data;
-    let h = hash(parent, key) & this.mask;
+    const slots = this.slots, mask = this.mask;
+    let h = hash(parent, key) & mask;
     for (;;) {
-      const n = this.slots[h];
+      const i = h * 3;
+      const n = slots[i + 2];
       if (n === -1) break;
-      if (pd[n] === parent && kd[n] === key) return n;
-      h = (h + 1) & this.mask;
+      if (slots[i] === parent && slots[i + 1] === key) return n;
+      h = (h + 1) & mask;
     }
     const n = this.parent.length;
     this.parent.push(parent);
     this.key.push(key);
-    this.slots[h] = n;
-    if (n * 2 > this.mask) this.rehash();
+    const i = h * 3;
+    slots[i] = parent; slots[i + 1] = key; slots[i + 2] = n;
+    if (n > this.limit) this.rehash();
     return n;
   }
 
   private rehash(): void {
+    const old = this.slots;
     const size = (this.mask + 1) * 2;
-    this.slots = new Int32Array(size).fill(-1);
-    this.mask = size - 1;
-    const pd = this.parent.data, kd = this.key.data;
-    for (let n = 1; n < this.parent.length; n++) {
-      let h = hash(pd[n], kd[n]) & this.mask;
-      while (this.slots[h] !== -1) h = (h + 1) & this.mask;
-      this.slots[h] = n;
+    const slots = emptySlots(size);
+    const mask = size - 1;
+    for (let i = 0; i < old.length; i += 3) {
+      if (old[i + 2] === -1) continue;
+      let h = hash(old[i], old[i + 1]) & mask;
+      while (slots[h * 3 + 2] !== -1) h = (h + 1) & mask;
+      slots[h * 3] = old[i]; slots[h * 3 + 1] = old[i + 1]; slots[h * 3 + 2] = old[i + 2];
     }
+    this.slots = slots;
+    this.mask = mask;
+    this.limit = size >>> 1;
   }
 
   /** Drops the lookup table; the tree's arrays stay. */
-  seal(): void { this.slots = new Int32Array(0); this.mask = 0; }
+  seal(): void { this.slots = new Int32Array(3).fill(-1); this.mask = 0; this.limit = Infinity; }
+}
+
+/**
+ * Prefix tree of stacks keyed by raw location ids (the location table may come
+ * after the samples on the wire, so ids are resolved in `finish`). Ids that are not
+ * int32 (rare) get negative stand-ins.
+ */
+export class IdStackTrie {
+  private tree: KeyedTree;
+  private bigIds = new Map<number, number>();
+  private bigIdList: number[] = [];
+  // The previous stack, root first: consecutive samples often share a prefix.
+  private prevKeys = new Int32Array(64);
+  private prevNodes = new Int32Array(64);
+  private prevLen = 0;
+
+  /** `expected`: a guess of the node count, so big profiles rehash little. */
+  constructor(expected = 512) {
+    this.tree = new KeyedTree(expected);
+  }
+  get count(): number { return this.tree.count; }
+
+  private keyOf(id: number): number {
+    if (id > 0 && id <= 0x7fffffff && id === Math.floor(id)) return id;
+    let k = this.bigIds.get(id);
+    if (k === undefined) { k = -1 - this.bigIdList.length; this.bigIds.set(id, k); this.bigIdList.push(id); }
+    return k;
+  }
+
+  // Distinct stacks seen so far (keys leaf first), so a repeated stack costs one
+  // probe into a small table instead of one trie lookup per frame.
+  private stackKeys = new Growable('i32', 1024);
+  private stackStart = new Growable('i32', 256);
+  private stackLeaf = new Growable('i32', 256);
+  private stackSlots = new Int32Array(1024).fill(-1);
+  private stackHashes = new Growable('i32', 256);
+  private scratchKeys = new Int32Array(64);
+
+  /** Inserts a stack given leaf first (as on the wire); returns its leaf node. */
+  insertLeafFirst(ids: Float64Array, len: number): number {
+    if (len > this.scratchKeys.length) {
+      let size = this.scratchKeys.length;
+      while (size < len) size *= 2;
+      this.scratchKeys = new Int32Array(size);
+    }
+    const keys = this.scratchKeys;
+    let h = len;
+    for (let i = 0; i < len; i++) {
+      const k = this.keyOf(ids[i]);
+      keys[i] = k;
+      h = Math.imul(h ^ k, 0x9e3779b1);
+      h ^= h >>> 16;
+    }
+    const slots = this.stackSlots, mask = slots.length - 1;
+    const sk = this.stackKeys.data, starts = this.stackStart.data, hashes = this.stackHashes.data;
+    let slot = h & mask;
+    for (;;) {
+      const s = slots[slot];
+      if (s === -1) break;
+      if (hashes[s] === h) {
+        const start = starts[s];
+        const end = s + 1 < this.stackStart.length ? starts[s + 1] : this.stackKeys.length;
+        if (end - start === len) {
+          let i = 0;
+          while (i < len && sk[start + i] === keys[i]) i++;
+          if (i === len) return this.stackLeaf.data[s];
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    const leaf = this.insertKeys(keys, len);
+    const s = this.stackLeaf.length;
+    this.stackStart.push(this.stackKeys.length);
+    for (let i = 0; i < len; i++) this.stackKeys.push(keys[i]);
+    this.stackLeaf.push(leaf);
+    this.stackHashes.push(h);
+    slots[slot] = s;
+    if (s * 2 > mask) this.growStackSlots();
+    return leaf;
+  }
+
+  private growStackSlots(): void {
+    const size = this.stackSlots.length * 2, mask = size - 1;
+    const slots = new Int32Array(size).fill(-1);
+    const hashes = this.stackHashes.data;
+    for (let s = 0; s < this.stackLeaf.length; s++) {
+      let slot = hashes[s] & mask;
+      while (slots[slot] !== -1) slot = (slot + 1) & mask;
+      slots[slot] = s;
+    }
+    this.stackSlots = slots;
+  }
+
+  private insertKeys(keys: Int32Array, len: number): number {
+    if (len > this.prevKeys.length) {
+      let size = this.prevKeys.length;
+      while (size < len) size *= 2;
+      const pk = new Int32Array(size), pn = new Int32Array(size);
+      pk.set(this.prevKeys); pn.set(this.prevNodes);
+      this.prevKeys = pk; this.prevNodes = pn;
+    }
+    const prevKeys = this.prevKeys, prevNodes = this.prevNodes;
+    let d = 0;
+    const shared = Math.min(len, this.prevLen);
+    while (d < shared && prevKeys[d] === keys[len - 1 - d]) d++;
+    let node = d === 0 ? 0 : prevNodes[d - 1];
+    for (; d < len; d++) {
+      const key = keys[len - 1 - d];
+      node = this.tree.child(node, key);
+      prevKeys[d] = key;
+      prevNodes[d] = node;
+    }
+    this.prevLen = len;
+    return node;
+  }
+
+  finish(locationIndex: (id: number) => number): StackTrie {
+    this.tree.seal();
+    this.stackSlots = new Int32Array(1).fill(-1);
+    this.stackKeys = new Growable('i32', 1);
+    const count = this.tree.count;
+    const location = new Int32Array(count);
+    location[0] = -1;
+    const keys = this.tree.key.data;
+    let lastKey = 0, lastIdx = -1;
+    for (let n = 1; n < count; n++) {
+      const k = keys[n];
+      if (k !== lastKey || lastIdx < 0) { lastKey = k; lastIdx = locationIndex(k > 0 ? k : this.bigIdList[-1 - k]); }
+      location[n] = lastIdx;
+    }
+    return { count, parent: this.tree.parent.i32(), location };
+  }
+}
+
+function hash(parent: number, key: number): number {
+  let h = Math.imul(parent, 0x9e3779b1) ^ Math.imul(key, 0x85ebca77);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return h ^ (h >>> 13);
+}
+
+function emptySlots(size: number): Int32Array {
+  const s = new Int32Array(size * 3);
+  for (let i = 2; i < s.length; i += 3) s[i] = -1;
+  return s;
+}
+
+/** A power of two with room for `expected` entries at load factor ≤ 1/2. */
+function tableSize(expected: number): number {
+  let size = 1024;
+  while (size < expected * 2 && size < 1 << 26) size *= 2;
+  return size;
 }
 
 /** firstChild/nextSibling links for a parent array where parent[n] < n. Children keep creation order. */

@@ -47,7 +47,7 @@ interface RawProfile {
   trie: IdStackTrie;
   sampleStack: Growable;
   sampleValues: Growable;
-  valuesPerSample: number[];
+  valuesPerSample: Growable;
   /** Numeric labels: sample index, key string index, value. */
   labelSample: Growable;
   labelKey: Growable;
@@ -61,11 +61,12 @@ function walk(buf: Uint8Array): RawProfile {
     dropFrames: 0, keepFrames: 0, comments: [], defaultSampleType: 0, mappings: [],
     fn: { id: new Growable('f64'), name: new Growable('i32'), systemName: new Growable('i32'), filename: new Growable('i32'), startLine: new Growable('f64') },
     loc: { id: new Growable('f64'), mappingId: new Growable('f64'), address: new Growable('f64'), lineStart: new Growable('i32'), lineFnId: new Growable('f64'), lineNumber: new Growable('f64') },
-    trie: new IdStackTrie(),
-    sampleStack: new Growable('i32'), sampleValues: new Growable('f64'), valuesPerSample: [],
+    // Distinct stack nodes are bounded by the location ids on the wire (≥ 1 byte each).
+    trie: new IdStackTrie(Math.min(1 << 22, Math.ceil(buf.length / 128))),
+    sampleStack: new Growable('i32', 1024), sampleValues: new Growable('f64', 4096), valuesPerSample: new Growable('i32', 1024),
     labelSample: new Growable('i32'), labelKey: new Growable('i32'), labelNum: new Growable('f64'),
   };
-  const scratch = new Growable('f64');
+  const scratch = new Growable('f64', 256);
   let sampleCount = 0;
   while (r.pos < r.len) {
     const tag = r.uint32();
@@ -114,9 +115,20 @@ function sample(r: Reader, p: RawProfile, index: number, scratch: Growable): voi
   while (r.pos < end) {
     const tag = r.uint32();
     switch (tag) {
-      case 10: packed(r, (v) => scratch.push(v)); break; // location_id, packed
+      case 10: { // location_id, packed
+        const e = sub(r);
+        while (r.pos < e) scratch.push(varint(r));
+        done(r, e);
+        break;
+      }
       case 8: scratch.push(varint(r)); break; // location_id, unpacked
-      case 18: nValues += packed(r, (v) => p.sampleValues.push(v)); break;
+      case 18: {
+        const e = sub(r);
+        const values = p.sampleValues;
+        while (r.pos < e) { values.push(varint(r)); nValues++; }
+        done(r, e);
+        break;
+      }
       case 16: p.sampleValues.push(varint(r)); nValues++; break;
       case 26: label(r, p, index); break;
       default: r.skipType(tag & 7);
@@ -124,11 +136,7 @@ function sample(r: Reader, p: RawProfile, index: number, scratch: Growable): voi
   }
   done(r, end);
   p.valuesPerSample.push(nValues);
-  // Stacks arrive leaf first; the trie is built root first.
-  let node = 0;
-  const ids = scratch.data as Float64Array;
-  for (let i = scratch.length - 1; i >= 0; i--) node = p.trie.child(node, ids[i]);
-  p.sampleStack.push(node);
+  p.sampleStack.push(p.trie.insertLeafFirst(scratch.data as Float64Array, scratch.length));
 }
 
 function label(r: Reader, p: RawProfile, index: number): void {
@@ -354,8 +362,9 @@ function resolve(p: RawProfile): Profile {
 
   const T = sampleTypes.length;
   const n = p.sampleStack.length;
+  const counts = p.valuesPerSample.data;
   for (let i = 0; i < n; i++) {
-    if (p.valuesPerSample[i] !== T) throw new ProfileError(`sample ${i} has ${p.valuesPerSample[i]} values, expected ${T} (one per sample type)`);
+    if (counts[i] !== T) throw new ProfileError(`sample ${i} has ${counts[i]} values, expected ${T} (one per sample type)`);
   }
   const bytes = new Float64Array(n).fill(NaN);
   const bytesKey = strings.indexOf('bytes');

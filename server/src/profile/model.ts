@@ -223,7 +223,8 @@ export interface Aggregates {
   tree: CallTree;
   topStackLimit: number;
   /** Internal tables behind sizeDistribution/topStacks; read them through those helpers. */
-  lineSizes: Map<number, Map<number, Float64Array>>;
+  /** Line l's allocation sizes are entries start[l] .. start[l+1]-1, sorted by size; values[e*T + t]. */
+  lineSizes: { start: Int32Array; size: Float64Array; values: Float64Array };
   lineTopNodes: Int32Array;
   lineTopValues: Float64Array;
   /**

@@ -19,9 +19,11 @@ export function linesInFile(agg: Aggregates, resolved: (string | null)[], path: 
 
 /** Allocation sizes made at line `l` (innermost frame), smallest first. */
 export function sizeDistribution(agg: Aggregates, l: number): SizeBucket[] {
-  const bySize = agg.lineSizes.get(l);
-  if (!bySize) return [];
-  return [...bySize].map(([size, v]) => ({ size, values: Array.from(v) })).sort((a, b) => a.size - b.size);
+  const { start, size, values } = agg.lineSizes;
+  const T = agg.sampleTypes.length;
+  const out: SizeBucket[] = [];
+  for (let e = start[l]; e < start[l + 1]; e++) out.push({ size: size[e], values: Array.from(values.subarray(e * T, e * T + T)) });
+  return out;
 }
 
 /** The heaviest call paths reaching line `l` for sample type `t`, root first. */
