@@ -22,7 +22,7 @@ export function explainMarkdown(f: Finding, refusals: readonly string[] = [], me
     out.push('');
   }
   out.push('## Why there is no automatic fix', '');
-  if (refusals.length) for (const r of refusals) out.push(`- ${r[0].toUpperCase()}${r.slice(1)}.`);
+  if (refusals.length) for (const r of refusals) out.push(`- ${r}.`);
   else out.push('- None of HeapLens\'s quick fixes matches this code\'s shape, or the change could alter what the program does.');
   out.push('', '## Usual remedies', '');
   for (const r of remedies(f)) out.push(`- ${r}`);

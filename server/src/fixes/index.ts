@@ -37,7 +37,7 @@ export function fixesFor(input: FixInput): FixesForFinding {
     try {
       const r = gen(input);
       if (!r) continue;
-      if (isRefusal(r)) out.refusals.push(r.refused);
+      if (isRefusal(r)) { if (!out.refusals.includes(r.refused)) out.refusals.push(r.refused); }
       else out.fixes.push({ id, ...r });
     } catch (err) {
       out.errors.push(`${id}: ${err instanceof Error ? err.message : String(err)}`);
