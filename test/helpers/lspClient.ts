@@ -30,7 +30,8 @@ import {
 import { AnalyzePackageRequest, StatusNotification, type AnalyzePackageResult, type StatusParams } from '../../server/src/protocol/lsp';
 import { repoRoot } from './goFixture';
 
-export const serverPath = path.join(repoRoot, 'server', 'out', 'server.js');
+/** The bundled server; HEAPLENS_SERVER points the tests at another build of it. */
+export const serverPath = process.env.HEAPLENS_SERVER ?? path.join(repoRoot, 'server', 'out', 'server.js');
 
 export const uriOf = (p: string) => pathToFileURL(p).href;
 const pathOf = (uri: string) => fileURLToPath(uri);

@@ -44,11 +44,17 @@ test('20 rapid saves: at most one go and one compile at a time, none left, last 
   for (let i = 1; i <= 20; i++) {
     // New content each time, so every run really compiles (no build-cache replay).
     const extra = i === 20 ? '\nfunc Last() *int {\n\tlast := 20\n\treturn &last\n}\n' : `\n// save ${i}\n`;
-    fs.writeFileSync(file, base + extra);
-    // Every fifth save waits until the compiler really runs, so the next one has a process to kill.
-    const running = i % 5 === 0 && i < 20 ? client.nextStatus((s) => s.packageDir === dir && s.state === 'analysing') : undefined;
+    // Atomically, as editors save: a compiler reading the file never sees half of it.
+    fs.writeFileSync(`${file}.tmp`, base + extra);
+    fs.renameSync(`${file}.tmp`, file);
     await client.save(file);
-    await running;
+    if (i % 5 === 0 && i < 20) {
+      // Every fifth save waits until its compiler really runs, so the next save has a process to kill.
+      // The hover is a barrier: the server answers it after handling the save, so the next
+      // 'analysing' comes from this save's run, not from one it superseded.
+      await client.hover(file, 0, 0);
+      await client.nextStatus((s) => s.packageDir === dir && s.state === 'analysing');
+    }
   }
   const lastLine = (base + '\nfunc Last() *int {').split('\n').length - 1 + 1;
   const finalDiags = client.nextDiagnostics(file, (d) => d.some((x) => x.code === 'moved-to-heap' && x.range.start.line === lastLine));

@@ -63,6 +63,7 @@ export class Analyzer {
   }
 
   async analyze(dir: string, req: RunRequest, signal: AbortSignal): Promise<AnalyzePackageResult> {
+    const t0 = performance.now();
     const open = this.deps.openDocuments();
     const trigger = req.trigger ?? open.find((d) => path.dirname(d.path) === dir)?.path ?? packageFiles(dir, true)[0] ?? path.join(dir, 'main.go');
     const settings = await this.deps.settingsFor(this.uriOf(trigger, open));
@@ -75,6 +76,7 @@ export class Analyzer {
     }
 
     this.deps.status({ packageDir: dir, state: 'analysing' });
+    this.deps.log(`analysing ${dir} (settings read in ${Math.round(performance.now() - t0)} ms)`);
     const pattern = packagePattern(moduleRoot, dir);
     const progress = this.deps.progress('HeapLens', `escape analysis of ${pattern}${req.tests ? ' (with tests)' : ''}`);
     let run: GoRunResult;
@@ -110,7 +112,10 @@ export class Analyzer {
     if (run.exitCode !== 0 || errors.length) {
       return this.compileFailed(dir, trigger, open, run, moduleRoot);
     }
-    return this.publishFindings(dir, req.tests, findings, settings, open, run.durationMs);
+    const tp = performance.now();
+    const result = this.publishFindings(dir, req.tests, findings, settings, open, run.durationMs);
+    this.deps.log(`published ${result.findings} diagnostics for ${pattern} in ${Math.round(performance.now() - tp)} ms`);
+    return result;
   }
 
   private cancelled(dir: string): AnalyzePackageResult {
@@ -118,8 +123,21 @@ export class Analyzer {
     return { state: 'unavailable', packageDir: dir, findings: 0, message: 'cancelled' };
   }
 
+  /** The client's own URI for open documents (it compares strings), a file: URI otherwise. */
   private uriOf(file: string, open: OpenDocument[]): string {
     return open.find((d) => d.path === file)?.uri ?? pathToUri(file);
+  }
+
+  private uriCache(open: OpenDocument[]): (file: string) => string {
+    const cache = new Map<string, string>();
+    return (file) => {
+      let uri = cache.get(file);
+      if (uri === undefined) {
+        uri = this.uriOf(file, open);
+        cache.set(file, uri);
+      }
+      return uri;
+    };
   }
 
   private overlay(open: OpenDocument[], moduleRoot: string): Map<string, string> | undefined {
@@ -131,21 +149,22 @@ export class Analyzer {
   private publishFindings(dir: string, tests: boolean, all: Finding[], settings: Settings, open: OpenDocument[], durationMs: number): AnalyzePackageResult {
     const shown = new Set(settings.kinds);
     const lines = lineSource((p) => open.find((d) => d.path === p)?.text);
+    const uriOf = this.uriCache(open);
     const byFile = new Map<string, PlacedFinding[]>();
     const seen = new Set<string>();
     for (const f of all) {
-      if (f.kind === 'error' || path.dirname(f.path) !== dir) continue;
+      if (f.kind === 'error' || f.path.length <= dir.length || !f.path.startsWith(dir) || path.dirname(f.path) !== dir) continue;
       // The test variant repeats the package's own findings; one is enough.
       const key = `${f.path}:${f.line}:${f.column}:${f.kind}:${f.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const placed: PlacedFinding = {
         id: this.deps.store.newId(),
-        uri: this.uriOf(f.path, open),
+        uri: uriOf(f.path),
         range: placeRange(lines(f.path, f.line), f.line, f.column, f.subject),
         finding: f,
       };
-      if (shown.has(f.kind)) placed.diagnostic = findingDiagnostic(placed, settings.severity, lines);
+      if (shown.has(f.kind)) placed.diagnostic = findingDiagnostic(placed, settings.severity, lines, uriOf);
       const list = byFile.get(f.path);
       if (list) list.push(placed);
       else byFile.set(f.path, [placed]);
@@ -162,7 +181,7 @@ export class Analyzer {
     let published = 0;
     for (const file of files) {
       const placed = byFile.get(file) ?? [];
-      const uri = this.uriOf(file, open);
+      const uri = uriOf(file);
       this.deps.store.setFile(file, uri, placed);
       const diagnostics = placed.flatMap((p) => (p.diagnostic ? [p.diagnostic] : []));
       published += diagnostics.length;

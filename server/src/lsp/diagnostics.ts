@@ -1,7 +1,7 @@
 // Findings as LSP diagnostics: one short sentence, the finding kind as a stable
 // `code`, the compiler's flow as clickable related information.
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
-import { describeFinding } from '../escape/describe';
+import { describeFinding, type FindingDescription } from '../escape/describe';
 import type { Finding } from '../escape/types';
 import type { FindingDiagnosticData, PlacedFinding } from './findingsStore';
 import { pathToUri } from './packages';
@@ -27,33 +27,38 @@ export function toSeverity(name: SeverityName): DiagnosticSeverity {
 }
 
 /** "buf is moved to the heap: its address is returned" */
-export function diagnosticMessage(f: Finding): string {
-  const d = describeFinding(f);
+export function diagnosticMessage(f: Finding, d: FindingDescription = describeFinding(f)): string {
   return d.reason ? `${d.title}: ${d.reason}` : d.title;
 }
 
 /** describeFinding's step text is "expression — why"; the expression is what the step points at. */
-const stepSubject = (text: string) => text.split(' — ')[0];
+function stepSubject(text: string): string {
+  const i = text.indexOf(' — ');
+  return i < 0 ? text : text.slice(0, i);
+}
 
-export function relatedInformation(f: Finding, lines: LineSource): DiagnosticRelatedInformation[] {
-  return describeFinding(f).steps.map((s, i) => ({
-    location: { uri: pathToUri(s.path), range: placeRange(lines(s.path, s.line), s.line, s.column, stepSubject(s.text)) },
+export function relatedInformation(f: Finding, lines: LineSource, d: FindingDescription = describeFinding(f), uriOf: (file: string) => string = pathToUri): DiagnosticRelatedInformation[] {
+  return d.steps.map((s, i) => ({
+    location: { uri: uriOf(s.path), range: placeRange(lines(s.path, s.line), s.line, s.column, stepSubject(s.text)) },
     message: `${i + 1}. ${s.text}`,
   }));
 }
 
-export function findingDiagnostic(p: PlacedFinding, severity: SeverityName, lines: LineSource): Diagnostic {
+/** `uriOf` maps paths to URIs (pass a caching one when making many diagnostics). */
+export function findingDiagnostic(p: PlacedFinding, severity: SeverityName, lines: LineSource, uriOf: (file: string) => string = pathToUri): Diagnostic {
   const data: FindingDiagnosticData = { findingId: p.id, kind: p.finding.kind, subject: p.finding.subject };
-  const related = relatedInformation(p.finding, lines);
-  return {
+  const d = describeFinding(p.finding);
+  const related = relatedInformation(p.finding, lines, d, uriOf);
+  const diagnostic: Diagnostic = {
     range: p.range,
     severity: toSeverity(severity),
     code: p.finding.kind,
     source: SOURCE,
-    message: diagnosticMessage(p.finding),
-    ...(related.length ? { relatedInformation: related } : {}),
+    message: diagnosticMessage(p.finding, d),
     data,
   };
+  if (related.length) diagnostic.relatedInformation = related;
+  return diagnostic;
 }
 
 /** The range of the `package x` clause, or the first line when there is none. */
