@@ -91,49 +91,24 @@ export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions,
   const ltParent = lineTree.parent.i32();
   const ltLine = lineTree.key.i32();
   const lineFn = keys.lineFn.i32();
-  const self = perType(T, N);
-  const totals = new Float64Array(T);
-  const sizes = new SizeTable(T);
+  const selfNT = new Float64Array(N * T);
+  const sampleLines: Int32Array[] = [];
   for (let p = 0; p < inputs.length; p++) {
-    const { profile, scale } = inputs[p];
-    const { count, stack, values, bytes } = profile.samples;
-    const map = stackToNode[p];
-    for (let t = 0; t < T; t++) {
-      const st = self[t];
-      let sum = 0;
-      for (let i = 0, row = t; i < count; i++, row += T) {
-        const v = scale * values[row];
-        st[map[stack[i]]] += v;
-        sum += v;
-      }
-      totals[t] += sum;
-    }
-    for (let i = 0; i < count; i++) {
-      const size = bytes[i];
-      const node = map[stack[i]];
-      if (size === size && node > 0) sizes.add(ltLine[node], size, values, i * T, scale);
-    }
+    sampleLines.push(accumulateSamples(inputs[p].profile, inputs[p].scale, stackToNode[p], ltLine, selfNT, T));
   }
-  const total = perType(T, N);
-  for (let t = 0; t < T; t++) {
-    const tot = total[t];
-    tot.set(self[t]);
-    for (let n = N - 1; n >= 1; n--) tot[ltParent[n]] += tot[n];
-  }
+  const self = splitTypes(selfNT, N, T);
+  const totals = new Float64Array(T);
+  for (let t = 0; t < T; t++) totals[t] = sum(self[t]);
+  const total = self.map((st) => subtreeTotals(st, ltParent, N));
 
   const F = keys.fnName.length;
   const L = keys.lineFile.length;
   const fnFlat = perType(T, F), fnCum = perType(T, F);
   const lineFlat = perType(T, L), lineCum = perType(T, L);
-  const topNodes = new Int32Array(L * T * K).fill(-1);
-  const topValues = new Float64Array(L * T * K);
-  for (let n = 1; n < N; n++) {
-    const l = ltLine[n], f = lineFn[l];
-    for (let t = 0; t < T; t++) { lineFlat[t][l] += self[t][n]; fnFlat[t][f] += self[t][n]; }
-  }
-  cumulate(ltParent, ltLine, lineFn, N, F, L, total, fnCum, lineCum, (n, l) => {
-    for (let t = 0; t < T; t++) offerTop(topNodes, topValues, (l * T + t) * K, K, n, total[t][n]);
-  });
+  for (let t = 0; t < T; t++) flatByLine(self[t], ltLine, lineFn, N, lineFlat[t], fnFlat[t]);
+  const top = new TopStacks(L, T, K);
+  cumulate(ltParent, ltLine, lineFn, N, F, L, total, fnCum, lineCum, top);
+  const topNodes = top.nodes, topValues = top.values;
 
   const tree = functionTree(ltParent, ltLine, ltInlined.i32(), lineFn, keys, self, N, T, opts.granularity === 'line');
   return {
@@ -155,11 +130,101 @@ export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions,
     },
     tree,
     topStackLimit: K,
-    lineSizes: sizes.finish(keys.lineFile.length),
+    lineSamples: samplesByLine(inputs, sampleLines, L),
     lineTopNodes: topNodes,
     lineTopValues: topValues,
     lineTree: { count: N, parent: ltParent, line: ltLine, inlined: Uint8Array.from(ltInlined.i32()), total },
   };
+}
+
+/** Adds samples into node-major sums; returns each sample's leaf line (−1: none, or no size label). */
+function accumulateSamples(
+  profile: Profile, scale: number, map: Int32Array, ltLine: Int32Array, selfNT: Float64Array, T: number,
+): Int32Array {
+  const { count, stack, values, bytes } = profile.samples;
+  const lineOf = new Int32Array(count);
+  // Node-major sums: one cache miss per sample for all types.
+  for (let i = 0, row = 0; i < count; i++, row += T) {
+    const node = map[stack[i]];
+    const base = node * T;
+    for (let t = 0; t < T; t++) selfNT[base + t] += scale * values[row + t];
+    lineOf[i] = node > 0 && bytes[i] === bytes[i] ? ltLine[node] : -1;
+  }
+  return lineOf;
+}
+
+/** Samples grouped by leaf line (counting sort), for size distributions on demand. */
+function samplesByLine(inputs: WeightedProfile[], sampleLines: Int32Array[], L: number): Aggregates['lineSamples'] {
+  const start = new Int32Array(L + 1);
+  for (const lines of sampleLines) for (let i = 0; i < lines.length; i++) if (lines[i] >= 0) start[lines[i] + 1]++;
+  for (let l = 0; l < L; l++) start[l + 1] += start[l];
+  const fill = start.slice(0, L);
+  const E = start[L];
+  const input = new Uint8Array(E), sample = new Int32Array(E);
+  sampleLines.forEach((lines, p) => {
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i];
+      if (l < 0) continue;
+      const j = fill[l]++;
+      input[j] = p;
+      sample[j] = i;
+    }
+  });
+  const sources = inputs.map(({ profile, scale }) => ({ values: profile.samples.values, bytes: profile.samples.bytes, scale }));
+  return { start, input, sample, sources };
+}
+
+function splitTypes(nt: Float64Array, N: number, T: number): Float64Array[] {
+  const out = perType(T, N);
+  for (let t = 0; t < T; t++) {
+    const st = out[t];
+    for (let n = 0, j = t; n < N; n++, j += T) st[n] = nt[j];
+  }
+  return out;
+}
+
+function sum(a: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
+}
+
+/** Children have larger indexes than parents, so one backward pass sums subtrees. */
+function subtreeTotals(self: Float64Array, parent: Int32Array, N: number): Float64Array {
+  const tot = self.slice();
+  for (let n = N - 1; n >= 1; n--) tot[parent[n]] += tot[n];
+  return tot;
+}
+
+function flatByLine(self: Float64Array, ltLine: Int32Array, lineFn: Int32Array, N: number, lineFlat: Float64Array, fnFlat: Float64Array): void {
+  for (let n = 1; n < N; n++) {
+    const v = self[n];
+    if (v === 0) continue;
+    const l = ltLine[n];
+    lineFlat[l] += v;
+    fnFlat[lineFn[l]] += v;
+  }
+}
+
+/** The K heaviest (by |value|) line-tree nodes per (line, sample type). */
+class TopStacks {
+  readonly nodes: Int32Array;
+  readonly values: Float64Array;
+  constructor(L: number, private readonly T: number, private readonly K: number) {
+    this.nodes = new Int32Array(L * T * K).fill(-1);
+    this.values = new Float64Array(L * T * K);
+  }
+  offer(line: number, t: number, node: number, value: number): void {
+    if (value === 0) return;
+    const K = this.K, base = (line * this.T + t) * K, nodes = this.nodes, values = this.values;
+    const a = Math.abs(value);
+    if (nodes[base + K - 1] !== -1 && Math.abs(values[base + K - 1]) >= a) return;
+    let i = K - 1;
+    while (i > 0 && (nodes[base + i - 1] === -1 || Math.abs(values[base + i - 1]) < a)) i--;
+    for (let j = K - 1; j > i; j--) { nodes[base + j] = nodes[base + j - 1]; values[base + j] = values[base + j - 1]; }
+    nodes[base + i] = node;
+    values[base + i] = value;
+  }
 }
 
 function perType(T: number, n: number): Float64Array[] {
@@ -218,49 +283,6 @@ function child(tree: KeyedTree, inlined: Growable, parent: number, key: number, 
   return n;
 }
 
-/** (line, allocation size) → values per sample type, finished into per-line runs sorted by size. */
-class SizeTable {
-  private index = new Map<number, Map<number, number>>();
-  private sizes = new Growable('f64');
-  private lines = new Growable('i32');
-  private values = new Growable('f64');
-  constructor(private readonly T: number) {}
-
-  add(line: number, size: number, values: Float64Array, row: number, scale: number): void {
-    let bySize = this.index.get(line);
-    if (!bySize) { bySize = new Map(); this.index.set(line, bySize); }
-    let e = bySize.get(size);
-    if (e === undefined) {
-      e = this.sizes.length;
-      bySize.set(size, e);
-      this.sizes.push(size);
-      this.lines.push(line);
-      for (let t = 0; t < this.T; t++) this.values.push(0);
-    }
-    const v = this.values.data, base = e * this.T;
-    for (let t = 0; t < this.T; t++) v[base + t] += scale * values[row + t];
-  }
-
-  finish(lineCount: number): Aggregates['lineSizes'] {
-    const E = this.sizes.length, T = this.T;
-    const lines = this.lines.data, sizes = this.sizes.data, vals = this.values.data;
-    const order = new Int32Array(E);
-    for (let i = 0; i < E; i++) order[i] = i;
-    order.sort((a, b) => lines[a] - lines[b] || sizes[a] - sizes[b]);
-    const start = new Int32Array(lineCount + 1);
-    const size = new Float64Array(E), values = new Float64Array(E * T);
-    for (let j = 0; j < E; j++) {
-      const e = order[j];
-      start[lines[e] + 1]++;
-      size[j] = sizes[e];
-      for (let t = 0; t < T; t++) values[j * T + t] = vals[e * T + t];
-    }
-    for (let l = 0; l < lineCount; l++) start[l + 1] += start[l];
-    this.index.clear();
-    return { start, size, values };
-  }
-}
-
 /**
  * Cum values count a function (and a line) once per sample even when it recurses:
  * only its topmost occurrence on a path adds that node's total, which already holds
@@ -268,7 +290,7 @@ class SizeTable {
  */
 function cumulate(
   parent: Int32Array, line: Int32Array, lineFn: Int32Array, N: number, F: number, L: number,
-  total: Float64Array[], fnCum: Float64Array[], lineCum: Float64Array[], onTopmostLine: (node: number, line: number) => void,
+  total: Float64Array[], fnCum: Float64Array[], lineCum: Float64Array[], top: TopStacks,
 ): void {
   const T = total.length;
   const { firstChild, nextSibling } = childLinks(parent, N);
@@ -290,24 +312,16 @@ function cumulate(
     const n = item - 1;
     const l = line[n], f = lineFn[l];
     if (lineOnPath[l]++ === 0) {
-      for (let t = 0; t < T; t++) lineCum[t][l] += total[t][n];
-      onTopmostLine(n, l);
+      for (let t = 0; t < T; t++) {
+        const v = total[t][n];
+        lineCum[t][l] += v;
+        top.offer(l, t, n, v);
+      }
     }
     if (fnOnPath[f]++ === 0) for (let t = 0; t < T; t++) fnCum[t][f] += total[t][n];
     stack[sp++] = -item;
     for (let c = firstChild[n]; c !== -1; c = nextSibling[c]) stack[sp++] = c + 1;
   }
-}
-
-function offerTop(nodes: Int32Array, values: Float64Array, base: number, K: number, node: number, value: number): void {
-  if (value === 0) return;
-  const a = Math.abs(value);
-  let i = K;
-  while (i > 0 && (nodes[base + i - 1] === -1 || Math.abs(values[base + i - 1]) < a)) i--;
-  if (i >= K) return;
-  for (let j = K - 1; j > i; j--) { nodes[base + j] = nodes[base + j - 1]; values[base + j] = values[base + j - 1]; }
-  nodes[base + i] = node;
-  values[base + i] = value;
 }
 
 /** Merges line-tree nodes per function (or keeps them per line) along each path: the flamegraph's tree. */

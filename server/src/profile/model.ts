@@ -223,8 +223,17 @@ export interface Aggregates {
   tree: CallTree;
   topStackLimit: number;
   /** Internal tables behind sizeDistribution/topStacks; read them through those helpers. */
-  /** Line l's allocation sizes are entries start[l] .. start[l+1]-1, sorted by size; values[e*T + t]. */
-  lineSizes: { start: Int32Array; size: Float64Array; values: Float64Array };
+  /**
+   * Samples with a `bytes` label grouped by leaf line: entries start[l] .. start[l+1]-1
+   * name sample `sample[e]` of `sources[input[e]]` (the profiles' own arrays, with the
+   * diff sign). sizeDistribution() sums them per size on demand.
+   */
+  lineSamples: {
+    start: Int32Array;
+    input: Uint8Array;
+    sample: Int32Array;
+    sources: { values: Float64Array; bytes: Float64Array; scale: number }[];
+  };
   lineTopNodes: Int32Array;
   lineTopValues: Float64Array;
   /**

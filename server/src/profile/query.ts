@@ -19,11 +19,17 @@ export function linesInFile(agg: Aggregates, resolved: (string | null)[], path: 
 
 /** Allocation sizes made at line `l` (innermost frame), smallest first. */
 export function sizeDistribution(agg: Aggregates, l: number): SizeBucket[] {
-  const { start, size, values } = agg.lineSizes;
+  const { start, input, sample, sources } = agg.lineSamples;
   const T = agg.sampleTypes.length;
-  const out: SizeBucket[] = [];
-  for (let e = start[l]; e < start[l + 1]; e++) out.push({ size: size[e], values: Array.from(values.subarray(e * T, e * T + T)) });
-  return out;
+  const bySize = new Map<number, number[]>();
+  for (let e = start[l]; e < start[l + 1]; e++) {
+    const src = sources[input[e]], i = sample[e];
+    const size = src.bytes[i];
+    let v = bySize.get(size);
+    if (!v) { v = new Array<number>(T).fill(0); bySize.set(size, v); }
+    for (let t = 0; t < T; t++) v[t] += src.scale * src.values[i * T + t];
+  }
+  return [...bySize].map(([size, values]) => ({ size, values })).sort((a, b) => a.size - b.size);
 }
 
 /** The heaviest call paths reaching line `l` for sample type `t`, root first. */
