@@ -29,8 +29,64 @@ function addAggregates(b: TreeBuilder, agg: Aggregates, base: boolean): void {
   }
 }
 
+/**
+ * One profile: the engine's tree is already merged per function, so it only needs
+ * reordering into preorder (siblings by name) and compacting the string tables.
+ * Typed arrays and integer name ranks throughout: this runs on 100k+ node trees.
+ */
+function singleTree(agg: Aggregates): FlameTree {
+  const tr = agg.tree;
+  const n = tr.count;
+  const types = agg.sampleTypes.length;
+  const names: string[] = ['total'];
+  const files: string[] = [''];
+  const nameMap = new Map<number, number>();
+  const fileMap = new Map<number, number>();
+  const nameOf = new Int32Array(n);
+  const fileOf = new Int32Array(n);
+  for (let v = 1; v < n; v++) {
+    let k = nameMap.get(tr.name[v]);
+    if (k === undefined) { k = names.length; names.push(tr.name[v] >= 0 ? agg.strings[tr.name[v]] : '?'); nameMap.set(tr.name[v], k); }
+    nameOf[v] = k;
+    let f = fileMap.get(tr.file[v]);
+    if (f === undefined) { f = files.length; files.push(tr.file[v] >= 0 ? agg.files[tr.file[v]] ?? '' : ''); fileMap.set(tr.file[v], f); }
+    fileOf[v] = f;
+  }
+  // Rank of each name in sort order, so sibling sorting compares integers.
+  const byName = Array.from(names.keys()).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
+  const rank = new Int32Array(names.length);
+  byName.forEach((id, r) => { rank[id] = r; });
+  const out = {
+    name: new Int32Array(n), file: new Int32Array(n), line: new Int32Array(n),
+    parent: new Int32Array(n), size: new Int32Array(n).fill(1),
+  };
+  const cum = Array.from({ length: types }, () => new Float64Array(n));
+  const self = Array.from({ length: types }, () => new Float64Array(n));
+  const newIndex = new Int32Array(n);
+  const stack = new Int32Array(n);
+  let sp = 0;
+  stack[sp++] = 0;
+  let next = 0;
+  const kids: number[] = [];
+  while (sp > 0) {
+    const v = stack[--sp];
+    const i = next++;
+    newIndex[v] = i;
+    out.name[i] = nameOf[v]; out.file[i] = fileOf[v]; out.line[i] = v > 0 ? tr.line[v] || 0 : 0;
+    out.parent[i] = v > 0 ? newIndex[tr.parent[v]] : -1;
+    for (let t = 0; t < types; t++) { cum[t][i] = tr.total[t][v]; self[t][i] = tr.self[t][v]; }
+    kids.length = 0;
+    for (let c = tr.firstChild[v]; c !== -1; c = tr.nextSibling[c]) kids.push(c);
+    if (kids.length > 1) kids.sort((a, b) => rank[nameOf[a]] - rank[nameOf[b]] || tr.line[a] - tr.line[b]);
+    for (let k = kids.length - 1; k >= 0; k--) stack[sp++] = kids[k];
+  }
+  for (let i = n - 1; i > 0; i--) out.size[out.parent[i]] += out.size[i];
+  return { names, files, ...out, cum, self };
+}
+
 /** The tree for one profile, or the union tree of `current` and `base` when comparing. */
 export function toFlameTree(current: Aggregates, base?: Aggregates): FlameTree {
+  if (!base) return singleTree(current);
   const b = new TreeBuilder(current.sampleTypes.length);
   addAggregates(b, current, false);
   if (base) addAggregates(b, base, true);
