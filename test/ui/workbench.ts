@@ -39,7 +39,7 @@ export async function openWorkbench(): Promise<Workbench> {
   try {
     installVsix(dirs, vsix);
     const ws = copyExample(dirs);
-    execFileSync('go', ['run', './cmd/loadgen', '-rounds', '400', '-o', 'heap.pb.gz'], { cwd: ws, env: dirs.env, stdio: 'pipe', timeout: 120_000 });
+    execFileSync('go', ['run', './cmd/loadgen', '-o', 'heap.pb.gz'], { cwd: ws, env: dirs.env, stdio: 'pipe', timeout: 120_000 });
     server = await startCodeServer({ dirs });
     browser = await launchChromium(dirs);
     const page = browser.page;
@@ -128,3 +128,24 @@ export async function runCommand(page: Page, label: string): Promise<void> {
 }
 
 export type { Frame };
+
+/**
+ * Hovers the token `token` on the first line containing `lineText` in the active
+ * editor, until a hover whose text matches `expect` shows. The first hover can come
+ * before the language server is ready: move away and back, as a person would.
+ */
+export async function hoverToken(page: Page, lineText: string, token: string, expect: RegExp, timeoutMs = 60_000): Promise<Locator> {
+  const line = page.locator('.monaco-editor .view-lines .view-line', { hasText: lineText }).first();
+  await line.waitFor({ timeout: 30_000 });
+  const span = line.locator('span > span', { hasText: new RegExp(`^\\s*${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).first();
+  const box = await span.boundingBox();
+  if (!box) throw new Error(`token ${token} on "${lineText}" is not visible`);
+  const hover = page.locator('.monaco-hover .hover-contents .rendered-markdown', { hasText: expect }).first();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    if (await hover.waitFor({ timeout: 5000 }).then(() => true, () => false)) return hover;
+    await page.mouse.move(box.x, box.y - 200);
+  }
+  throw new Error(`no hover matching ${expect} on ${token} in "${lineText}" within ${timeoutMs} ms`);
+}

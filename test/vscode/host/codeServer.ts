@@ -3,7 +3,7 @@
 // temp folder per run, and tears everything down again. Used by the `vscode`
 // layer (runInCodeServer.ts), the `ui` layer (test/ui) and `npm start`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { get } from 'node:http';
 import { homedir, tmpdir } from 'node:os';
@@ -67,6 +67,8 @@ export function makeRunDirs(label: string, root = mkdtempSync(join(tmpdir(), `he
   const xdgData = join(root, 'xdg-data');
   const tmp = join(root, 'tmp');
   for (const d of [dirs.userData, dirs.extensions, xdgConfig, xdgData, tmp]) mkdirSync(d, { recursive: true });
+  mkdirSync(join(dirs.userData, 'User'), { recursive: true });
+  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify(quietSettings, null, 2));
   // Keep Go's build cache where it is: a cold cache would make every analysis slow.
   const goCache = process.env.GOCACHE || spawnSync('go', ['env', 'GOCACHE'], { encoding: 'utf8' }).stdout?.trim() || undefined;
   const env: NodeJS.ProcessEnv = {
@@ -80,6 +82,21 @@ export function makeRunDirs(label: string, root = mkdtempSync(join(tmpdir(), `he
   for (const k of Object.keys(env)) if (k.startsWith('VSCODE_') || k.startsWith('CODE_SERVER_')) delete env[k];
   return { ...dirs, env };
 }
+
+/**
+ * A fresh profile's first-run noise off: no welcome page, tips or prompts about
+ * git repositories in parent folders, and no animations, so a screenshot shows
+ * the hover itself rather than its fade-in.
+ */
+const quietSettings = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.reduceMotion': 'on',
+  'git.openRepositoryInParentFolders': 'never',
+  'extensions.ignoreRecommendations': true,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+};
 
 /** Copies the bundled example module into a fresh workspace folder of the run. */
 export function copyExample(dirs: RunDirs, name = 'shop'): string {

@@ -88,7 +88,7 @@ let profile: Promise<vscode.Uri> | undefined;
 export function exampleProfile(): Promise<vscode.Uri> {
   profile ??= new Promise((resolve, reject) => {
     const out = join(workspaceDir(), 'heap.pb.gz');
-    execFile('go', ['run', './cmd/loadgen', '-rounds', '400', '-o', out], { cwd: workspaceDir(), timeout: 120_000 }, (err, _stdout, stderr) => {
+    execFile('go', ['run', './cmd/loadgen', '-o', out], { cwd: workspaceDir(), timeout: 120_000 }, (err, _stdout, stderr) => {
       if (err) reject(new Error(`go run ./cmd/loadgen failed: ${err.message}\n${stderr}`));
       else resolve(vscode.Uri.file(out));
     });

@@ -1,15 +1,60 @@
-// The profile tab as a person sees it: a heap profile written by the example's
-// loadgen opens from the explorer as a flamegraph whose pixels are really drawn,
-// and double-clicking one of the example's frames opens its source line.
+// HeapLens as a person sees it in VS Code 1.100.3: the packaged .vsix installed
+// into code-server, the example open in Chromium. One workbench for the whole file
+// (the tests run in order, like a person's session): escape analysis in the
+// editor, the Problems view and the status bar, then the profile tab.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { colourHistogram, decodePng } from './png';
-import { activeWebview, openFromExplorer, screenshot, type Workbench, openWorkbench } from './workbench';
+import { activeWebview, hoverToken, runCommand, openFromExplorer, screenshot, type Workbench, openWorkbench } from './workbench';
 
-describe('flamegraph editor in VS Code', () => {
-  let wb: Workbench;
-  before(async () => { wb = await openWorkbench(); });
-  after(async () => { await wb?.close(); });
+let wb: Workbench;
+before(async () => { wb = await openWorkbench(); });
+after(async () => { await wb?.close(); });
+
+describe('escape analysis in the editor', () => {
+  test('the status bar counts catalog.go\'s heap escapes once it is open', async () => {
+    const { page } = wb;
+    await openFromExplorer(page, 'catalog/catalog.go');
+    const item = page.locator('.statusbar-item', { hasText: /\d+ heap escapes?/ });
+    await item.waitFor({ timeout: 90_000 });
+    const n = Number(/(\d+) heap escape/.exec((await item.textContent()) ?? '')?.[1]);
+    assert.ok(n >= 5, `status bar says ${n} heap escapes`);
+  });
+
+  test('hovering a variable the compiler moved to the heap explains why', async () => {
+    const { page } = wb;
+    const hover = await hoverToken(page, 's := Summary{}', 's', /moved to heap/);
+    const text = (await hover.textContent()) ?? '';
+    assert.match(text, /s is moved to the heap/);
+    assert.match(text, /returned/);
+    await screenshot(page, 'ui-hover');
+    await page.mouse.move(5, 5);
+  });
+
+  test('the Problems view lists the heap escapes with their lines', async () => {
+    const { page } = wb;
+    await page.keyboard.press('Control+Shift+M');
+    // Maximized, the list shows every row (it renders only the rows in view).
+    await runCommand(page, 'View: Toggle Maximized Panel');
+    const rows = page.locator('.markers-panel .monaco-list-row');
+    const moved = rows.filter({ hasText: 's is moved to the heap' });
+    await moved.first().waitFor({ timeout: 30_000 });
+    await screenshot(page, 'ui-problems');
+    assert.match((await moved.first().textContent()) ?? '', /\[Ln 28, Col 2\]/);
+    // One row per finding: fold the compiler's steps away (collapse all, reopen the file).
+    await page.locator('.panel .title-actions .action-label[aria-label="Collapse All"]').click();
+    await rows.filter({ hasText: 'catalog.go' }).first().click();
+    await moved.first().waitFor({ timeout: 10_000 });
+    assert.equal(await rows.filter({ hasText: /^catalog\.go\[Ln/ }).count(), 0, 'the steps are folded');
+    const heap = await rows.filter({ hasText: /(moved|escapes) to the heap/ }).count();
+    const status = (await page.locator('.statusbar-item', { hasText: /\d+ heap escapes?/ }).textContent()) ?? '';
+    assert.equal(heap, Number(/(\d+) heap escape/.exec(status)?.[1]), 'the Problems view and the status bar agree');
+    await runCommand(page, 'View: Toggle Maximized Panel');
+    await page.keyboard.press('Control+Shift+M');
+  });
+});
+
+describe('flamegraph editor', () => {
 
   test('opening heap.pb.gz from the explorer draws a flamegraph', async () => {
     const { page } = wb;
