@@ -1,0 +1,334 @@
+// The pure quick-fix generators on real compiler findings (go build -gcflags=-m=2
+// on small modules written at test time): the shapes they accept, the ones they
+// refuse and why, import editing, and that what they write is gofmt-clean.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { before, test } from 'node:test';
+import { parseCompilerOutput } from '../../server/src/escape/parse';
+import type { Finding } from '../../server/src/escape/types';
+import { explainMarkdown } from '../../server/src/fixes/explain';
+import { addImport, applyEdits, mask, removeImport, source } from '../../server/src/fixes/goSyntax';
+import { fixesFor } from '../../server/src/fixes/index';
+import { go, writeGoModule } from '../helpers/goFixture';
+
+interface Built { dir: string; findings: Finding[]; goVersion: string }
+
+/** One module per go version, one package per snippet; compiled once. */
+function build(goVersion: string, pkgs: Record<string, string>): Built {
+  const files: Record<string, string> = {};
+  for (const [name, code] of Object.entries(pkgs)) files[`${name}/${name}.go`] = `package ${name}\n\n${code}`;
+  const dir = writeGoModule(files, { go: goVersion });
+  const r = go(dir, ['build', '-gcflags=-m=2', './...']);
+  assert.equal(r.code, 0, r.stderr);
+  return { dir, findings: parseCompilerOutput(r.stderr, dir).findings, goVersion };
+}
+
+function fixes(b: Built, pkg: string, message: RegExp) {
+  const f = b.findings.find((x) => x.path.endsWith(`${pkg}.go`) && message.test(x.message));
+  assert.ok(f, `no finding ${message} in ${pkg}: ${b.findings.filter((x) => x.path.endsWith(`${pkg}.go`)).map((x) => x.message).join(' | ')}`);
+  const text = fs.readFileSync(f.path, 'utf8');
+  const dir = path.dirname(f.path);
+  const packageFiles = new Map(fs.readdirSync(dir).map((n) => [path.join(dir, n), fs.readFileSync(path.join(dir, n), 'utf8')] as [string, string]));
+  const out = fixesFor({ finding: f, path: f.path, text, packageFiles, goVersion: b.goVersion });
+  assert.deepEqual(out.errors, []);
+  return { ...out, text, finding: f, apply: (i = 0) => applyEdits(text, out.fixes[i].edits.filter((e) => !e.path)) };
+}
+
+function gofmtClean(code: string): void {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-gofmt-')), 'x.go');
+  fs.writeFileSync(file, code);
+  const r = spawnSync('gofmt', ['-l', file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), '', `not gofmt-clean:\n${code}\n${spawnSync('gofmt', ['-d', file], { encoding: 'utf8' }).stdout}`);
+}
+
+let old: Built;
+let modern: Built;
+let ancient: Built;
+
+before(() => {
+  old = build('1.21', {
+    counted: `func Squares(xs []int) []int {
+	res := []int{}
+	for i := 0; i < len(xs); i++ {
+		res = append(res, xs[i]*xs[i])
+	}
+	return res
+}
+`,
+    filtered: `func Evens(xs []int) []int {
+	var out []int
+	for _, x := range xs {
+		if x%2 == 0 {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+`,
+    joined: `import "fmt"
+
+type User struct {
+	Name string
+	Age  int64
+	Code uint16
+	Tags []string
+}
+
+func Key(u User) string {
+	return fmt.Sprintf("%s-%d", u.Name, u.Age)
+}
+
+func Code(u User) string {
+	return fmt.Sprint(u.Code)
+}
+
+func Pair(a, b int) string {
+	return fmt.Sprint(a, b)
+}
+
+func Any(v interface{ String() string }) string {
+	return fmt.Sprintf("%s", v)
+}
+`,
+    counter: `import "sync"
+
+func Count(n int) int {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	c := 0
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			c += i
+			mu.Unlock()
+		}()
+		i++
+	}
+	wg.Wait()
+	return c
+}
+`,
+    ptrs: `type Point struct{ X, Y int }
+
+func origin() *Point {
+	p := Point{}
+	if p.X > 0 {
+		return nil
+	}
+	return &p
+}
+
+func centre(ps []Point) *Point {
+	c := Point{}
+	for _, p := range ps {
+		c.X += p.X
+		c.Y += p.Y
+	}
+	return &c
+}
+
+func Use(ps []Point) (int, *Point) {
+	a := *origin()
+	return a.X, centre(ps)
+}
+`,
+    pooled: `import (
+	"bytes"
+	"fmt"
+)
+
+func Render(xs []int) string {
+	buf := new(bytes.Buffer)
+	for _, x := range xs {
+		fmt.Fprintf(buf, "%d,", x)
+	}
+	return buf.String()
+}
+
+func Async(xs []int, out chan<- string) {
+	var buf bytes.Buffer
+	fmt.Fprint(&buf, xs)
+	go func() { out <- buf.String() }()
+}
+`,
+    kept: `var keep [][]byte
+
+func Keep(msg []byte) {
+	h := msg[:8]
+	keep = append(keep, h)
+	msg[0] = 'x'
+}
+`,
+  });
+  modern = build('1.22', {
+    loop: `import "sync"
+
+// Big enough (over 128 bytes) that the closure captures it by reference.
+type Job struct {
+	ID      int
+	Payload [20]int
+}
+
+func Run(jobs []Job, f func(int)) {
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(j.ID)
+		}()
+	}
+	wg.Wait()
+}
+`,
+  });
+  ancient = build('1.17', {
+    header: `var keep [][]byte
+
+func Keep(msg []byte) {
+	h := msg[2:10]
+	keep = append(keep, h)
+}
+`,
+    pooled: `import (
+	"bytes"
+	"fmt"
+)
+
+func Render(n int) string {
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "<%d>", n)
+	return buf.String()
+}
+`,
+  });
+});
+
+test('mask blanks strings, raw strings, runes and comments but keeps offsets', () => {
+  const code = 'x := "a{b" + `c}d` // e{\ny := \'{\' /* } */ + z';
+  const m = mask(code);
+  assert.equal(m.length, code.length);
+  assert.ok(!/[{}]/.test(m), m);
+  assert.equal(m.split('\n').length, 2);
+});
+
+test('imports: added sorted into the block, as a new declaration, or after the package clause; removed cleanly', () => {
+  const block = 'package p\n\nimport (\n\t"bytes"\n\t"sync"\n)\n';
+  assert.equal(applyEdits(block, addImport(source(block), 'strconv')), 'package p\n\nimport (\n\t"bytes"\n\t"strconv"\n\t"sync"\n)\n');
+  assert.equal(applyEdits(block, addImport(source(block), 'unicode')), 'package p\n\nimport (\n\t"bytes"\n\t"sync"\n\t"unicode"\n)\n');
+  assert.deepEqual(addImport(source(block), 'bytes'), []);
+  const single = 'package p\n\nimport "fmt"\n\nvar _ = fmt.Sprint\n';
+  const added = applyEdits(single, addImport(source(single), 'strings'));
+  gofmtClean(added);
+  assert.match(added, /import "strings"/);
+  const none = 'package p\n\nvar x = 1\n';
+  const first = applyEdits(none, addImport(source(none), 'sync'));
+  gofmtClean(`${first}var _ sync.Mutex\n`);
+  const one = 'package p\n\nimport (\n\t"fmt"\n)\n\nvar x = 1\n';
+  assert.equal(applyEdits(one, removeImport(source(one), 'fmt')), 'package p\n\nvar x = 1\n');
+  assert.equal(applyEdits(block, removeImport(source(block), 'sync')), 'package p\n\nimport (\n\t"bytes"\n)\n');
+});
+
+test('prealloc: a three-clause loop over len(xs) and a []T{} declaration', () => {
+  const r = fixes(old, 'counted', /^append escapes/);
+  assert.equal(r.fixes[0].title, 'Preallocate res: make([]int, 0, len(xs))');
+  const out = r.apply();
+  assert.match(out, /\tres := make\(\[\]int, 0, len\(xs\)\)\n/);
+  gofmtClean(out);
+});
+
+test('prealloc: a conditional append is refused (the final length is unknown)', () => {
+  const r = fixes(old, 'filtered', /^append escapes/);
+  assert.equal(r.fixes.length, 0);
+  assert.match(r.refusals.join(), /conditional/);
+});
+
+test('strconv: %s and %d become concatenation with FormatInt for int64; uint16 via FormatUint; fmt import dropped only when unused', () => {
+  const key = fixes(old, 'joined', /^u\.Age escapes/);
+  assert.equal(key.fixes.length, 1);
+  const out = key.apply();
+  assert.match(out, /return u\.Name \+ "-" \+ strconv\.FormatInt\(u\.Age, 10\)/);
+  assert.match(out, /"fmt"/, 'fmt is still used by the other functions');
+  assert.match(out, /"strconv"/);
+  gofmtClean(out);
+  const code = fixes(old, 'joined', /^u\.Code escapes/);
+  assert.match(code.apply(), /strconv\.FormatUint\(uint64\(u\.Code\), 10\)/);
+  // Sprint puts a space between two integers: no plain concatenation.
+  assert.equal(fixes(old, 'joined', /^a escapes/).fixes.length, 0);
+  // A Stringer formatted with %s: the type is not a string.
+  const any = fixes(old, 'joined', /^v escapes|^leaking param: v/);
+  assert.equal(any.fixes.length, 0);
+});
+
+test('closures: a closure that assigns the captured variable, or a loop body that drives the loop, gets no edit', () => {
+  const c = fixes(old, 'counter', /^moved to heap: c$/);
+  assert.equal(c.fixes.length, 0);
+  assert.match(c.refusals.join(), /closure changes c/);
+  const i = fixes(old, 'counter', /^moved to heap: i$/);
+  assert.equal(i.fixes.length, 0);
+  assert.match(i.refusals.join(), /loop body changes i/);
+});
+
+test('closures: in a go 1.22 module the loop variable is per-iteration already, so no copy fix', () => {
+  const r = fixes(modern, 'loop', /^moved to heap: j$/);
+  assert.deepEqual(r.fixes.map((f) => [f.title, f.isPreferred]), [['Pass j to the closure as an argument', false]]);
+  const out = r.apply();
+  assert.match(out, /go func\(j Job\) \{/);
+  assert.match(out, /\t\t\}\(j\)\n/);
+  gofmtClean(out);
+});
+
+test('return by value: refused when a return has no value form or a caller keeps the pointer', () => {
+  const o = fixes(old, 'ptrs', /^moved to heap: p$/);
+  assert.equal(o.fixes.length, 0);
+  assert.match(o.refusals.join(), /also returns nil/);
+  const c = fixes(old, 'ptrs', /^moved to heap: c$/);
+  assert.equal(c.fixes.length, 0);
+  assert.match(c.refusals.join(), /centre is used without copying its result/);
+});
+
+test('sync.Pool: the pointer form is rewritten; a buffer a goroutine uses is refused; interface{} before go 1.18', () => {
+  const r = fixes(old, 'pooled', /^new\(bytes\.Buffer\) escapes/);
+  assert.equal(r.fixes.length, 1);
+  const out = r.apply();
+  assert.match(out, /var renderBuffers = sync\.Pool\{New: func\(\) any \{ return new\(bytes\.Buffer\) \}\}/);
+  assert.match(out, /buf := renderBuffers\.Get\(\)\.\(\*bytes\.Buffer\)\n\tbuf\.Reset\(\)\n\tdefer renderBuffers\.Put\(buf\)/);
+  gofmtClean(out);
+  const a = fixes(old, 'pooled', /^moved to heap: buf$/);
+  assert.equal(a.fixes.length, 0);
+  assert.match(a.refusals.join(), /closure uses buf/);
+  const legacy = fixes(ancient, 'pooled', /^moved to heap: buf$/);
+  const lout = legacy.apply();
+  assert.match(lout, /func\(\) interface\{\} \{ return new\(bytes\.Buffer\) \}/);
+  assert.match(lout, /fmt\.Fprintf\(buf, "<%d>", n\)/);
+  gofmtClean(lout);
+});
+
+test('sub-slice copy: append([]byte(nil), …) before go 1.20; refused when the buffer is written after slicing', () => {
+  const r = fixes(ancient, 'header', /^leaking param: msg$/);
+  assert.equal(r.fixes.length, 1);
+  const out = r.apply();
+  assert.match(out, /h := append\(\[\]byte\(nil\), msg\[2:10\]\.\.\.\)/);
+  assert.doesNotMatch(out, /"bytes"/);
+  gofmtClean(out);
+  const w = fixes(old, 'kept', /^leaking param: msg$/);
+  assert.equal(w.fixes.length, 0);
+  assert.match(w.refusals.join(), /msg is written after msg\[:8\] is taken/);
+});
+
+test('Explain markdown: title, compiler text, numbered flow with line links, refusal and remedies', () => {
+  const r = fixes(old, 'filtered', /^append escapes/);
+  const md = explainMarkdown(r.finding, r.refusals, '1.5 MB (12%)');
+  assert.match(md, /^# append escapes to the heap/);
+  assert.match(md, /compiler: `append escapes to heap`/);
+  assert.match(md, /\*\*Measured:\*\* 1\.5 MB \(12%\)/);
+  assert.match(md, /^1\. \[filtered\.go:\d+\]\(file:\/\/.*filtered\.go#L\d+/m);
+  assert.match(md, /- the append to out is conditional/);
+  assert.match(md, /Preallocate with `make\(\[\]T, 0, n\)`/);
+});
