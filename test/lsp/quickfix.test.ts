@@ -122,6 +122,22 @@ test('unsafe shapes get Explain only, and Explain opens a page with the reason a
   }
 });
 
+test('after an unsaved edit moves the finding, the action explains instead of editing stale positions', async () => {
+  const dir = path.join(copyFixtures(), 'prealloc');
+  const file = path.join(dir, 'orders.go');
+  const text = fs.readFileSync(file, 'utf8');
+  const diag = diagnosticAt(await openAndWait(file), text, 'ids = append(ids, o.ID)', 'escapes-to-heap');
+  assert.ok((await codeActions(client, file, diag)).some((a) => isAction(a) && !!a.edit));
+  // The user inserts a line above (not saved): the editor shifts the diagnostic down by one.
+  await client.change(file, text.replace('func IDs(', '// IDs, again.\nfunc IDs('));
+  const moved = { ...diag, range: { start: { ...diag.range.start, line: diag.range.start.line + 1 }, end: { ...diag.range.end, line: diag.range.end.line + 1 } } };
+  const actions = (await codeActions(client, file, moved)).filter(isAction);
+  assert.ok(actions.every((a) => !a.edit), JSON.stringify(actions.map((a) => a.title)));
+  const explain = actions.find((a) => a.command?.command === 'heaplens.explainFinding');
+  assert.ok(explain);
+  assert.match(JSON.stringify(explain.command?.arguments), /changed since the last analysis/);
+});
+
 test('a malformed Explain request gets a one-line error, not a crash', async () => {
   const r = await client.conn.sendRequest(ExecuteCommandRequest.type, { command: 'heaplens.explainFinding', arguments: [{ nope: 1 }] }) as { error: string };
   assert.match(r.error, /needs \{ finding, refusals \}/);

@@ -11,6 +11,18 @@ import type { Position, Range, TextEditPlain } from './types';
  * spaces (newlines kept), same length, so offsets carry over. Delimiters stay.
  */
 export function mask(text: string): string {
+  const cached = maskCache.get(text);
+  if (cached !== undefined) return cached;
+  const masked = maskUncached(text);
+  // Every generator masks the same document and package files: keep the last few.
+  if (maskCache.size >= 32) maskCache.delete(maskCache.keys().next().value as string);
+  maskCache.set(text, masked);
+  return masked;
+}
+
+const maskCache = new Map<string, string>();
+
+function maskUncached(text: string): string {
   const out = text.split('');
   const blank = (from: number, to: number) => {
     for (let i = from; i < to; i++) if (out[i] !== '\n') out[i] = ' ';
@@ -78,10 +90,14 @@ export interface Source {
 }
 
 export function source(text: string): Source {
+  if (lastSource?.text === text) return lastSource;
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-  return { text, masked: mask(text), lineStarts };
+  lastSource = { text, masked: mask(text), lineStarts };
+  return lastSource;
 }
+
+let lastSource: Source | undefined;
 
 export function positionAt(src: Source, offset: number): Position {
   let lo = 0;
@@ -172,6 +188,17 @@ export function parseParams(list: string): Param[] {
 
 /** Every top-level func declaration of a file. */
 export function funcDecls(src: Source): FuncDecl[] {
+  let decls = declCache.get(src);
+  if (!decls) {
+    decls = funcDeclsUncached(src);
+    declCache.set(src, decls);
+  }
+  return decls;
+}
+
+const declCache = new WeakMap<Source, FuncDecl[]>();
+
+function funcDeclsUncached(src: Source): FuncDecl[] {
   const out: FuncDecl[] = [];
   const m = src.masked;
   const re = /^func\b/gm;

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CodeAction, Diagnostic, ExecuteCommandParams, TextEdit } from 'vscode-languageserver';
+import type { CodeAction, Diagnostic, ExecuteCommandParams, Range, TextEdit } from 'vscode-languageserver';
 import { describeFinding, isHeapKind } from '../escape/describe';
 import { findModuleRoot, readGoDirective } from '../escape/module';
 import type { Finding } from '../escape/types';
@@ -55,7 +55,12 @@ export const codeActionsFeature: Feature = {
       const seen = new Set<string>();
       for (const { placed, diagnostic } of entries.values()) {
         const measured = measuredCost(diagnostic);
-        const result = fixesFor({ finding: placed.finding, path: file, text, packageFiles: input.files, goVersion: input.goVersion, measured });
+        // The client moves diagnostics as the user types; the finding's positions are the
+        // analysed text's. When they disagree the file changed since: explain, edit nothing.
+        const stale = !!diagnostic && !!placed.diagnostic && !sameRange(diagnostic.range, placed.diagnostic.range);
+        const result = stale
+          ? { fixes: [], refusals: ['the file changed since the last analysis; save it (or wait for the analysis) to get the quick fixes'], errors: [] }
+          : fixesFor({ finding: placed.finding, path: file, text, packageFiles: input.files, goVersion: input.goVersion, measured });
         for (const e of result.errors) ctx.log(`quick fix generator failed on ${path.basename(file)}:${placed.finding.line}: ${e}`);
         for (const fix of result.fixes) {
           const key = JSON.stringify(fix.edits);
@@ -120,6 +125,9 @@ function readText(file: string): string | undefined {
     return undefined;
   }
 }
+
+const sameRange = (a: Range, b: Range) =>
+  a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 
 /** The profile feature appends the measured cost to the message (` — 1.2 MB, 3%…`) and puts it in data.cost. */
 function measuredCost(d: Diagnostic | undefined): string | undefined {
