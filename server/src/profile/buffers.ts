@@ -1,7 +1,7 @@
 // Growable typed arrays and the trees the decoder and the aggregation fill. Big
 // profiles make trees of a million nodes, looked up tens of millions of times, so
 // the lookup table keeps (parent, key, node) side by side: one cache miss a probe.
-import type { StackTrie } from './model';
+import type { StackTable } from './model';
 
 type Kind = 'i32' | 'f64';
 
@@ -86,24 +86,20 @@ export class KeyedTree {
 }
 
 /**
- * Prefix tree of stacks keyed by raw location ids (the location table may come
- * after the samples on the wire, so ids are resolved in `finish`). Ids that are not
- * int32 (rare) get negative stand-ins.
+ * The distinct stacks of a profile, keyed by raw location ids (the location table
+ * may come after the samples on the wire, so ids are resolved in `finish`). A
+ * repeated stack costs one probe. Ids that are not int32 (rare) get negative stand-ins.
  */
-export class IdStackTrie {
-  private tree: KeyedTree;
+export class DistinctStacks {
   private bigIds = new Map<number, number>();
   private bigIdList: number[] = [];
-  // The previous stack, root first: consecutive samples often share a prefix.
-  private prevKeys = new Int32Array(64);
-  private prevNodes = new Int32Array(64);
-  private prevLen = 0;
+  private keys = new Growable('i32', 1024);
+  private start = new Growable('i32', 256);
+  private hashes = new Growable('i32', 256);
+  private slots = new Int32Array(1024).fill(-1);
+  private scratch = new Int32Array(64);
 
-  /** `expected`: a guess of the node count, so big profiles rehash little. */
-  constructor(expected = 512) {
-    this.tree = new KeyedTree(expected);
-  }
-  get count(): number { return this.tree.count; }
+  constructor() { this.start.push(0); }
 
   private keyOf(id: number): number {
     if (id > 0 && id <= 0x7fffffff && id === Math.floor(id)) return id;
@@ -112,23 +108,14 @@ export class IdStackTrie {
     return k;
   }
 
-  // Distinct stacks seen so far (keys leaf first), so a repeated stack costs one
-  // probe into a small table instead of one trie lookup per frame.
-  private stackKeys = new Growable('i32', 1024);
-  private stackStart = new Growable('i32', 256);
-  private stackLeaf = new Growable('i32', 256);
-  private stackSlots = new Int32Array(1024).fill(-1);
-  private stackHashes = new Growable('i32', 256);
-  private scratchKeys = new Int32Array(64);
-
-  /** Inserts a stack given leaf first (as on the wire); returns its leaf node. */
-  insertLeafFirst(ids: Float64Array, len: number): number {
-    if (len > this.scratchKeys.length) {
-      let size = this.scratchKeys.length;
+  /** The index of the stack `ids[0..len)` (leaf first), adding it when new. */
+  add(ids: Float64Array, len: number): number {
+    if (len > this.scratch.length) {
+      let size = this.scratch.length;
       while (size < len) size *= 2;
-      this.scratchKeys = new Int32Array(size);
+      this.scratch = new Int32Array(size);
     }
-    const keys = this.scratchKeys;
+    const keys = this.scratch;
     let h = len;
     for (let i = 0; i < len; i++) {
       const k = this.keyOf(ids[i]);
@@ -136,84 +123,53 @@ export class IdStackTrie {
       h = Math.imul(h ^ k, 0x9e3779b1);
       h ^= h >>> 16;
     }
-    const slots = this.stackSlots, mask = slots.length - 1;
-    const sk = this.stackKeys.data, starts = this.stackStart.data, hashes = this.stackHashes.data;
+    const slots = this.slots, mask = slots.length - 1;
+    const sk = this.keys.data, starts = this.start.data, hashes = this.hashes.data;
     let slot = h & mask;
     for (;;) {
       const s = slots[slot];
       if (s === -1) break;
-      if (hashes[s] === h) {
+      if (hashes[s] === h && starts[s + 1] - starts[s] === len) {
         const start = starts[s];
-        const end = s + 1 < this.stackStart.length ? starts[s + 1] : this.stackKeys.length;
-        if (end - start === len) {
-          let i = 0;
-          while (i < len && sk[start + i] === keys[i]) i++;
-          if (i === len) return this.stackLeaf.data[s];
-        }
+        let i = 0;
+        while (i < len && sk[start + i] === keys[i]) i++;
+        if (i === len) return s;
       }
       slot = (slot + 1) & mask;
     }
-    const leaf = this.insertKeys(keys, len);
-    const s = this.stackLeaf.length;
-    this.stackStart.push(this.stackKeys.length);
-    for (let i = 0; i < len; i++) this.stackKeys.push(keys[i]);
-    this.stackLeaf.push(leaf);
-    this.stackHashes.push(h);
+    const s = this.hashes.length;
+    for (let i = 0; i < len; i++) this.keys.push(keys[i]);
+    this.start.push(this.keys.length);
+    this.hashes.push(h);
     slots[slot] = s;
-    if (s * 2 > mask) this.growStackSlots();
-    return leaf;
+    if (s * 2 > mask) this.grow();
+    return s;
   }
 
-  private growStackSlots(): void {
-    const size = this.stackSlots.length * 2, mask = size - 1;
+  private grow(): void {
+    const size = this.slots.length * 2, mask = size - 1;
     const slots = new Int32Array(size).fill(-1);
-    const hashes = this.stackHashes.data;
-    for (let s = 0; s < this.stackLeaf.length; s++) {
+    const hashes = this.hashes.data;
+    for (let s = 0; s < this.hashes.length; s++) {
       let slot = hashes[s] & mask;
       while (slots[slot] !== -1) slot = (slot + 1) & mask;
       slots[slot] = s;
     }
-    this.stackSlots = slots;
+    this.slots = slots;
   }
 
-  private insertKeys(keys: Int32Array, len: number): number {
-    if (len > this.prevKeys.length) {
-      let size = this.prevKeys.length;
-      while (size < len) size *= 2;
-      const pk = new Int32Array(size), pn = new Int32Array(size);
-      pk.set(this.prevKeys); pn.set(this.prevNodes);
-      this.prevKeys = pk; this.prevNodes = pn;
-    }
-    const prevKeys = this.prevKeys, prevNodes = this.prevNodes;
-    let d = 0;
-    const shared = Math.min(len, this.prevLen);
-    while (d < shared && prevKeys[d] === keys[len - 1 - d]) d++;
-    let node = d === 0 ? 0 : prevNodes[d - 1];
-    for (; d < len; d++) {
-      const key = keys[len - 1 - d];
-      node = this.tree.child(node, key);
-      prevKeys[d] = key;
-      prevNodes[d] = node;
-    }
-    this.prevLen = len;
-    return node;
-  }
-
-  finish(locationIndex: (id: number) => number): StackTrie {
-    this.tree.seal();
-    this.stackSlots = new Int32Array(1).fill(-1);
-    this.stackKeys = new Growable('i32', 1);
-    const count = this.tree.count;
-    const location = new Int32Array(count);
-    location[0] = -1;
-    const keys = this.tree.key.data;
+  finish(locationIndex: (id: number) => number): StackTable {
+    this.slots = new Int32Array(1);
+    const n = this.keys.length;
+    const keys = this.keys.data;
+    const location = new Int32Array(n);
     let lastKey = 0, lastIdx = -1;
-    for (let n = 1; n < count; n++) {
-      const k = keys[n];
+    for (let e = 0; e < n; e++) {
+      const k = keys[e];
       if (k !== lastKey || lastIdx < 0) { lastKey = k; lastIdx = locationIndex(k > 0 ? k : this.bigIdList[-1 - k]); }
-      location[n] = lastIdx;
+      location[e] = lastIdx;
     }
-    return { count, parent: this.tree.parent.i32(), location };
+    return { count: this.hashes.length, start: this.start.i32(), location };
   }
 }
 

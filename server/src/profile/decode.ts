@@ -1,9 +1,9 @@
 // pprof protobuf → Profile in one walk over the wire format. Samples go straight
-// into typed arrays and a prefix tree of stacks; no object per sample. Field
+// into typed arrays and a table of distinct stacks; no object per sample. Field
 // numbers follow google/pprof proto/profile.proto.
 import { Reader } from 'protobufjs/minimal';
 import { gunzipBounded, isGzip } from './gunzip';
-import { Growable, IdStackTrie } from './buffers';
+import { DistinctStacks, Growable } from './buffers';
 import {
   ProfileError, type DecodeOptions, type FunctionTable, type LocationTable, type Mapping,
   type Profile, type SampleTable, type ValueType,
@@ -44,7 +44,7 @@ interface RawProfile {
   mappings: { id: number; start: number; limit: number; offset: number; filename: number; buildId: number }[];
   fn: { id: Growable; name: Growable; systemName: Growable; filename: Growable; startLine: Growable };
   loc: { id: Growable; mappingId: Growable; address: Growable; lineStart: Growable; lineFnId: Growable; lineNumber: Growable };
-  trie: IdStackTrie;
+  trie: DistinctStacks;
   sampleStack: Growable;
   sampleValues: Growable;
   valuesPerSample: Growable;
@@ -62,7 +62,7 @@ function walk(buf: Uint8Array): RawProfile {
     fn: { id: new Growable('f64'), name: new Growable('i32'), systemName: new Growable('i32'), filename: new Growable('i32'), startLine: new Growable('f64') },
     loc: { id: new Growable('f64'), mappingId: new Growable('f64'), address: new Growable('f64'), lineStart: new Growable('i32'), lineFnId: new Growable('f64'), lineNumber: new Growable('f64') },
     // Distinct stack nodes are bounded by the location ids on the wire (≥ 1 byte each).
-    trie: new IdStackTrie(Math.min(1 << 22, Math.ceil(buf.length / 128))),
+    trie: new DistinctStacks(),
     sampleStack: new Growable('i32', 1024), sampleValues: new Growable('f64', 4096), valuesPerSample: new Growable('i32', 1024),
     labelSample: new Growable('i32'), labelKey: new Growable('i32'), labelNum: new Growable('f64'),
   };
@@ -136,7 +136,7 @@ function sample(r: Reader, p: RawProfile, index: number, scratch: Growable): voi
   }
   done(r, end);
   p.valuesPerSample.push(nValues);
-  p.sampleStack.push(p.trie.insertLeafFirst(scratch.data as Float64Array, scratch.length));
+  p.sampleStack.push(p.trie.add(scratch.data as Float64Array, scratch.length));
 }
 
 function label(r: Reader, p: RawProfile, index: number): void {

@@ -89,19 +89,20 @@ export interface LocationTable {
 }
 
 /**
- * Distinct sample stacks as a prefix tree of locations (root-first). Node 0 is the
- * empty stack; node n > 0 is `location[n]` called from `parent[n]`. parent[n] < n.
+ * Distinct sample stacks: stack s is locations location[start[s]] .. location[start[s+1]-1],
+ * LEAF FIRST as on the wire (location indexes, not ids). Samples with the same stack
+ * share one entry, so work per stack is done once.
  */
-export interface StackTrie {
+export interface StackTable {
   count: number;
-  parent: Int32Array;
+  start: Int32Array;
   location: Int32Array;
 }
 
 /** Samples, struct-of-arrays. Never one object per sample. */
 export interface SampleTable {
   count: number;
-  /** StackTrie node of the sample's leaf location. */
+  /** Index into Profile.stacks. */
   stack: Int32Array;
   /** Row-major: values[i * sampleTypes.length + t]. */
   values: Float64Array;
@@ -124,7 +125,7 @@ export interface Profile {
   mappings: Mapping[];
   functions: FunctionTable;
   locations: LocationTable;
-  stacks: StackTrie;
+  stacks: StackTable;
   samples: SampleTable;
 }
 
@@ -234,11 +235,15 @@ export interface Aggregates {
     sample: Int32Array;
     sources: { values: Float64Array; bytes: Float64Array; scale: number }[];
   };
-  lineTopNodes: Int32Array;
-  lineTopValues: Float64Array;
   /**
-   * The call tree at (file, line, function) granularity that cum values and top
-   * stacks are computed on; `tree` merges it per function. lineTree node 0 is the root.
+   * Line-tree nodes grouped by line: start[l] .. start[l+1]-1 index `node`. Built with
+   * the trees on first access; topStacks() reads it.
+   */
+  lineNodes: { start: Int32Array; node: Int32Array };
+  /**
+   * The call tree at (file, line, function) granularity that top stacks are read
+   * from; `tree` merges it per function. lineTree node 0 is the root. Built on
+   * first access (like `tree`), so reading only functions/lines stays cheap.
    */
   lineTree: { count: number; parent: Int32Array; line: Int32Array; inlined: Uint8Array; total: Float64Array[] };
 }

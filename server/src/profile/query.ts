@@ -32,17 +32,30 @@ export function sizeDistribution(agg: Aggregates, l: number): SizeBucket[] {
   return [...bySize].map(([size, values]) => ({ size, values })).sort((a, b) => a.size - b.size);
 }
 
-/** The heaviest call paths reaching line `l` for sample type `t`, root first. */
+/**
+ * The heaviest call paths reaching line `l` for sample type `t` (largest |value|
+ * first, at most agg.topStackLimit), root first. A path's value is the line's
+ * topmost occurrence's total, so recursion is not counted twice.
+ */
 export function topStacks(agg: Aggregates, l: number, t: number): StackSummary[] {
   const K = agg.topStackLimit;
-  const base = (l * agg.sampleTypes.length + t) * K;
-  const out: StackSummary[] = [];
-  for (let j = 0; j < K; j++) {
-    const node = agg.lineTopNodes[base + j];
-    if (node < 0) break;
-    out.push({ value: agg.lineTopValues[base + j], frames: framesTo(agg, node) });
+  const { start, node } = agg.lineNodes;
+  const { parent, line, total } = agg.lineTree;
+  const tot = total[t];
+  const best: { n: number; v: number }[] = [];
+  for (let e = start[l]; e < start[l + 1]; e++) {
+    const n = node[e];
+    const v = tot[n];
+    if (v === 0) continue;
+    if (best.length === K && Math.abs(best[K - 1].v) >= Math.abs(v)) continue;
+    let topmost = true;
+    for (let a = parent[n]; a > 0; a = parent[a]) if (line[a] === l) { topmost = false; break; }
+    if (!topmost) continue;
+    best.push({ n, v });
+    best.sort((x, y) => Math.abs(y.v) - Math.abs(x.v));
+    if (best.length > K) best.pop();
   }
-  return out;
+  return best.map(({ n, v }) => ({ value: v, frames: framesTo(agg, n) }));
 }
 
 /** The frames from the root to line-tree node `node`. */
