@@ -203,10 +203,12 @@ async function main(): Promise<void> {
           const { depth, maxDepth } = depths(msg.tree);
           const t = msg.meta.defaultSampleType;
           const l = layout(msg.tree, widths(msg.tree, t), depth, 0, width);
-          const picks: { x: number; y: number; w: number }[] = [];
-          for (let k = 0; k < l.count; k++) if (l.depth[k] >= 2 && l.depth[k] <= 6) picks.push({ x: l.x[k] + Math.min(2, l.w[k] / 2), y: (maxDepth - l.depth[k]) * 18 + 9, w: l.w[k] });
-          picks.sort((a, b) => b.w - a.w);
-          const frames = await zoomFrameTimes(page, picks.slice(0, 20), { x: 5, y: maxDepth * 18 + 9 });
+          // 20 targets spread over the boxes at least 5 px wide, widest to narrowest.
+          const all: { x: number; y: number; w: number }[] = [];
+          for (let k = 0; k < l.count; k++) if (l.depth[k] >= 2 && l.w[k] >= 5) all.push({ x: l.x[k] + 2, y: (maxDepth - l.depth[k]) * 18 + 9, w: l.w[k] });
+          all.sort((a, b) => b.w - a.w);
+          const picks = Array.from({ length: 20 }, (_, i) => all[Math.floor((i * all.length) / 20)]);
+          const frames = await zoomFrameTimes(page, picks, { x: 5, y: maxDepth * 18 + 9 });
           zoomRows.push([samples.toLocaleString('en-US'), treeNodes.toLocaleString('en-US'), String(l.count), String(frames.length),
             median(frames).toFixed(1), percentile(frames, 95).toFixed(1), `${(1000 / Math.max(percentile(frames, 95), 1000 / 60)).toFixed(0)}`]);
           await page.close();

@@ -329,3 +329,40 @@ test('a profile name with markup stays text', async () => {
   assert.equal(await page.locator('img').count(), 0);
   await page.close();
 });
+
+test('follows the VS Code theme: light colours and high-contrast edges redraw live', async () => {
+  const { page } = await freshPage();
+  const dark = await canvasStats(page);
+  let drawn = await drawCount(page);
+  // What VS Code does on a theme switch: new --vscode-* values on <html>, a class on <body>.
+  await page.evaluate(() => {
+    const s = document.documentElement.style;
+    s.setProperty('--vscode-editor-background', '#ffffff');
+    s.setProperty('--vscode-editor-foreground', '#333333');
+    s.setProperty('--vscode-charts-red', '#e51400');
+    s.setProperty('--vscode-charts-blue', '#1a85ff');
+    s.setProperty('--vscode-charts-orange', '#d18616');
+    s.setProperty('--vscode-charts-yellow', '#bf8803');
+    s.setProperty('--vscode-charts-purple', '#652d90');
+    document.body.className = 'vscode-light';
+  });
+  await waitForDrawAfter(page, drawn);
+  const light = await canvasStats(page);
+  assert.ok(light.colours.some(([r, g, b]) => r === 255 && g === 255 && b === 255), 'background is not the light theme\'s');
+  assert.ok(light.nonBackground > 5000);
+  assert.notEqual(light.digest, dark.digest);
+  await page.screenshot({ path: path.join(artifacts, 'flame-light.png') });
+  drawn = await drawCount(page);
+  await page.evaluate(() => {
+    const s = document.documentElement.style;
+    s.setProperty('--vscode-editor-background', '#000000');
+    s.setProperty('--vscode-editor-foreground', '#ffffff');
+    s.setProperty('--vscode-contrastBorder', '#6fc3df');
+    document.body.className = 'vscode-high-contrast';
+  });
+  await waitForDrawAfter(page, drawn);
+  const hc = await canvasStats(page);
+  assert.ok(hc.colours.some(([r, g, b]) => r === 0x6f && g === 0xc3 && b === 0xdf), 'no high-contrast box edges');
+  await page.screenshot({ path: path.join(artifacts, 'flame-high-contrast.png') });
+  await page.close();
+});

@@ -66,9 +66,18 @@ export function frameColour(name: string, palette: RGB[], background: RGB): RGB 
  * unchanged to `neutral`; intensity by the relative change of the frame's cum.
  */
 export function diffColour(cur: number, base: number, grow: RGB, shrink: RGB, neutral: RGB): RGB {
+  return shadeColour(diffShade(cur, base), grow, shrink, neutral);
+}
+
+/** The relative change of a frame, -1 (gone) .. 0 (same) .. 1 (new). */
+export function diffShade(cur: number, base: number): number {
   const denom = Math.max(Math.abs(cur), Math.abs(base));
-  if (denom === 0 || cur === base) return neutral;
-  const rel = (cur - base) / denom; // -1 .. 1
+  if (denom === 0 || cur === base) return 0;
+  return (cur - base) / denom;
+}
+
+export function shadeColour(rel: number, grow: RGB, shrink: RGB, neutral: RGB): RGB {
+  if (rel === 0) return neutral;
   const k = Math.sqrt(Math.abs(rel)); // small changes still show
   return mix(neutral, rel > 0 ? grow : shrink, 0.15 + 0.85 * k);
 }

@@ -1,7 +1,7 @@
 // Paints a layout onto the canvas. Boxes narrower than the layout's minimum were
 // already culled; labels are drawn only where at least a few characters fit.
 import type { FlameTree } from '../../../server/src/protocol/webview';
-import { css, diffColour, fitLabel, frameColour, mix, textOn, type RGB } from './colour';
+import { css, diffShade, fitLabel, frameColour, mix, shadeColour, textOn, type RGB } from './colour';
 import { shortName } from './format';
 import { rowTop, type Layout, type Orientation } from './layout';
 import type { Theme } from './theme';
@@ -36,36 +36,57 @@ export function draw(ctx: CanvasRenderingContext2D, o: DrawOptions): void {
   }
   const cw = charWidthCache.width;
   const neutral = mix(theme.background, theme.foreground, 0.25);
-  const dim = (c: RGB) => mix(c, theme.background, 0.75);
   const t = o.sampleType;
-  const colourCache = new Map<number, RGB>();
+  // Colour strings are cached per style key: building and parsing CSS colour strings
+  // per box is what would otherwise dominate a frame with thousands of boxes.
+  const styles = new Map<number, { fill: string; text: string }>();
+  const style = (key: number, make: () => RGB) => {
+    let st = styles.get(key);
+    if (!st) { const c = make(); st = { fill: css(c), text: css(textOn(c)) }; styles.set(key, st); }
+    return st;
+  };
+  const labelled: number[] = [];
+  const labelStyle: string[] = [];
+  let lastFill = '';
   for (let k = 0; k < l.count; k++) {
     const n = l.node[k];
     const x = l.x[k], w = l.w[k];
     const y = rowTop(l.depth[k], o.maxDepth, ROW_HEIGHT, o.orientation);
-    let c: RGB;
-    if (n === 0) c = neutral;
-    else if (tree.baseCum) c = diffColour(tree.cum[t][n], tree.baseCum[t][n], theme.grow, theme.shrink, neutral);
-    else {
-      const nameId = tree.name[n];
-      let cached = colourCache.get(nameId);
-      if (!cached) { cached = frameColour(tree.names[nameId], theme.palette, theme.background); colourCache.set(nameId, cached); }
-      c = cached;
-    }
-    if (o.matches) c = o.matches[n] ? theme.match : dim(c);
+    const matched = o.matches ? (o.matches[n] ? 1 : 2) : 0;
     // Ancestors of the zoom root are a trail, drawn faded.
-    const trail = l.w[k] === l.width && n !== o.zoom && isAncestor(tree, n, o.zoom);
-    if (trail) c = mix(c, theme.background, 0.5);
-    ctx.fillStyle = css(c);
+    const trail = w === l.width && n !== o.zoom && isAncestor(tree, n, o.zoom) ? 1 : 0;
+    const shade = tree.baseCum && n !== 0 ? Math.round(diffShade(tree.cum[t][n], tree.baseCum[t][n]) * 32) : 0;
+    const id = n === 0 ? -1 : tree.baseCum ? shade : tree.name[n];
+    const st = style(((id + 64) * 3 + matched) * 2 + trail, () => {
+      let c: RGB = n === 0 ? neutral
+        : tree.baseCum ? shadeColour(shade / 32, theme.grow, theme.shrink, neutral)
+        : frameColour(tree.names[tree.name[n]], theme.palette, theme.background);
+      if (matched === 1) c = theme.match;
+      else if (matched === 2) c = mix(c, theme.background, 0.75);
+      if (trail) c = mix(c, theme.background, 0.5);
+      return c;
+    });
+    if (st.fill !== lastFill) { ctx.fillStyle = st.fill; lastFill = st.fill; }
     // A 1px gap between boxes once they are wide enough to afford it.
     ctx.fillRect(x, y, w > 3 ? w - 1 : w, ROW_HEIGHT - 1);
-    if (w >= cw * 3 + 6) {
-      const label = fitLabel(shortName(tree.names[tree.name[n]]), w, cw);
-      if (label) {
-        ctx.fillStyle = css(textOn(c));
-        ctx.fillText(label, x + 3, y + ROW_HEIGHT / 2);
-      }
+    if (w >= cw * 3 + 6) { labelled.push(k); labelStyle.push(st.text); }
+  }
+  // High-contrast themes want edges, not just fills.
+  if (theme.highContrast) {
+    ctx.strokeStyle = css(theme.contrastBorder);
+    ctx.lineWidth = 1;
+    for (let k = 0; k < l.count; k++) {
+      if (l.w[k] <= 3) continue;
+      ctx.strokeRect(l.x[k] + 0.5, rowTop(l.depth[k], o.maxDepth, ROW_HEIGHT, o.orientation) + 0.5, l.w[k] - 2, ROW_HEIGHT - 2);
     }
+  }
+  // Labels last, only where at least a few characters fit.
+  for (let j = 0; j < labelled.length; j++) {
+    const k = labelled[j];
+    const label = fitLabel(shortName(tree.names[tree.name[l.node[k]]]), l.w[k], cw);
+    if (!label) continue;
+    if (labelStyle[j] !== lastFill) { ctx.fillStyle = labelStyle[j]; lastFill = labelStyle[j]; }
+    ctx.fillText(label, l.x[k] + 3, rowTop(l.depth[k], o.maxDepth, ROW_HEIGHT, o.orientation) + ROW_HEIGHT / 2);
   }
   const outline = (k: number, colour: RGB, width: number) => {
     if (k < 0 || k >= l.count) return;

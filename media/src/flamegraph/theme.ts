@@ -13,6 +13,7 @@ export interface Theme {
   palette: RGB[];
   font: string;
   highContrast: boolean;
+  contrastBorder: RGB;
 }
 
 export function readTheme(): Theme {
@@ -31,6 +32,7 @@ export function readTheme(): Theme {
       .map((v) => get(v, [204, 167, 0])),
     font: `12px ${family}`,
     highContrast: document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light'),
+    contrastBorder: get('--hl-contrast-border', [111, 195, 223]),
   };
 }
 
