@@ -69,6 +69,17 @@ before(() => {
 	return out
 }
 `,
+    shared: `var snapshots [][]int
+
+func Grow(xs []int) []int {
+	var acc []int
+	for _, x := range xs {
+		acc = append(acc, x)
+		snapshots = append(snapshots, acc)
+	}
+	return acc
+}
+`,
     joined: `import "fmt"
 
 type User struct {
@@ -247,6 +258,12 @@ test('prealloc: a conditional append is refused (the final length is unknown)', 
   const r = fixes(old, 'filtered', /^append escapes/);
   assert.equal(r.fixes.length, 0);
   assert.match(r.refusals.join(), /conditional/);
+});
+
+test('prealloc: a slice shared inside the loop is refused (aliasing)', () => {
+  const r = fixes(old, 'shared', /^append\(acc, x\) escapes|^append escapes/);
+  assert.equal(r.fixes.length, 0);
+  assert.match(r.refusals.join(), /acc is shared inside the loop/);
 });
 
 test('strconv: %s and %d become concatenation with FormatInt for int64; uint16 via FormatUint; fmt import dropped only when unused', () => {

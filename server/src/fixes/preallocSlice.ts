@@ -2,7 +2,7 @@
 // its capacity up front, so append never reallocates:
 //   var ids []int  ->  ids := make([]int, 0, len(products))
 import { declaredAt, depthBetween, fixContext, leavesBlock } from './context';
-import { edit, enclosingLoops, escapeRe, hasLength, identUses, lineBounds, loopShape, typeOf } from './goSyntax';
+import { edit, enclosingLoops, escapeRe, hasLength, identUses, lineBounds, loopShape, positionAt, typeOf } from './goSyntax';
 import type { FixInput, FixResult } from './types';
 
 export function preallocSlice(input: FixInput): FixResult {
@@ -39,6 +39,13 @@ export function preallocSlice(input: FixInput): FixResult {
   const fnBody = src.masked.slice(fn.bodyOpen, fn.bodyEnd);
   if (new RegExp(`\\b(?:len|cap)\\(\\s*${n}\\s*\\)|\\b${n}\\s*[!=]=\\s*nil\\b|\\bnil\\s*[!=]=\\s*${n}\\b`).test(fnBody)) {
     return { refused: `the length, capacity or nil-ness of ${name} is used, and preallocating changes what it is before and during the loop` };
+  }
+  // Another slice sharing the backing array would see (and be overwritten by) the spare capacity.
+  for (const use of identUses(src, name, loop.bodyOpen, loop.bodyEnd)) {
+    const after = src.masked.slice(use + name.length, use + name.length + 20);
+    const before = src.masked.slice(Math.max(0, use - 20), use);
+    if (/^\s*=\s*append\(/.test(after) || /append\(\s*$/.test(before) || /^\s*\[/.test(after)) continue;
+    return { refused: `${name} is shared inside the loop (line ${positionAt(src, use).line + 1}); with spare capacity, later appends would write into memory the other slice can see` };
   }
   // The length must be computable where the declaration is.
   const overDecl = declaredAt(c, shape.over);
