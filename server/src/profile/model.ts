@@ -20,6 +20,10 @@
 //   Children always have a larger index than their parent, so one forward loop
 //   visits parents first. `treeToJSON`-style copying is unnecessary: the typed
 //   arrays transfer to a webview with postMessage as they are.
+//   `agg.tree`, `agg.lineTree` and `agg.lineNodes` are getters that build the trees
+//   on first access (a million-node tree takes a while); copy the arrays you send,
+//   not the whole Aggregates object, to a webview.
+//   aggregate(profile, { granularity: 'line' }) makes one node per (function, line).
 //
 // Per-line values for a file on disk (language server): resolve the profile's file
 //   names once, then pick the lines of the file you have open:
@@ -33,7 +37,8 @@
 //     sizeDistribution(agg, l)  → [{ size: bytes, values: number[] per sample type }]
 //         (allocations made AT the line, i.e. the line is the innermost frame)
 //     topStacks(agg, l, t)      → [{ value, frames: Frame[] root-first }], at most
-//         agg.topStackLimit per line and type, largest first.
+//         agg.topStackLimit per line and type, largest |value| first (query.ts;
+//         the first call builds the trees).
 //
 // Diff: `diffProfiles(base, current)` returns the same `Aggregates` shape with
 //   signed values (current − base); `agg.isDiff` is true.
