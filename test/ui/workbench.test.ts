@@ -54,6 +54,29 @@ describe('escape analysis in the editor', () => {
   });
 });
 
+describe('quick fixes', () => {
+  test('Ctrl+. on the map that grows offers the size hint, and choosing it edits the line', async () => {
+    const { page } = wb;
+    await page.locator('.tabs-container .tab', { hasText: 'catalog.go' }).click();
+    // Go to the `make` the compiler reports (Ctrl+G 53:15), as a person would from the Problems view.
+    await page.keyboard.press('Control+g');
+    await page.locator('.quick-input-widget input').fill(':53:15');
+    await page.keyboard.press('Enter');
+    await page.locator('#status\\.editor\\.selection', { hasText: 'Ln 53,' }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Size index for len(products) entries' });
+    await fix.waitFor({ timeout: 30_000 });
+    await screenshot(page, 'ui-quickfix');
+    // The menu blocks clicks until the pointer moves over it, as a hand would.
+    const box = await fix.boundingBox();
+    assert.ok(box, 'the fix is visible');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.locator('.monaco-editor .view-lines .view-line', { hasText: 'index := make(map[string]*Product, len(products))' }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Control+s');
+  });
+});
+
 describe('flamegraph editor', () => {
 
   test('opening heap.pb.gz from the explorer draws a flamegraph', async () => {
