@@ -23,35 +23,43 @@ export function mask(text: string): string {
 const maskCache = new Map<string, string>();
 
 function maskUncached(text: string): string {
-  const out = text.split('');
+  // Built from slices (not a char array): this runs on whole files on every code action.
+  const parts: string[] = [];
+  let kept = 0;
   const blank = (from: number, to: number) => {
-    for (let i = from; i < to; i++) if (out[i] !== '\n') out[i] = ' ';
+    if (to <= from) return;
+    parts.push(text.slice(kept, from), text.slice(from, to).replace(/[^\n]/g, ' '));
+    kept = to;
   };
-  for (let i = 0; i < text.length; i++) {
+  const special = /[/`"']/g;
+  for (let hit = special.exec(text); hit; hit = special.exec(text)) {
+    const i = hit.index;
     const c = text[i];
+    let next = i + 1;
     if (c === '/' && text[i + 1] === '/') {
       const end = text.indexOf('\n', i);
-      const stop = end < 0 ? text.length : end;
-      blank(i, stop);
-      i = stop - 1;
+      next = end < 0 ? text.length : end;
+      blank(i, next);
     } else if (c === '/' && text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);
-      const stop = end < 0 ? text.length : end + 2;
-      blank(i, stop);
-      i = stop - 1;
+      next = end < 0 ? text.length : end + 2;
+      blank(i, next);
     } else if (c === '`') {
       const end = text.indexOf('`', i + 1);
       const stop = end < 0 ? text.length : end;
       blank(i + 1, stop);
-      i = stop;
+      next = stop + 1;
     } else if (c === '"' || c === "'") {
       let j = i + 1;
       while (j < text.length && text[j] !== c && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
-      blank(i + 1, Math.min(j, text.length));
-      i = j;
+      const stop = Math.min(j, text.length);
+      blank(i + 1, stop);
+      next = stop + 1;
     }
+    special.lastIndex = next;
   }
-  return out.join('');
+  parts.push(text.slice(kept));
+  return parts.join('');
 }
 
 const closers: Record<string, string> = { '{': '}', '(': ')', '[': ']' };
@@ -200,44 +208,52 @@ const declCache = new WeakMap<Source, FuncDecl[]>();
 
 function funcDeclsUncached(src: Source): FuncDecl[] {
   const out: FuncDecl[] = [];
-  const m = src.masked;
   const re = /^func\b/gm;
-  for (let hit = re.exec(m); hit; hit = re.exec(m)) {
-    let i = hit.index + 4;
-    const skipWs = () => { while (i < m.length && /\s/.test(m[i])) i++; };
-    skipWs();
-    let receiver: string | undefined;
-    if (m[i] === '(') {
-      const e = matchClose(m, i);
-      if (e < 0) continue;
-      receiver = src.text.slice(i + 1, e - 1).trim();
-      i = e;
-      skipWs();
-    }
-    const nm = /^[\p{L}_][\p{L}\p{N}_]*/u.exec(m.slice(i, i + 200));
-    if (!nm) continue;
-    const nameStart = i;
-    i += nm[0].length;
-    if (m[i] === '[') { const e = matchClose(m, i); if (e < 0) continue; i = e; }
-    if (m[i] !== '(') continue;
-    const pe = matchClose(m, i);
-    if (pe < 0) continue;
-    const params = parseParams(src.text.slice(i + 1, pe - 1));
-    const bodyOpen = firstBraceAtDepth0(m, pe);
-    if (bodyOpen < 0) continue;
-    // A declaration without a body (assembly) ends at the newline before any `{`.
-    if (m.slice(pe, bodyOpen).includes('\n')) continue;
-    const bodyEnd = matchClose(m, bodyOpen);
-    if (bodyEnd < 0) continue;
-    const results = src.text.slice(pe, bodyOpen).trim();
-    const resultsStart = pe + (src.text.slice(pe, bodyOpen).length - src.text.slice(pe, bodyOpen).trimStart().length);
-    out.push({
-      start: hit.index, docStart: docStart(src, hit.index), name: nm[0], nameStart, receiver, params,
-      results, resultsStart, resultsEnd: resultsStart + results.length, bodyOpen, bodyEnd,
-    });
-    re.lastIndex = bodyEnd;
+  for (let hit = re.exec(src.masked); hit; hit = re.exec(src.masked)) {
+    const decl = funcAt(src, hit.index);
+    if (!decl) continue;
+    out.push(decl);
+    re.lastIndex = decl.bodyEnd;
   }
   return out;
+}
+
+/** The func declaration whose `func` keyword is at `start` (column 0), or undefined. */
+function funcAt(src: Source, start: number): FuncDecl | undefined {
+  const m = src.masked;
+  let i = start + 4;
+  const skipWs = () => { while (i < m.length && /\s/.test(m[i])) i++; };
+  skipWs();
+  let receiver: string | undefined;
+  if (m[i] === '(') {
+    const e = matchClose(m, i);
+    if (e < 0) return undefined;
+    receiver = src.text.slice(i + 1, e - 1).trim();
+    i = e;
+    skipWs();
+  }
+  const nm = /^[\p{L}_][\p{L}\p{N}_]*/u.exec(m.slice(i, i + 200));
+  if (!nm) return undefined;
+  const nameStart = i;
+  i += nm[0].length;
+  if (m[i] === '[') { const e = matchClose(m, i); if (e < 0) return undefined; i = e; }
+  if (m[i] !== '(') return undefined;
+  const pe = matchClose(m, i);
+  if (pe < 0) return undefined;
+  const params = parseParams(src.text.slice(i + 1, pe - 1));
+  const bodyOpen = firstBraceAtDepth0(m, pe);
+  if (bodyOpen < 0) return undefined;
+  // A declaration without a body (assembly) ends at the newline before any `{`.
+  if (m.slice(pe, bodyOpen).includes('\n')) return undefined;
+  const bodyEnd = matchClose(m, bodyOpen);
+  if (bodyEnd < 0) return undefined;
+  const between = src.text.slice(pe, bodyOpen);
+  const results = between.trim();
+  const resultsStart = pe + (between.length - between.trimStart().length);
+  return {
+    start, docStart: docStart(src, start), name: nm[0], nameStart, receiver, params,
+    results, resultsStart, resultsEnd: resultsStart + results.length, bodyOpen, bodyEnd,
+  };
 }
 
 /** Where the `//` comment block directly above `offset`'s line begins. */
@@ -248,7 +264,14 @@ function docStart(src: Source, offset: number): number {
 }
 
 export function enclosingFunc(src: Source, offset: number): FuncDecl | undefined {
-  return funcDecls(src).find((f) => f.bodyOpen < offset && offset < f.bodyEnd);
+  // Walk back over top-level `func` keywords: the nearest one whose body holds the offset.
+  for (let i = src.masked.lastIndexOf('\nfunc', offset); i >= 0; i = src.masked.lastIndexOf('\nfunc', i - 1)) {
+    const f = /^func\b/.test(src.masked.slice(i + 1, i + 6)) ? funcAt(src, i + 1) : undefined;
+    if (f && f.bodyOpen < offset && offset < f.bodyEnd) return f;
+    if (f && f.bodyEnd <= offset) return undefined;
+    if (i === 0) break;
+  }
+  return src.masked.startsWith('func') ? [funcAt(src, 0)].find((f) => f && f.bodyOpen < offset && offset < f.bodyEnd) : undefined;
 }
 
 export interface ForLoop {
