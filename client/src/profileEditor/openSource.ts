@@ -40,7 +40,8 @@ export async function resolveSource(file: string): Promise<{ path: string } | { 
   return { reason: `"${file}" was not found on this machine (tried ${tried.join(', ')}); was the program built elsewhere or with -trimpath?` };
 }
 
-export async function openSource(file: string, line: number, name: string): Promise<string | undefined> {
+/** Opens the frame's source; returns what to show in the webview's status line. */
+export async function openSource(file: string, line: number, name: string): Promise<string> {
   const r = await resolveSource(file);
   if ('reason' in r) {
     const msg = `HeapLens: cannot open the source of ${name}: ${r.reason}`;
@@ -50,5 +51,5 @@ export async function openSource(file: string, line: number, name: string): Prom
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(r.path));
   const pos = new vscode.Position(Math.max(0, line - 1), 0);
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(pos, pos) });
-  return undefined;
+  return `Opened ${r.path}${line ? `:${line}` : ''} (${name})`;
 }

@@ -93,8 +93,14 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
       switch (m.type) {
         case 'ready': redraw(); break;
         case 'openSource': {
-          const problem = await openSource(m.file, m.line, m.name);
-          if (problem) send({ type: 'notice', message: problem });
+          let message: string;
+          try {
+            message = await openSource(m.file, m.line, m.name);
+          } catch (e) {
+            message = `HeapLens: cannot open ${m.file}: ${e instanceof Error ? e.message : String(e)}`;
+            void vscode.window.showErrorMessage(message);
+          }
+          send({ type: 'notice', message });
           break;
         }
         case 'pickBase': await pickBase(); break;

@@ -123,6 +123,7 @@ function renderBreadcrumb(): void {
 }
 
 function zoomTo(node: number): void {
+  ui.tooltip.hidden = true;
   s.zoom = node;
   s.selectedNode = node;
   renderBreadcrumb();
