@@ -125,6 +125,14 @@ func Count(n int) int {
 	return c
 }
 `,
+    deferred: `import "os"
+
+func CloseAll(files []*os.File) {
+	for _, f := range files {
+		defer func() { f.Close() }()
+	}
+}
+`,
     ptrs: `type Point struct{ X, Y int }
 
 func origin() *Point {
@@ -290,6 +298,18 @@ test('closures: a closure that assigns the captured variable, or a loop body tha
   const i = fixes(old, 'counter', /^moved to heap: i$/);
   assert.equal(i.fixes.length, 0);
   assert.match(i.refusals.join(), /loop body changes i/);
+});
+
+test('closures: a deferred closure on a pointer loop variable (go 1.21) gets the per-iteration copy', () => {
+  const r = fixes(old, 'deferred', /^moved to heap: f$/);
+  assert.deepEqual(r.fixes.map((f) => [f.title, f.isPreferred]), [
+    ['Copy f per iteration (f := f) so the closure captures it by value', true],
+    ['Pass f to the closure as an argument', false],
+  ]);
+  const out = r.apply();
+  assert.match(out, /for _, f := range files \{\n\t\tf := f\n\t\tdefer func\(\) \{ f\.Close\(\) \}\(\)/);
+  gofmtClean(out);
+  assert.match(r.apply(1), /defer func\(f \*os\.File\) \{ f\.Close\(\) \}\(f\)/);
 });
 
 test('closures: in a go 1.22 module the loop variable is per-iteration already, so no copy fix', () => {

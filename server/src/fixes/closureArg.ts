@@ -48,6 +48,7 @@ export function analyseCapture(input: FixInput): Capture | Refusal | null {
 
   // Which closures use it: each must be `go func(...) {...}(...)` or `defer func...`.
   const closures: Capture['closures'] = [];
+  let methodCall = false;
   const lit = /\bfunc\s*\(/g;
   lit.lastIndex = at;
   for (let m = lit.exec(src.masked); m && m.index < fn.bodyEnd; m = lit.exec(src.masked)) {
@@ -69,9 +70,7 @@ export function analyseCapture(input: FixInput): Capture | Refusal | null {
     if (argsClose < 0) return null;
     const bodyMasked = src.masked.slice(bodyOpen, bodyEnd);
     if (assigns(bodyMasked, n)) return { refused: `the closure changes ${name} (or takes its address), and a copy would hide that change` };
-    if (new RegExp(`(?<![\\w.])${n}\\s*\\.\\s*[\\p{L}_][\\p{L}\\p{N}_]*\\s*\\(`, 'u').test(bodyMasked)) {
-      return { refused: `the closure calls a method on ${name}, which may change it through a pointer receiver` };
-    }
+    if (new RegExp(`(?<![\\w.])${n}\\s*\\.\\s*[\\p{L}_][\\p{L}\\p{N}_]*\\s*\\(`, 'u').test(bodyMasked)) methodCall = true;
     if (/\.\.\./.test(src.masked.slice(paramsOpen, paramsClose))) return null;
     closures.push({ paramsOpen, paramsClose, bodyEnd, argsOpen, argsClose });
   }
@@ -79,6 +78,11 @@ export function analyseCapture(input: FixInput): Capture | Refusal | null {
 
   const type = varType(c, name);
   if (!type.type) return type.why ? { refused: type.why } : null;
+  // A method with a pointer receiver called on a value changes the variable itself; on a
+  // pointer, map, channel, func or slice it can only change what the variable refers to.
+  if (methodCall && !/^(?:\*|map\[|chan\b|<-chan\b|func\b|\[\])/.test(type.type)) {
+    return { refused: `the closure calls a method on ${name}, which may change it through a pointer receiver` };
+  }
   if (!type.loopVar || goAtLeast(input.goVersion, 22)) {
     // Not a pre-1.22 loop variable: the copy is only the same value if nothing changes it later.
     const after = src.masked.slice(at + name.length, fn.bodyEnd);
