@@ -118,7 +118,8 @@ export class DistinctStacks {
     const keys = this.scratch;
     let h = len;
     for (let i = 0; i < len; i++) {
-      const k = this.keyOf(ids[i]);
+      const id = ids[i];
+      const k = id > 0 && id <= 0x7fffffff && (id | 0) === id ? id : this.keyOf(id);
       keys[i] = k;
       h = Math.imul(h ^ k, 0x9e3779b1);
       h ^= h >>> 16;
