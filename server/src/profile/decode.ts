@@ -13,7 +13,7 @@ export { ProfileError } from './model';
 
 export function decodeProfile(bytes: Uint8Array, opts: DecodeOptions = {}): Profile {
   if (bytes.length === 0) throw new ProfileError('empty file, not a pprof profile');
-  const raw = isGzip(bytes) ? gunzipBounded(bytes, opts.maxInflatedBytes) : bytes;
+  const raw = isGzip(bytes) ? gunzipBounded(bytes, opts.maxInflatedBytes, opts.inflater) : bytes;
   if (raw.length === 0) throw new ProfileError('empty profile data');
   try {
     return resolve(walk(raw));

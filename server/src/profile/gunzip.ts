@@ -1,7 +1,12 @@
 // Gzip detection and bounded inflation: a few KiB of gzip can claim gigabytes, so
-// inflation runs in chunks and stops as soon as the output passes the limit.
+// inflation stops as soon as the output passes the limit. Two inflaters: Node's
+// zlib (native, 3-4× faster on big profiles; maxOutputLength bounds it) where it
+// exists, and pako in chunks everywhere else (a browser) or when asked for.
+import * as zlib from 'node:zlib';
 import { Inflate } from 'pako';
 import { ProfileError } from './model';
+
+export type Inflater = 'native' | 'pako';
 
 export const DEFAULT_MAX_INFLATED = 512 * 1024 * 1024;
 const INPUT_CHUNK = 64 * 1024;
@@ -11,7 +16,27 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-export function gunzipBounded(bytes: Uint8Array, maxBytes = DEFAULT_MAX_INFLATED): Uint8Array {
+export function gunzipBounded(bytes: Uint8Array, maxBytes = DEFAULT_MAX_INFLATED, inflater: Inflater = defaultInflater()): Uint8Array {
+  return inflater === 'native' ? gunzipNative(bytes, maxBytes) : gunzipPako(bytes, maxBytes);
+}
+
+function defaultInflater(): Inflater {
+  return typeof zlib.gunzipSync === 'function' ? 'native' : 'pako';
+}
+
+function gunzipNative(bytes: Uint8Array, maxBytes: number): Uint8Array {
+  try {
+    const out = zlib.gunzipSync(bytes, { maxOutputLength: maxBytes });
+    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') throw new ProfileError(`gzip data inflates past the ${formatLimit(maxBytes)} limit`);
+    if (code === 'Z_BUF_ERROR') throw new ProfileError('truncated gzip data');
+    throw new ProfileError(`corrupt gzip data (${(e as Error).message})`);
+  }
+}
+
+function gunzipPako(bytes: Uint8Array, maxBytes: number): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
   const inflate = new Inflate({ chunkSize: 256 * 1024 });

@@ -137,6 +137,8 @@ export interface Profile {
 export interface DecodeOptions {
   /** Stop inflating gzip input past this many bytes (gzip bombs). Default 512 MiB. */
   maxInflatedBytes?: number;
+  /** 'native' (Node's zlib, default where it exists) or 'pako' (portable JS). */
+  inflater?: 'native' | 'pako';
 }
 
 // ── Aggregates ─────────────────────────────────────────────────────────────────
