@@ -20,6 +20,7 @@ async function main(): Promise<number> {
     server = await startCodeServer({ dirs });
     const port = server.port;
     browser = await launchChromium(dirs);
+    const ready = ((Date.now() - t0) / 1000).toFixed(1);
     const { page } = browser;
 
     let resolveExit!: (code: number) => void;
@@ -50,7 +51,7 @@ async function main(): Promise<number> {
       }, timeoutMs - (Date.now() - t0));
     });
     const code = await Promise.race([exit, timedOut]);
-    process.stdout.write(`vscode layer: suite exited ${code} after ${((Date.now() - t0) / 1000).toFixed(1)} s in VS Code 1.100.3 (code-server)\n`);
+    process.stdout.write(`vscode layer: suite exited ${code} after ${((Date.now() - t0) / 1000).toFixed(1)} s in VS Code 1.100.3 (code-server and Chromium up after ${ready} s)\n`);
     return code;
   } finally {
     if (timer) clearTimeout(timer);
