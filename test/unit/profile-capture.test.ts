@@ -35,12 +35,17 @@ func main() {
 		panic(err)
 	}
 	go func() {
+		// Allocate in batches and finish a GC cycle every tick: heap profiles publish
+		// at GC, so a delta profile over one second always has samples, even on a busy machine.
 		for i := 0; ; i++ {
-			sink = append(sink, make([]byte, 1000+i%4096))
+			for j := 0; j < 200; j++ {
+				sink = append(sink, make([]byte, 1000+(i*200+j)%4096))
+			}
 			if len(sink) > 2000 {
 				sink = sink[:0]
 			}
-			time.Sleep(50 * time.Microsecond)
+			runtime.GC()
+			time.Sleep(20 * time.Millisecond)
 		}
 	}()
 	go func() { io.Copy(io.Discard, os.Stdin); os.Exit(0) }()
