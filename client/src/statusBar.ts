@@ -27,6 +27,9 @@ export class StatusBar implements vscode.Disposable {
   }
 
   onStatus(s: StatusParams): void {
+    const known = this.packages.get(s.packageDir);
+    // News from a run that a newer request already superseded.
+    if (known?.generation !== undefined && s.generation !== undefined && s.generation < known.generation) return;
     // A cancelled run has a newer one right behind it.
     this.packages.set(s.packageDir, s.state === 'cancelled' ? { ...s, state: 'analysing' } : s);
     this.render();

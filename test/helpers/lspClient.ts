@@ -36,12 +36,18 @@ export const serverPath = process.env.HEAPLENS_SERVER ?? path.join(repoRoot, 'se
 export const uriOf = (p: string) => pathToFileURL(p).href;
 const pathOf = (uri: string) => fileURLToPath(uri);
 
-interface Waiter<T> { match(v: T): boolean; resolve(v: T): void }
+interface Waiter<T> { match(v: T): boolean; resolve(v: T): void; reject(e: Error): void }
 
 /** Events of one kind that tests can wait for; only events after the wait began count. */
 class Events<T> {
   readonly all: T[] = [];
   private waiters: Waiter<T>[] = [];
+  private failure: Error | undefined;
+  /** The server is gone: every wait, now and later, fails with `err`. */
+  fail(err: Error): void {
+    this.failure = err;
+    for (const w of this.waiters.splice(0)) w.reject(err);
+  }
   push(v: T): void {
     this.all.push(v);
     for (const w of [...this.waiters]) {
@@ -53,11 +59,16 @@ class Events<T> {
   }
   next(match: (v: T) => boolean, what: string, timeoutMs: number): Promise<T> {
     return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
         reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
       }, timeoutMs);
-      const waiter: Waiter<T> = { match, resolve: (v) => { clearTimeout(timer); resolve(v); } };
+      const waiter: Waiter<T> = {
+        match,
+        resolve: (v) => { clearTimeout(timer); resolve(v); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+      };
       this.waiters.push(waiter);
     });
   }
@@ -83,6 +94,10 @@ export class LspClient {
   /** The latest diagnostics per file path. */
   readonly latest = new Map<string, Diagnostic[]>();
   settings: Record<string, unknown>;
+  /** Set when the server exited before `stop()`. */
+  died: Error | undefined;
+  private stopping = false;
+  private readonly pending = new Set<(e: Error) => void>();
   private versions = new Map<string, number>();
   private stderr = '';
 
@@ -96,6 +111,14 @@ export class LspClient {
     const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
     const client = new LspClient(proc, conn, opts.settings ?? {});
     proc.stderr.on('data', (d: Buffer) => { client.stderr += d.toString(); });
+    proc.on('exit', (code, signal) => {
+      if (client.stopping) return;
+      const err = new Error(`the server exited (code ${code}, signal ${signal}) — stderr:\n${client.stderr}`);
+      client.died = err;
+      client.diagnostics.fail(err);
+      client.status.fail(err);
+      for (const reject of client.pending) reject(err);
+    });
     conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
       client.latest.set(pathOf(p.uri), p.diagnostics);
       client.diagnostics.push(p);
@@ -167,12 +190,21 @@ export class LspClient {
     await this.conn.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: uriOf(file) } });
   }
 
+  /** A request that fails (instead of hanging) if the server dies before answering. */
+  private request<R>(send: () => Promise<R>): Promise<R> {
+    if (this.died) return Promise.reject(this.died);
+    let rejectIt!: (e: Error) => void;
+    const died = new Promise<never>((_, reject) => { rejectIt = reject; });
+    this.pending.add(rejectIt);
+    return Promise.race([send(), died]).finally(() => this.pending.delete(rejectIt));
+  }
+
   hover(file: string, line: number, character: number): Promise<Hover | null> {
-    return this.conn.sendRequest(HoverRequest.type, { textDocument: { uri: uriOf(file) }, position: { line, character } });
+    return this.request(() => this.conn.sendRequest(HoverRequest.type, { textDocument: { uri: uriOf(file) }, position: { line, character } }));
   }
 
   analyze(file: string): Promise<AnalyzePackageResult> {
-    return this.conn.sendRequest(AnalyzePackageRequest.type, { uri: uriOf(file) });
+    return this.request(() => this.conn.sendRequest(AnalyzePackageRequest.type, { uri: uriOf(file) }));
   }
 
   async changeSettings(settings: Record<string, unknown>): Promise<void> {
@@ -182,6 +214,7 @@ export class LspClient {
 
   /** shutdown + exit, then waits for the process to end. */
   async stop(): Promise<number | null> {
+    this.stopping = true;
     const exited = new Promise<number | null>((resolve) => {
       if (this.proc.exitCode !== null) resolve(this.proc.exitCode);
       else this.proc.once('exit', (code) => resolve(code));

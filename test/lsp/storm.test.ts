@@ -41,27 +41,34 @@ test('20 rapid saves: at most one go and one compile at a time, none left, last 
   })();
 
   const base = bigGo(FUNCS);
-  for (let i = 1; i <= 20; i++) {
-    // New content each time, so every run really compiles (no build-cache replay).
-    const extra = i === 20 ? '\nfunc Last() *int {\n\tlast := 20\n\treturn &last\n}\n' : `\n// save ${i}\n`;
-    // Atomically, as editors save: a compiler reading the file never sees half of it.
-    fs.writeFileSync(`${file}.tmp`, base + extra);
-    fs.renameSync(`${file}.tmp`, file);
-    await client.save(file);
-    if (i % 5 === 0 && i < 20) {
-      // Every fifth save waits until its compiler really runs, so the next save has a process to kill.
-      // The hover is a barrier: the server answers it after handling the save, so the next
-      // 'analysing' comes from this save's run, not from one it superseded.
-      await client.hover(file, 0, 0);
-      await client.nextStatus((s) => s.packageDir === dir && s.state === 'analysing');
+  const storm = async () => {
+    for (let i = 1; i <= 20; i++) {
+      // New content each time, so every run really compiles (no build-cache replay).
+      const extra = i === 20 ? '\nfunc Last() *int {\n\tlast := 20\n\treturn &last\n}\n' : `\n// save ${i}\n`;
+      // Atomically, as editors save: a compiler reading the file never sees half of it.
+      fs.writeFileSync(`${file}.tmp`, base + extra);
+      fs.renameSync(`${file}.tmp`, file);
+      // Every fifth save waits until its own compiler runs, so the next save has a process to
+      // kill. Requests are numbered per package: the open was 1, save i is i + 1.
+      const running = i % 5 === 0 && i < 20
+        ? client.nextStatus((s) => s.packageDir === dir && s.state === 'analysing' && (s.generation ?? 0) >= i + 1)
+        : undefined;
+      await client.save(file);
+      await running;
     }
+    const lastLine = (base + '\nfunc Last() *int {').split('\n').length - 1 + 1;
+    const finalDiags = client.nextDiagnostics(file, (d) => d.some((x) => x.code === 'moved-to-heap' && x.range.start.line === lastLine));
+    const answer = await client.analyze(file);
+    await finalDiags;
+    return answer;
+  };
+  let result;
+  try {
+    result = await storm();
+  } finally {
+    sampling = false;
+    await sampler;
   }
-  const lastLine = (base + '\nfunc Last() *int {').split('\n').length - 1 + 1;
-  const finalDiags = client.nextDiagnostics(file, (d) => d.some((x) => x.code === 'moved-to-heap' && x.range.start.line === lastLine));
-  const result = await client.analyze(file);
-  sampling = false;
-  await sampler;
-  await finalDiags;
 
   assert.equal(result.state, 'done');
   assert.ok(max.go <= 1, `at most one go process for the package, saw ${max.go}`);

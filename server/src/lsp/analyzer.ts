@@ -67,15 +67,15 @@ export class Analyzer {
     const open = this.deps.openDocuments();
     const trigger = req.trigger ?? open.find((d) => path.dirname(d.path) === dir)?.path ?? packageFiles(dir, true)[0] ?? path.join(dir, 'main.go');
     const settings = await this.deps.settingsFor(this.uriOf(trigger, open));
-    if (signal.aborted) return this.cancelled(dir);
+    if (signal.aborted) return this.cancelled(dir, req);
 
     const moduleRoot = findModuleRoot(dir);
     if (!moduleRoot) {
-      return this.unavailable(dir, trigger, open,
+      return this.unavailable(dir, req, trigger, open,
         `this file is outside any Go module (no go.mod in ${dir} or its parents); run 'go mod init' to analyse it`);
     }
 
-    this.deps.status({ packageDir: dir, state: 'analysing' });
+    this.deps.status({ packageDir: dir, state: 'analysing', generation: req.generation });
     this.deps.log(`analysing ${dir} (settings read in ${Math.round(performance.now() - t0)} ms)`);
     const pattern = packagePattern(moduleRoot, dir);
     const progress = this.deps.progress('HeapLens', `escape analysis of ${pattern}${req.tests ? ' (with tests)' : ''}`);
@@ -97,29 +97,29 @@ export class Analyzer {
       const why = err instanceof Error ? err.message : String(err);
       if (err instanceof GoToolError) this.deps.warnOnce?.(`HeapLens: ${why}`);
       this.deps.log(`error: ${why}`);
-      return this.unavailable(dir, trigger, open, why);
+      return this.unavailable(dir, req, trigger, open, why);
     } finally {
       progress.done();
     }
     const secs = `${Math.round(run.durationMs)} ms`;
     if (run.cancelled || signal.aborted) {
       this.deps.log(`cancelled after ${secs} (superseded): ${pattern}`);
-      return this.cancelled(dir);
+      return this.cancelled(dir, req);
     }
     const { findings, errors } = run.result;
     this.deps.log(`go exited ${run.exitCode} after ${secs}: ${findings.length} findings, ${errors.length} errors (${run.goVersion ?? 'go'})`);
 
     if (run.exitCode !== 0 || errors.length) {
-      return this.compileFailed(dir, trigger, open, run, moduleRoot);
+      return this.compileFailed(dir, req, trigger, open, run, moduleRoot);
     }
     const tp = performance.now();
-    const result = this.publishFindings(dir, req.tests, findings, settings, open, run.durationMs);
+    const result = this.publishFindings(dir, req, findings, settings, open, run.durationMs);
     this.deps.log(`published ${result.findings} diagnostics for ${pattern} in ${Math.round(performance.now() - tp)} ms`);
     return result;
   }
 
-  private cancelled(dir: string): AnalyzePackageResult {
-    this.deps.status({ packageDir: dir, state: 'cancelled' });
+  private cancelled(dir: string, req: RunRequest): AnalyzePackageResult {
+    this.deps.status({ packageDir: dir, state: 'cancelled', generation: req.generation });
     return { state: 'unavailable', packageDir: dir, findings: 0, message: 'cancelled' };
   }
 
@@ -146,7 +146,8 @@ export class Analyzer {
     return m.size ? m : undefined;
   }
 
-  private publishFindings(dir: string, tests: boolean, all: Finding[], settings: Settings, open: OpenDocument[], durationMs: number): AnalyzePackageResult {
+  private publishFindings(dir: string, req: RunRequest, all: Finding[], settings: Settings, open: OpenDocument[], durationMs: number): AnalyzePackageResult {
+    const { tests } = req;
     const shown = new Set(settings.kinds);
     const lines = lineSource((p) => open.find((d) => d.path === p)?.text);
     const uriOf = this.uriCache(open);
@@ -189,11 +190,11 @@ export class Analyzer {
       this.deps.publish(uri, diagnostics);
     }
     this.fresh.set(dir, tests);
-    this.deps.status({ packageDir: dir, state: 'done', heapEscapes, durationMs, message: `${published} findings` });
+    this.deps.status({ packageDir: dir, state: 'done', heapEscapes, durationMs, message: `${published} findings`, generation: req.generation });
     return { state: 'done', packageDir: dir, findings: published };
   }
 
-  private compileFailed(dir: string, trigger: string, open: OpenDocument[], run: GoRunResult, moduleRoot: string): AnalyzePackageResult {
+  private compileFailed(dir: string, req: RunRequest, trigger: string, open: OpenDocument[], run: GoRunResult, moduleRoot: string): AnalyzePackageResult {
     const first = run.result.errors[0];
     let why: string;
     const related: DiagnosticRelatedInformation[] = [];
@@ -209,14 +210,14 @@ export class Analyzer {
       const line = run.stderr.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#'));
       why = `'go' failed (exit code ${run.exitCode})${line ? `: ${line}` : ''}`;
     }
-    return this.unavailable(dir, trigger, open, why, related);
+    return this.unavailable(dir, req, trigger, open, why, related);
   }
 
   /**
    * Nothing could be analysed: the package's earlier findings are removed (they
    * would be stale) and ONE diagnostic at the trigger file's package clause says why.
    */
-  private unavailable(dir: string, trigger: string, open: OpenDocument[], why: string, related: DiagnosticRelatedInformation[] = []): AnalyzePackageResult {
+  private unavailable(dir: string, req: RunRequest, trigger: string, open: OpenDocument[], why: string, related: DiagnosticRelatedInformation[] = []): AnalyzePackageResult {
     const text = open.find((d) => d.path === trigger)?.text ?? lineSourceText(trigger);
     const diagnostic = unavailableDiagnostic(text, why, related);
     const previous = this.unavailableOn.get(dir);
@@ -228,7 +229,7 @@ export class Analyzer {
     }
     this.unavailableOn.set(dir, { path: trigger, diagnostic });
     this.fresh.delete(dir);
-    this.deps.status({ packageDir: dir, state: 'unavailable', message: why });
+    this.deps.status({ packageDir: dir, state: 'unavailable', message: why, generation: req.generation });
     return { state: 'unavailable', packageDir: dir, findings: 0, message: why };
   }
 }

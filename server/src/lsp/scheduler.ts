@@ -8,6 +8,8 @@ export interface RunRequest {
   tests: boolean;
   /** The file that asked (gets the "unavailable" diagnostic when nothing compiles). */
   trigger?: string;
+  /** Set by the scheduler: the number of the newest request (per package) this run answers. */
+  generation?: number;
 }
 
 export type RunFn<T> = (key: string, req: RunRequest, signal: AbortSignal) => Promise<T>;
@@ -39,15 +41,20 @@ export interface ScheduleOptions {
 const merge = (a: RunRequest | undefined, b: RunRequest): RunRequest => ({
   tests: (a?.tests ?? false) || b.tests,
   trigger: b.trigger ?? a?.trigger,
+  generation: Math.max(a?.generation ?? 0, b.generation ?? 0),
 });
 
 export class PackageScheduler<T> {
   private readonly slots = new Map<string, Slot<T>>();
+  private readonly generations = new Map<string, number>();
 
   constructor(private readonly run: RunFn<T>) {}
 
   /** Resolves with the result of the first run that started after (or covers) this request. */
-  schedule(key: string, req: RunRequest, opts: ScheduleOptions = {}): Promise<T> {
+  schedule(key: string, request: RunRequest, opts: ScheduleOptions = {}): Promise<T> {
+    const generation = (this.generations.get(key) ?? 0) + 1;
+    this.generations.set(key, generation);
+    const req = { ...request, generation };
     return new Promise<T>((resolve, reject) => {
       const waiter = { resolve, reject };
       let slot = this.slots.get(key);

@@ -51,7 +51,7 @@ export function startServer(connection: Connection, features: Feature[], version
     for (const f of features) f.initialized?.(ctx);
   });
   connection.onDidChangeConfiguration(({ settings: pushed }) => {
-    settings.pushed(pushed);
+    settings.changed(pushed);
     for (const l of settingsListeners) l();
   });
   connection.onShutdown(() => {
@@ -59,6 +59,7 @@ export function startServer(connection: Connection, features: Feature[], version
   });
 
   for (const f of features) f.activate(ctx);
+  documents.onDidClose(({ document }) => settings.forget(document.uri));
   documents.listen(connection);
   connection.listen();
   return ctx;

@@ -22,6 +22,12 @@ export interface StatusParams {
   /** One line for people: why a package is unavailable, or a summary. */
   message?: string;
   durationMs?: number;
+  /**
+   * Requests for this package are numbered from 1 (opens, saves, edits, commands);
+   * a status reports on the run answering every request up to this number. Lets a
+   * client tell a superseded run's news from the current one's.
+   */
+  generation?: number;
 }
 
 /** Server → client: a package's analysis state changed. Drives the status bar. */
