@@ -2,7 +2,7 @@
 // code-server, the example workspace (with a heap profile written by its own
 // loadgen) open in headless Chromium, and helpers that act as a person would.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import {
@@ -15,7 +15,8 @@ const vsixPath = join(repoRoot, 'heaplens.vsix');
 
 /** `npm run package` unless heaplens.vsix is newer than everything that goes into it. */
 export function ensureVsix(): string {
-  const inputs = ['client/src', 'server/src', 'media/src', 'media/flamegraph.css', 'media/icon.png', 'package.json', '.vscodeignore', 'README.md']
+  const css = readdirSync(join(repoRoot, 'media')).filter((n) => n.endsWith('.css')).map((n) => `media/${n}`);
+  const inputs = ['client/src', 'server/src', 'media/src', ...css, 'media/icon.png', 'package.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'docs/images']
     .map((p) => join(repoRoot, p));
   if (existsSync(vsixPath) && statSync(vsixPath).mtimeMs > newestMtime(inputs)) return vsixPath;
   const r = spawnSync('npm', ['run', 'package'], { cwd: repoRoot, encoding: 'utf8', timeout: 180_000 });

@@ -63,6 +63,7 @@ export interface RunDirs {
 
 export function makeRunDirs(label: string, root = mkdtempSync(join(tmpdir(), `heaplens-${label}-`))): RunDirs {
   const dirs = { root, userData: join(root, 'user-data'), extensions: join(root, 'extensions') };
+  liveDirs.add(root);
   const xdgConfig = join(root, 'xdg-config');
   const xdgData = join(root, 'xdg-data');
   const tmp = join(root, 'tmp');
@@ -150,6 +151,8 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   // Its own process group, so closing kills the extension host and the
   // language server it spawned along with it.
   const child = spawn(process.execPath, args, { env: opts.dirs.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  liveGroups.add(child.pid!);
+  child.once('exit', () => liveGroups.delete(child.pid!));
   let out = '';
   const collect = (b: Buffer) => {
     out += b.toString();
@@ -172,6 +175,18 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     throw e;
   }
   return cs;
+}
+
+// code-server runs in its own process group, so Ctrl-C on the terminal does not
+// reach it: kill what is still running when this process ends, however it ends.
+const liveGroups = new Set<number>();
+const liveDirs = new Set<string>();
+process.once('exit', () => {
+  for (const pid of liveGroups) { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }
+  if (!process.env.HEAPLENS_KEEP_RUN_DIR) for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
+});
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(sig, () => process.exit(sig === 'SIGINT' ? 130 : 143));
 }
 
 async function killGroup(child: ChildProcess, exited: Promise<void>): Promise<void> {
@@ -261,4 +276,5 @@ export function newestMtime(paths: string[]): number {
 /** Removes a run's folder; code-server may still be flushing, so tolerate races. */
 export function removeRunDirs(dirs: RunDirs): void {
   rmSync(dirs.root, { recursive: true, force: true, maxRetries: 3 });
+  liveDirs.delete(dirs.root);
 }
