@@ -182,13 +182,23 @@ test('click zooms (breadcrumb), Escape zooms out, double-click posts openSource'
 test('keyboard: arrows move the selection, Enter opens the source, / focuses search', async () => {
   const { page } = await freshPage();
   await page.focus('#chart');
-  await page.keyboard.press('ArrowUp'); // select the root's widest child... first any box
-  await page.keyboard.press('ArrowUp');
-  await page.keyboard.press('ArrowUp');
+  // The first arrow selects the root; each Up (flame: towards the leaves) its widest child.
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowUp');
+  const t = msg.meta.defaultSampleType;
+  let node = 0;
+  for (let i = 0; i < 3; i++) {
+    let best = -1;
+    for (let c = node + 1; c < node + msg.tree.size[node]; c++) if (msg.tree.parent[c] === node && (best < 0 || msg.tree.cum[t][c] > msg.tree.cum[t][best])) best = c;
+    node = best;
+  }
+  const expected = msg.tree.names[msg.tree.name[node]];
+  // The status line (a live region) announces the selected frame.
+  assert.match(await page.locator('#status').innerText(), new RegExp(`^${expected.replace(/[.*()[\]]/g, '\\$&')} — cum `));
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'openSource'));
   const open = (await posted(page)).find((m) => m.type === 'openSource')!;
-  assert.ok(msg.tree.names.includes(String(open.name)), `${String(open.name)} is not a function of the profile`);
+  assert.equal(open.name, expected);
+  assert.equal(open.line, msg.tree.line[node]);
   await page.keyboard.press('/');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'search');
   await page.close();

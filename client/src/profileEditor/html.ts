@@ -59,7 +59,7 @@ export function buildWebviewHtml(page: WebviewPage): string {
   <canvas id="canvas"></canvas>
 </div>
 <div id="tooltip" role="tooltip" hidden></div>
-<footer id="status" class="muted">Loading profile…</footer>
+<footer id="status" class="muted" role="status" aria-live="polite">Loading profile…</footer>
 <script nonce="${nonce}" src="${e(page.scriptUri)}"></script>
 </body>
 </html>`;

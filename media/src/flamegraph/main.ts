@@ -192,6 +192,14 @@ function openSource(node: number): void {
   ui.status.textContent = `Opening ${file || name}${t.line[node] ? `:${t.line[node]}` : ''}…`;
 }
 
+/** Puts the selected frame into the status line (a live region), for keyboard and screen-reader users. */
+function announce(t: FlameTree, n: number): void {
+  if (!s.meta || n < 0) return;
+  const st = s.meta.sampleTypes[s.t];
+  const cum = t.cum[s.t][n];
+  ui.status.textContent = `${t.names[t.name[n]]} — cum ${formatValue(cum, st.unit)} (${formatPercent(cum, t.cum[s.t][0])}), flat ${formatValue(t.self[s.t][n], st.unit)}`;
+}
+
 function showMessage(text: string, kind: 'error' | 'notice'): void {
   ui.message.textContent = text;
   ui.message.className = kind === 'notice' ? 'notice' : '';
@@ -281,7 +289,7 @@ ui.chart.addEventListener('keydown', (e) => {
   const dir = arrows[e.key];
   if (dir) {
     const k = navigate(t, l, indexOf(l, s.selectedNode), dir, s.orientation);
-    if (k >= 0) s.selectedNode = l.node[k];
+    if (k >= 0) { s.selectedNode = l.node[k]; announce(t, s.selectedNode); }
     requestDraw();
     e.preventDefault();
   } else if (e.key === 'Enter') {
