@@ -40,7 +40,11 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
   constructor(private readonly extensionUri: vscode.Uri) {}
 
   async openCustomDocument(uri: vscode.Uri): Promise<ProfileDocument> {
-    return new ProfileDocument(uri, await readProfile(uri, describe(uri)));
+    // A million-sample profile takes seconds to decode: say so in the status bar.
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `HeapLens: reading ${path.basename(uri.path)}` },
+      () => readProfile(uri, describe(uri)));
+    return new ProfileDocument(uri, result);
   }
 
   async compareActive(): Promise<void> {
