@@ -26,8 +26,8 @@ function build(goVersion: string, pkgs: Record<string, string>): Built {
   return { dir, findings: parseCompilerOutput(r.stderr, dir).findings, goVersion };
 }
 
-function fixes(b: Built, pkg: string, message: RegExp) {
-  const f = b.findings.find((x) => x.path.endsWith(`${pkg}.go`) && message.test(x.message));
+function fixes(b: Built, pkg: string, message: RegExp, nth = 0) {
+  const f = b.findings.filter((x) => x.path.endsWith(`${pkg}.go`) && message.test(x.message))[nth];
   assert.ok(f, `no finding ${message} in ${pkg}: ${b.findings.filter((x) => x.path.endsWith(`${pkg}.go`)).map((x) => x.message).join(' | ')}`);
   const text = fs.readFileSync(f.path, 'utf8');
   const dir = path.dirname(f.path);
@@ -78,6 +78,24 @@ func Grow(xs []int) []int {
 		snapshots = append(snapshots, acc)
 	}
 	return acc
+}
+`,
+    lines: `import "strconv"
+
+func Lines(ss []string) string {
+	text := "> "
+	for _, s := range ss {
+		text += s + "\\n"
+	}
+	return text
+}
+
+func Numbered(ss []string) string {
+	numbered := ""
+	for i, s := range ss {
+		numbered += strconv.Itoa(i) + ":" + s
+	}
+	return numbered
 }
 `,
     joined: `import "fmt"
@@ -272,6 +290,20 @@ test('prealloc: a slice shared inside the loop is refused (aliasing)', () => {
   const r = fixes(old, 'shared', /^append\(acc, x\) escapes|^append escapes/);
   assert.equal(r.fixes.length, 0);
   assert.match(r.refusals.join(), /acc is shared inside the loop/);
+});
+
+test('strings.Builder: Grow with a length-summing pass when the loop only appends the element and literals', () => {
+  const r = fixes(old, 'lines', /^s \+ "\\n" escapes|escapes to heap/);
+  assert.equal(r.fixes[0].title, 'Build text with a strings.Builder, sized up front');
+  const out = r.apply();
+  assert.match(out, /\ttextLen := 2\n\tfor _, s := range ss \{\n\t\ttextLen \+= len\(s\) \+ 1\n\t\}\n\ttext\.Grow\(textLen\)\n/);
+  assert.match(out, /var text strings\.Builder\n\ttext\.WriteString\("> "\)/);
+  assert.match(out, /return text\.String\(\)/);
+  gofmtClean(out);
+  // Something other than the element and literals: no size is known, no Grow.
+  const u = fixes(old, 'lines', /^strconv\.Itoa\(i\) \+ ":" \+ s escapes|escapes to heap/, 1);
+  assert.equal(u.fixes[0].title, 'Build numbered with a strings.Builder');
+  gofmtClean(u.apply());
 });
 
 test('strconv: %s and %d become concatenation with FormatInt for int64; uint16 via FormatUint; fmt import dropped only when unused', () => {

@@ -3,8 +3,9 @@
 //   line := ""            var line strings.Builder
 //   line += t + ","   ->  line.WriteString(t); line.WriteString(",")
 //   return line           return line.String()
-import { fixContext, leavesBlock } from './context';
-import { addImport, edit, enclosingLoops, escapeRe, identUses, indentAt, lineBounds, splitTopLevel } from './goSyntax';
+// with `line.Grow(n)` before the loop when the size can be summed up front.
+import { fixContext, leavesBlock, type FixContext } from './context';
+import { addImport, edit, enclosingLoops, escapeRe, identUses, indentAt, lineBounds, loopShape, splitTopLevel, typeOf, type ForLoop } from './goSyntax';
 import type { FixInput, FixResult, TextEditPlain } from './types';
 
 export function stringBuilder(input: FixInput): FixResult {
@@ -35,6 +36,8 @@ export function stringBuilder(input: FixInput): FixResult {
   const indent = indentAt(src, declStart);
   edits.push(edit(src, declStart, declEnd, `var ${name} strings.Builder${init !== '""' ? `\n${indent}${name}.WriteString(${init})` : ''}`));
   let appends = 0;
+  // Per += statement inside the loop: its operands, for the size pre-pass (Grow).
+  const inLoop: { text: string }[][] = [];
   for (const use of identUses(src, name, declEnd, fn.bodyEnd)) {
     const [ls, le] = lineBounds(src, use);
     const line = src.masked.slice(ls, le);
@@ -50,6 +53,7 @@ export function stringBuilder(input: FixInput): FixResult {
       const stmts = operands.map((o) => `${name}.WriteString(${o.text})`).join(`\n${plus[1]}`);
       edits.push(edit(src, use, ls + line.trimEnd().length, stmts));
       appends++;
+      if (use > loop.bodyOpen && use < loop.bodyEnd) inLoop.push(operands);
       continue;
     }
     const ret = /^([\t ]*)return\s+/.exec(line);
@@ -60,8 +64,49 @@ export function stringBuilder(input: FixInput): FixResult {
     return { refused: `${name} is used other than by += and return (at line ${src.lineStarts.findIndex((s, i) => s <= use && (src.lineStarts[i + 1] ?? Infinity) > use) + 1}), so turning it into a strings.Builder would need more than a local change` };
   }
   if (!appends) return null;
+  const grow = growEdit(c, loop, name, inLoop, init);
+  if (grow) edits.push(grow);
   edits.push(...addImport(src, 'strings'));
-  return { title: `Build ${name} with a strings.Builder`, edits, isPreferred: true };
+  return { title: `Build ${name} with a strings.Builder${grow ? ', sized up front' : ''}`, edits, isPreferred: true };
+}
+
+/**
+ * When the size is known, Grow the builder once before the loop. It is known when
+ * the loop ranges over a []string and its body only appends the element and
+ * plain string literals: then a length-summing pass (no allocation, what
+ * strings.Join does) gives the exact size.
+ */
+function growEdit(c: FixContext, loop: ForLoop, name: string, inLoop: { text: string }[][], init: string): TextEditPlain | undefined {
+  const { src, fn } = c;
+  const shape = loopShape(loop.header);
+  if (!shape?.value || typeOf(shape.over, fn, src, c.pkgTexts) !== '[]string') return undefined;
+  // The body is nothing but the += statements.
+  const bodyLines = src.masked.slice(loop.bodyOpen + 1, loop.bodyEnd - 1).split('\n').map((l) => l.trim()).filter(Boolean);
+  if (!inLoop.length || bodyLines.length !== inLoop.length || !bodyLines.every((l) => l.startsWith(`${name} +=`) || l.startsWith(`${name}+=`))) return undefined;
+  let perItem = 0;
+  let elems = 0;
+  for (const op of inLoop.flat()) {
+    if (op.text === shape.value) elems++;
+    else {
+      const bytes = literalBytes(op.text);
+      if (bytes === undefined) return undefined;
+      perItem += bytes;
+    }
+  }
+  const initLen = literalBytes(init);
+  if (initLen === undefined) return undefined;
+  const size = `${name}Len`;
+  if (identUses(src, size, fn.bodyOpen, fn.bodyEnd).length) return undefined;
+  const indent = indentAt(src, loop.start);
+  const terms = [...Array(elems).fill(`len(${shape.value})`), ...(perItem ? [String(perItem)] : [])].join(' + ');
+  return edit(src, loop.start, loop.start,
+    `${size} := ${initLen}\n${indent}for _, ${shape.value} := range ${shape.over} {\n${indent}\t${size} += ${terms}\n${indent}}\n${indent}${name}.Grow(${size})\n${indent}`);
+}
+
+/** Bytes of a Go interpreted string literal with only simple escapes, else undefined. */
+function literalBytes(lit: string): number | undefined {
+  if (!/^"(?:[^"\\\n]|\\[nrt"\\])*"$/.test(lit)) return undefined;
+  return Buffer.byteLength(JSON.parse(lit) as string);
 }
 
 /** `a + "," + b` as operands (masked and original text), or undefined when a `+` is not top-level. */
