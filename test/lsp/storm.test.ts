@@ -105,3 +105,31 @@ test('hover on a file with thousands of findings answers in milliseconds', async
   const p95 = times[Math.floor(times.length * 0.95)];
   assert.ok(p95 < 25, `hover p95 ${p95.toFixed(2)} ms`);
 });
+
+test('when the editor goes away mid-run, the server exits and takes its compiler with it', async () => {
+  const other = await LspClient.start({ root, settings: { heaplens: {} } });
+  // A package whose compile takes seconds, far longer than the deadline below.
+  const slow = path.join(root, 'slow', 'slow.go');
+  fs.mkdirSync(path.dirname(slow), { recursive: true });
+  fs.writeFileSync(slow, bigGo(2000, 'slow'));
+  const compiling = other.nextStatus((s) => s.packageDir === path.dirname(slow) && s.state === 'analysing');
+  await other.open(slow);
+  await compiling;
+  // The status comes just before the spawn: wait (bounded) until the compiler really runs.
+  const started = Date.now() + 30_000;
+  while (goProcessesFor(root).compile === 0 && Date.now() < started) await new Promise((r) => setImmediate(r));
+  assert.deepEqual(goProcessesFor(root), { go: 1, compile: 1 });
+  const exited = new Promise((resolve) => other.proc.once('exit', resolve));
+  other.proc.stdin.end(); // the client's end of the pipe closes, as when an editor crashes
+  await exited;
+  // SIGKILL is delivered asynchronously: the kernel gets until a deadline (well short of
+  // the compile time) to remove them.
+  const deadline = Date.now() + 1000;
+  let left = goProcessesFor(root);
+  while ((left.go || left.compile) && Date.now() < deadline) {
+    await new Promise((r) => setImmediate(r));
+    left = goProcessesFor(root);
+  }
+  assert.deepEqual(left, { go: 0, compile: 0 });
+  other.conn.dispose();
+});

@@ -54,9 +54,16 @@ export function startServer(connection: Connection, features: Feature[], version
     settings.changed(pushed);
     for (const l of settingsListeners) l();
   });
-  connection.onShutdown(() => {
+  let down = false;
+  const shutdown = () => {
+    if (down) return;
+    down = true;
     for (const f of features) f.shutdown?.();
-  });
+  };
+  connection.onShutdown(shutdown);
+  // Also when the client vanishes without `shutdown` (its pipe closed): aborting is
+  // synchronous, so running `go` process groups are killed before this process ends.
+  process.once('exit', shutdown);
 
   for (const f of features) f.activate(ctx);
   documents.onDidClose(({ document }) => settings.forget(document.uri));
