@@ -83,8 +83,10 @@ export function draw(ctx: CanvasRenderingContext2D, o: DrawOptions): void {
   // Labels last, only where at least a few characters fit.
   for (let j = 0; j < labelled.length; j++) {
     const k = labelled[j];
-    const label = fitLabel(shortName(tree.names[tree.name[l.node[k]]]), l.w[k], cw);
-    if (!label) continue;
+    let label = fitLabel(shortName(tree.names[tree.name[l.node[k]]]), l.w[k], cw);
+    // The width estimate is an average; trim further when this label's glyphs are wider.
+    while (label.length > 2 && ctx.measureText(label).width > l.w[k] - 5) label = `${label.slice(0, label.endsWith('…') ? -2 : -1)}…`;
+    if (label.length <= 2) continue;
     if (labelStyle[j] !== lastFill) { ctx.fillStyle = labelStyle[j]; lastFill = labelStyle[j]; }
     ctx.fillText(label, l.x[k] + 3, rowTop(l.depth[k], o.maxDepth, ROW_HEIGHT, o.orientation) + ROW_HEIGHT / 2);
   }
