@@ -57,10 +57,14 @@ export class Keys {
     }
     return id;
   }
-  line(file: number, line: number, fn: number): number {
+  /** The line-number → line-id map of (file, fn), for callers that look up many lines of one function. */
+  linesOf(file: number, fn: number): Map<number, number> {
     const outer = fn * 1048576 + file;
     let inner = this.lineIds.get(outer);
     if (!inner) { inner = new Map(); this.lineIds.set(outer, inner); }
+    return inner;
+  }
+  line(file: number, line: number, fn: number, inner = this.linesOf(file, fn)): number {
     let id = inner.get(line);
     if (id === undefined) {
       id = this.lineFile.length;
@@ -157,6 +161,7 @@ function locationFrames(profile: Profile, keys: Keys): Frames {
   }
   const frameStart = new Int32Array(locs.count + 1);
   const frameLine = new Growable('i32', locs.lineFunction.length + 16);
+  const fnLines: (Map<number, number> | undefined)[] = new Array(fns.count);
   const noFile = keys.file('');
   for (let loc = 0; loc < locs.count; loc++) {
     frameStart[loc] = frameLine.length;
@@ -170,9 +175,9 @@ function locationFrames(profile: Profile, keys: Keys): Frames {
     }
     for (let e = start; e < end; e++) {
       const f = locs.lineFunction[e];
-      frameLine.push(f < 0
-        ? keys.line(noFile, locs.lineNumber[e], keys.fn(UNKNOWN_FUNCTION, noFile, 0))
-        : keys.line(fnFile[f], locs.lineNumber[e], fnId[f]));
+      if (f < 0) { frameLine.push(keys.line(noFile, locs.lineNumber[e], keys.fn(UNKNOWN_FUNCTION, noFile, 0))); continue; }
+      const lines = (fnLines[f] ??= keys.linesOf(fnFile[f], fnId[f]));
+      frameLine.push(keys.line(fnFile[f], locs.lineNumber[e], fnId[f], lines));
     }
   }
   frameStart[locs.count] = frameLine.length;

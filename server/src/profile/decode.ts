@@ -313,14 +313,13 @@ function resolve(p: RawProfile): Profile {
     id: p.fn.id.f64(), name: p.fn.name.i32(), systemName: p.fn.systemName.i32(),
     filename: p.fn.filename.i32(), startLine: p.fn.startLine.f64(),
   };
-  const fnIndex = new Map<number, number>();
+  const fnIndex = new IdIndex(functions.id);
   for (let i = 0; i < nf; i++) {
     str(functions.name[i], `function id ${functions.id[i]} name`);
     str(functions.systemName[i], `function id ${functions.id[i]} system name`);
     str(functions.filename[i], `function id ${functions.id[i]} filename`);
     if (functions.id[i] === 0) throw new ProfileError('function id 0 is reserved');
-    if (fnIndex.has(functions.id[i])) throw new ProfileError(`duplicate function id ${functions.id[i]}`);
-    fnIndex.set(functions.id[i], i);
+    if (!fnIndex.set(functions.id[i], i)) throw new ProfileError(`duplicate function id ${functions.id[i]}`);
   }
 
   const nl = p.loc.id.length;
@@ -347,11 +346,10 @@ function resolve(p: RawProfile): Profile {
     count: nl, id: p.loc.id.f64(), mapping: locMapping, address: p.loc.address.f64(),
     lineStart: p.loc.lineStart.i32(), lineFunction, lineNumber: p.loc.lineNumber.f64(),
   };
-  const locIndex = new Map<number, number>();
+  const locIndex = new IdIndex(locations.id);
   for (let i = 0; i < nl; i++) {
     if (locations.id[i] === 0) throw new ProfileError('location id 0 is reserved');
-    if (locIndex.has(locations.id[i])) throw new ProfileError(`duplicate location id ${locations.id[i]}`);
-    locIndex.set(locations.id[i], i);
+    if (!locIndex.set(locations.id[i], i)) throw new ProfileError(`duplicate location id ${locations.id[i]}`);
   }
 
   const stacks = p.trie.finish((id) => {
@@ -385,4 +383,44 @@ function resolve(p: RawProfile): Profile {
     dropFrames: str(p.dropFrames, 'drop_frames'), keepFrames: str(p.keepFrames, 'keep_frames'),
     mappings, functions, locations, stacks, samples,
   };
+}
+
+/**
+ * id → index. Ids are usually 1..n (runtime/pprof numbers them so): a dense array
+ * then, a Map for anything sparse.
+ */
+class IdIndex {
+  private dense: Int32Array | null = null;
+  private map: Map<number, number> | null = null;
+  constructor(ids: Float64Array) {
+    let max = 0;
+    for (let i = 0; i < ids.length; i++) if (ids[i] > max) max = ids[i];
+    if (max <= ids.length * 2 + 1024 && Number.isInteger(max)) this.dense = new Int32Array(max + 1).fill(-1);
+    else this.map = new Map();
+  }
+  /** False when the id was already there. */
+  set(id: number, index: number): boolean {
+    if (this.dense) {
+      if (!(id >= 0 && Number.isInteger(id))) { this.toMap(); return this.set(id, index); }
+      if (this.dense[id] !== -1) return false;
+      this.dense[id] = index;
+      return true;
+    }
+    if (this.map!.has(id)) return false;
+    this.map!.set(id, index);
+    return true;
+  }
+  get(id: number): number | undefined {
+    if (this.dense) {
+      const i = id >= 0 && id < this.dense.length ? this.dense[id] : -1;
+      return i === -1 || i === undefined ? undefined : i;
+    }
+    return this.map!.get(id);
+  }
+  private toMap(): void {
+    const m = new Map<number, number>();
+    this.dense!.forEach((idx, id) => { if (idx !== -1) m.set(id, idx); });
+    this.dense = null;
+    this.map = m;
+  }
 }
