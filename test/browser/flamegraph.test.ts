@@ -376,3 +376,42 @@ test('follows the VS Code theme: light colours and high-contrast edges redraw li
   await page.screenshot({ path: path.join(artifacts, 'flame-high-contrast.png') });
   await page.close();
 });
+
+test('a real profile without samples says so instead of drawing nothing', async () => {
+  // A CPU profile stopped right after starting records no samples: a real, valid, empty profile.
+  const dir = path.join(tmp, 'idle');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/idle\n\ngo 1.21\n');
+  fs.writeFileSync(path.join(dir, 'main.go'), `package main
+
+import (
+	"os"
+	"runtime/pprof"
+)
+
+func main() {
+	f, err := os.Create(os.Args[1])
+	if err != nil {
+		panic(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		panic(err)
+	}
+	pprof.StopCPUProfile()
+	f.Close()
+}
+`);
+  const out = path.join(tmp, 'idle.pb.gz');
+  const r = spawnSync('go', ['run', '.', out], { cwd: dir, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const loaded = loadProfile(fs.readFileSync(out), out);
+  assert.ok(isLoaded(loaded), 'error' in loaded ? loaded.error : '');
+  const m = profileMessage(loaded);
+  assert.equal(m.type, 'profile');
+  const { page } = await openFlamePage(browser, server);
+  await sendToPage(page, m);
+  await page.locator('#message').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#message').innerText(), /This profile has no samples/);
+  assert.match(await page.locator('#kind').innerText(), /cpu profile/);
+  await page.close();
+});

@@ -236,6 +236,8 @@ function setProfile(meta: ProfileMeta, t: FlameTree): void {
   }
   renderHeader(meta, t);
   ui.status.textContent = 'Click a frame to zoom · double-click or Enter opens its source · Esc zooms out · / searches · arrows move';
+  const empty = t.cum.every((c) => c[0] === 0) && (!t.baseCum || t.baseCum.every((c) => c[0] === 0));
+  if (empty) showMessage(`This profile has no samples (${meta.sampleCount} samples, all values zero): nothing was recorded while it was collected.`, 'notice');
   setSampleType(sameTypes ? s.t : meta.defaultSampleType);
 }
 
