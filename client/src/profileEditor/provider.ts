@@ -97,6 +97,9 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
       switch (m.type) {
         case 'ready': redraw(); break;
         case 'openSource': {
+          // Only files the profiles name: the webview is a boundary, not a file browser.
+          const named = (p?: LoadResult) => !!p && isLoaded(p) && p.agg.files.includes(m.file);
+          if (m.file && !named(doc.result) && !named(base)) { send({ type: 'notice', message: `HeapLens: ${m.file} is not named by this profile.` }); break; }
           let message: string;
           try {
             message = await openSource(m.file, m.line, m.name);
