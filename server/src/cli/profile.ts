@@ -146,7 +146,7 @@ function printFunctions(agg: Aggregates, t: number, rows: FunctionRow[], json: b
     return;
   }
   const out = [`Type: ${type}${agg.isDiff ? ' (current − base)' : ''}`];
-  if (agg.period) out.push(`Period: ${agg.periodType ? formatValue(agg.period, agg.periodType.unit) + ' ' + agg.periodType.type : agg.period}`);
+  if (agg.period) out.push(`Period: ${agg.periodType ? `${formatValue(agg.period, agg.periodType.unit)} of ${agg.periodType.type}` : agg.period}`);
   out.push(`Showing ${rows.length} functions, total ${formatValue(total, unit)}`);
   if (agg.isDiff) {
     out.push(`${'flat'.padStart(11)}  ${'cum'.padStart(11)}  function`);
