@@ -98,6 +98,16 @@ func Numbered(ss []string) string {
 	return numbered
 }
 `,
+    inlined: `import "fmt"
+
+func label(n int) string {
+	return fmt.Sprintf("%d", n)
+}
+
+func Show(n int) string {
+	return "#" + label(n)
+}
+`,
     joined: `import "fmt"
 
 type User struct {
@@ -321,6 +331,15 @@ test('strconv: %s and %d become concatenation with FormatInt for int64; uint16 v
   // A Stringer formatted with %s: the type is not a string.
   const any = fixes(old, 'joined', /^v escapes|^leaking param: v/);
   assert.equal(any.fixes.length, 0);
+});
+
+test('strconv: a boxed argument of an inlined fmt call is fixed where the call is written, not at the call site', () => {
+  const site = fixes(old, 'inlined', /^n escapes to heap$/, 1);
+  assert.ok(/Show/.test(site.text.split('\n')[site.finding.line - 1]) || /label\(n\)/.test(site.text.split('\n')[site.finding.line - 1]));
+  assert.equal(site.fixes.length, 0);
+  assert.match(site.refusals.join(), /inlined here/);
+  const own = fixes(old, 'inlined', /^n escapes to heap$/, 0);
+  assert.match(own.apply(), /return strconv\.Itoa\(n\)/);
 });
 
 test('closures: a closure that assigns the captured variable, or a loop body that drives the loop, gets no edit', () => {
