@@ -1,6 +1,7 @@
 // One analysis of one package: run the compiler, place its findings in the
 // documents, publish diagnostics for every file of the package, report status.
 // Everything it touches comes in as a dependency, so it runs without an editor.
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver';
 import { findModuleRoot } from '../escape/module';
@@ -48,6 +49,8 @@ export class Analyzer {
   private readonly unavailableOn = new Map<string, { path: string; diagnostic: Diagnostic }>();
   /** Packages whose findings are current, and whether tests were included. */
   private readonly fresh = new Map<string, boolean>();
+  /** Per package: what produced the diagnostics now published, to skip republishing the same. */
+  private readonly lastPublished = new Map<string, { key: string; status: StatusParams; result: AnalyzePackageResult }>();
 
   constructor(private readonly deps: AnalyzerDeps) {}
 
@@ -112,8 +115,18 @@ export class Analyzer {
     if (run.exitCode !== 0 || errors.length) {
       return this.compileFailed(dir, req, trigger, open, run, moduleRoot);
     }
+    // Same compiler output, settings and editor text as what is published: nothing would change
+    // (a save without edits, a save-all). Keeping the diagnostics also spares the Problems panel a flicker.
+    const key = outputKey(req.tests, settings, run.stderr, open.filter((d) => path.dirname(d.path) === dir));
+    const last = this.lastPublished.get(dir);
+    if (last?.key === key) {
+      this.fresh.set(dir, req.tests);
+      this.deps.log(`same output as the published one for ${pattern}: diagnostics kept`);
+      this.deps.status({ ...last.status, durationMs: run.durationMs, generation: req.generation });
+      return last.result;
+    }
     const tp = performance.now();
-    const result = this.publishFindings(dir, req, findings, settings, open, run.durationMs);
+    const result = this.publishFindings(dir, req, findings, settings, open, run.durationMs, key);
     this.deps.log(`published ${result.findings} diagnostics for ${pattern} in ${Math.round(performance.now() - tp)} ms`);
     return result;
   }
@@ -146,7 +159,7 @@ export class Analyzer {
     return m.size ? m : undefined;
   }
 
-  private publishFindings(dir: string, req: RunRequest, all: Finding[], settings: Settings, open: OpenDocument[], durationMs: number): AnalyzePackageResult {
+  private publishFindings(dir: string, req: RunRequest, all: Finding[], settings: Settings, open: OpenDocument[], durationMs: number, key: string): AnalyzePackageResult {
     const { tests } = req;
     const shown = new Set(settings.kinds);
     const lines = lineSource((p) => open.find((d) => d.path === p)?.text);
@@ -190,8 +203,11 @@ export class Analyzer {
       this.deps.publish(uri, diagnostics);
     }
     this.fresh.set(dir, tests);
-    this.deps.status({ packageDir: dir, state: 'done', heapEscapes, durationMs, message: `${published} findings`, generation: req.generation });
-    return { state: 'done', packageDir: dir, findings: published };
+    const status: StatusParams = { packageDir: dir, state: 'done', heapEscapes, durationMs, message: `${published} findings`, generation: req.generation };
+    this.deps.status(status);
+    const result: AnalyzePackageResult = { state: 'done', packageDir: dir, findings: published };
+    this.lastPublished.set(dir, { key, status, result });
+    return result;
   }
 
   private compileFailed(dir: string, req: RunRequest, trigger: string, open: OpenDocument[], run: GoRunResult, moduleRoot: string): AnalyzePackageResult {
@@ -228,10 +244,17 @@ export class Analyzer {
       this.deps.publish(this.uriOf(file, open), file === trigger ? [diagnostic] : []);
     }
     this.unavailableOn.set(dir, { path: trigger, diagnostic });
+    this.lastPublished.delete(dir);
     this.fresh.delete(dir);
     this.deps.status({ packageDir: dir, state: 'unavailable', message: why, generation: req.generation });
     return { state: 'unavailable', packageDir: dir, findings: 0, message: why };
   }
+}
+
+function outputKey(tests: boolean, settings: Settings, stderr: string, docs: OpenDocument[]): string {
+  const h = createHash('sha1').update(JSON.stringify([tests, settings])).update('\0').update(stderr);
+  for (const d of docs) h.update('\0').update(d.path).update('\0').update(d.text);
+  return h.digest('hex');
 }
 
 function lineSourceText(file: string): string | undefined {
