@@ -93,3 +93,17 @@ test('each go command is logged with its directory and duration', async () => {
   assert.ok(client.logs.some((l) => /running \S*go test -c/.test(l)), client.logs.join('\n'));
   assert.ok(client.logs.some((l) => /go exited 0 after \d+ ms/.test(l)), client.logs.join('\n'));
 });
+
+test('saving without a change re-analyses but keeps the published diagnostics (no flicker)', async () => {
+  const dir = path.dirname(escFile);
+  const before = client.diagnostics.all.length;
+  // Only the news of this save's run (requests per package are numbered), not a late one of the last.
+  const seen = Math.max(0, ...client.status.all.filter((s) => s.packageDir === dir).map((s) => s.generation ?? 0));
+  const done = client.nextStatus((s) => s.packageDir === dir && s.state === 'done' && (s.generation ?? 0) > seen);
+  await client.save(escFile);
+  const status = await done;
+  assert.equal(client.diagnostics.all.length, before, 'nothing republished');
+  assert.ok((client.latest.get(escFile) ?? []).some((d) => d.code === 'moved-to-heap'));
+  assert.equal(status.heapEscapes?.[escFile], 2);
+  assert.ok(client.logs.some((l) => /same output as the published one for \.\/esc: diagnostics kept/.test(l)), client.logs.join('\n'));
+});
