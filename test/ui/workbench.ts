@@ -2,8 +2,8 @@
 // code-server, the example workspace (with a heap profile written by its own
 // loadgen) open in headless Chromium, and helpers that act as a person would.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import {
   copyExample, installVsix, launchChromium, makeRunDirs, newestMtime, removeRunDirs, repoRoot, startCodeServer,
@@ -13,15 +13,57 @@ import {
 export const artifacts = join(repoRoot, 'test-artifacts', 'ui');
 const vsixPath = join(repoRoot, 'heaplens.vsix');
 
-/** `npm run package` unless heaplens.vsix is newer than everything that goes into it. */
-export function ensureVsix(): string {
-  const css = readdirSync(join(repoRoot, 'media')).filter((n) => n.endsWith('.css')).map((n) => `media/${n}`);
-  const inputs = ['client/src', 'server/src', 'media/src', ...css, 'media/icon.png', 'package.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'docs/images']
-    .map((p) => join(repoRoot, p));
-  if (existsSync(vsixPath) && statSync(vsixPath).mtimeMs > newestMtime(inputs)) return vsixPath;
-  const r = spawnSync('npm', ['run', 'package'], { cwd: repoRoot, encoding: 'utf8', timeout: 180_000 });
-  if (r.status !== 0) throw new Error(`npm run package failed:\n${r.stdout}\n${r.stderr}`);
-  return vsixPath;
+/**
+ * `npm run package` unless heaplens.vsix is newer than everything that goes into it.
+ * UI test files run in parallel processes: one packages, the others wait for it.
+ */
+export async function ensureVsix(): Promise<string> {
+  mkdirSync(join(repoRoot, 'test-artifacts'), { recursive: true });
+  return withLock(join(repoRoot, 'test-artifacts', 'package.lock'), () => {
+    const css = readdirSync(join(repoRoot, 'media')).filter((n) => n.endsWith('.css')).map((n) => `media/${n}`);
+    const inputs = ['client/src', 'server/src', 'media/src', ...css, 'media/icon.png', 'package.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'docs/images']
+      .map((p) => join(repoRoot, p));
+    if (existsSync(vsixPath) && statSync(vsixPath).mtimeMs > newestMtime(inputs)) return vsixPath;
+    const r = spawnSync('npm', ['run', 'package'], { cwd: repoRoot, encoding: 'utf8', timeout: 180_000 });
+    if (r.status !== 0) throw new Error(`npm run package failed:\n${r.stdout}\n${r.stderr}`);
+    return vsixPath;
+  });
+}
+
+/** Runs `fn` holding an exclusive lock file (its content: the holder's pid). */
+async function withLock<T>(lock: string, fn: () => T, timeoutMs = 300_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const holder = Number(readFileSync(lock, 'utf8').trim() || 0);
+    if (holder && !alive(holder)) { rmSync(lock, { force: true }); continue; }
+    if (Date.now() > deadline) throw new Error(`${lock} held by pid ${holder} for over ${timeoutMs} ms`);
+    await lockReleased(lock, deadline - Date.now());
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+/** Resolves when `file` is gone (watching its folder), or after `ms` at the latest. */
+function lockReleased(file: string, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(timer); watcher.close(); resolve(); };
+    const watcher = watch(dirname(file), () => { if (!existsSync(file)) done(); });
+    const timer = setTimeout(done, Math.max(0, ms));
+    if (!existsSync(file)) done();
+  });
 }
 
 export interface Workbench {
@@ -33,7 +75,7 @@ export interface Workbench {
 }
 
 export async function openWorkbench(): Promise<Workbench> {
-  const vsix = ensureVsix();
+  const vsix = await ensureVsix();
   const dirs = makeRunDirs('ui');
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
