@@ -88,7 +88,7 @@ function countNaN(a: Float64Array): number {
   return n;
 }
 
-interface LinesJson { sampleType: string; lines: { file: string; line: number; function: string; flat: number; cum: number; resolved: string | null }[] }
+interface LineJson { file: string; line: number; function: string; flat: number; cum: number; resolved: string | null }
 
 test('lines equal go tool pprof -top -lines (function, file:line), and resolve to files on disk', async () => {
   const fx = await profileFixtures();
@@ -98,14 +98,16 @@ test('lines equal go tool pprof -top -lines (function, file:line), and resolve t
       pprofTop(fx.allocs, t, t.endsWith('space') ? 'bytes' : 'count', ['-lines']),
     ]);
     assert.equal(ours.code, 0, ours.stderr);
-    const got = JSON.parse(ours.stdout) as LinesJson;
-    const mine = new Map(got.lines.map((l) => [`${l.function} ${l.file}:${l.line}`, { flat: l.flat, cum: l.cum }]));
+    // JSON Lines: one object per source line.
+    const lines = ours.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as LineJson);
+    for (const l of lines) assert.deepEqual(Object.keys(l), ['file', 'line', 'function', 'flat', 'cum', 'resolved']);
+    const mine = new Map(lines.map((l) => [`${l.function} ${l.file}:${l.line}`, { flat: l.flat, cum: l.cum }]));
     assert.deepEqual(mine, new Map(theirs.rows.map((r) => [r.name, { flat: r.flat, cum: r.cum }])), t);
     // The generator's build dir is gone (renamed into the cache): its files resolve by
     // their trailing path under the module in fx.dir, GOROOT files to this machine's.
-    const main = got.lines.filter((l) => l.file.endsWith('/cmd/heap/main.go'));
+    const main = lines.filter((l) => l.file.endsWith('/cmd/heap/main.go'));
     assert.ok(main.length > 5);
     for (const l of main) assert.equal(l.resolved, `${fx.dir}/cmd/heap/main.go`);
-    for (const l of got.lines) assert.ok(l.resolved && fs.existsSync(l.resolved), `${l.file} resolved`);
+    for (const l of lines) assert.ok(l.resolved && fs.existsSync(l.resolved), `${l.file} resolved`);
   }
 });

@@ -17,7 +17,7 @@ Go program's /debug/pprof/heap or /debug/pprof/allocs?seconds=N endpoint.
 
   --sample-type T   alloc_objects, alloc_space, inuse_objects, inuse_space, … (default:
                     the profile's default_sample_type, else its last type, as pprof)
-  --json            one JSON object on standard output
+  --json            machine-readable output (below)
 
 Exit codes: 0 ok, 2 unreadable input or usage error (one line on standard error).`;
 
@@ -71,9 +71,10 @@ ${common}
   --dir DIR         resolve source files against DIR's Go module or workspace
                     (default: the current directory)
 
-JSON: {"sampleType","unit","total","lines":[{"file","line","function","flat","cum",
-"resolved"}]} sorted by flat, then cum, descending; "resolved" is the path on disk or
-null when the file was not found.`,
+--json prints one JSON object per line per source line (JSON Lines, like
+heaplens escape --json): {"file","line","function","flat","cum","resolved"}, sorted by
+flat, then cum, descending; "resolved" is the path on disk, or null when the file was
+not found (unresolved lines are listed, never dropped).`,
   async run(args) {
     const p = parseArgs(args, ['sample-type', 'dir'], ['json']);
     const [file, ...extra] = p.positional;
@@ -94,7 +95,7 @@ null when the file was not found.`,
     rows.sort((a, b) => b.flat - a.flat || b.cum - a.cum || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
     const { type, unit } = agg.sampleTypes[t];
     if (p.flags.has('json')) {
-      process.stdout.write(JSON.stringify({ sampleType: type, unit, total: agg.totals[t], lines: rows }) + '\n');
+      process.stdout.write(rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
       return 0;
     }
     const out = [`Type: ${type}`, `${rows.length} lines, total ${formatValue(agg.totals[t], unit)}`,
