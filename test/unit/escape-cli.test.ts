@@ -135,6 +135,8 @@ test('runner: cancelling kills the process tree and reports cancelled', async ()
   assert.ok(started);
   assert.equal(r.cancelled, true);
   assert.deepEqual(r.result.findings, []);
+  // SIGKILL is asynchronous: give the kernel a moment to reap, then none may remain.
+  await waitFor(() => withCache().length === 0, 5_000).catch(() => undefined);
   assert.deepEqual(withCache(), [], 'no go or compile process left behind');
 });
 
