@@ -13,7 +13,8 @@ const layers = {
   lsp: { dir: 'out/test/lsp' },
   browser: { dir: 'out/test/browser', provision: true },
   vscode: { script: 'out/test/vscode/runInCodeServer.js', provision: true },
-  ui: { dir: 'out/test/ui', provision: true },
+  // Each ui file drives its own VS Code and Chromium: two at once starve each other on 2 cores.
+  ui: { dir: 'out/test/ui', provision: true, concurrency: 1 },
 };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const w of wanted) if (!(w in layers)) { console.error(`unknown layer ${w}; layers: ${Object.keys(layers).join(', ')}`); process.exit(2); }
@@ -88,7 +89,7 @@ for (const name of selected) {
   } else {
     const files = testFiles(layer.dir);
     if (!files.length) { console.log(`(layer ${name}: no tests yet)`); continue; }
-    step(name, await run('node', ['--test', '--test-concurrency=2', ...files]));
+    step(name, await run('node', ['--test', `--test-concurrency=${layer.concurrency ?? 2}`, ...files]));
   }
 }
 finish();
