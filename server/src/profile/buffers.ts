@@ -108,20 +108,36 @@ export class DistinctStacks {
     return k;
   }
 
-  /** The index of the stack `ids[0..len)` (leaf first), adding it when new. */
-  add(ids: Float64Array, len: number): number {
-    if (len > this.scratch.length) {
-      let size = this.scratch.length;
-      while (size < len) size *= 2;
-      this.scratch = new Int32Array(size);
-    }
-    const keys = this.scratch;
+  private len = 0;
+
+  /** Starts a stack; then pushKey/pushId each location id leaf first, then endStack. */
+  beginStack(): void { this.len = 0; }
+
+  /** A location id known to be a small non-negative int (the decoder's fast path). */
+  pushKey(id: number): void {
+    if (id === 0) { this.pushId(0); return; }
+    if (this.len === this.scratch.length) this.growScratch();
+    this.scratch[this.len++] = id;
+  }
+
+  pushId(id: number): void {
+    const k = id > 0 && id <= 0x7fffffff && (id | 0) === id ? id : this.keyOf(id);
+    if (this.len === this.scratch.length) this.growScratch();
+    this.scratch[this.len++] = k;
+  }
+
+  private growScratch(): void {
+    const next = new Int32Array(this.scratch.length * 2);
+    next.set(this.scratch);
+    this.scratch = next;
+  }
+
+  /** The index of the stack just pushed, adding it when new. */
+  endStack(): number {
+    const keys = this.scratch, len = this.len;
     let h = len;
     for (let i = 0; i < len; i++) {
-      const id = ids[i];
-      const k = id > 0 && id <= 0x7fffffff && (id | 0) === id ? id : this.keyOf(id);
-      keys[i] = k;
-      h = Math.imul(h ^ k, 0x9e3779b1);
+      h = Math.imul(h ^ keys[i], 0x9e3779b1);
       h ^= h >>> 16;
     }
     const slots = this.slots, mask = slots.length - 1;

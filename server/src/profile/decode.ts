@@ -66,7 +66,6 @@ function walk(buf: Uint8Array): RawProfile {
     sampleStack: new Growable('i32', 1024), sampleValues: new Growable('f64', 4096), valuesPerSample: new Growable('i32', 1024),
     labelSample: new Growable('i32'), labelKey: new Growable('i32'), labelNum: new Growable('f64'),
   };
-  const scratch = new Growable('f64', 256);
   let sampleCount = 0;
   while (r.pos < r.len) {
     const tag = r.uint32();
@@ -74,7 +73,7 @@ function walk(buf: Uint8Array): RawProfile {
     const wire = tag & 7;
     switch (field) {
       case 1: if (wire === 2) { p.sampleTypes.push(valueType(r)); continue; } break;
-      case 2: if (wire === 2) { sample(r, p, sampleCount++, scratch); continue; } break;
+      case 2: if (wire === 2) { sample(r, p, sampleCount++); continue; } break;
       case 3: if (wire === 2) { p.mappings.push(mapping(r)); continue; } break;
       case 4: if (wire === 2) { location(r, p); continue; } break;
       case 5: if (wire === 2) { fn(r, p); continue; } break;
@@ -108,20 +107,35 @@ function valueType(r: Reader): [number, number] {
   return [type, unit];
 }
 
-function sample(r: Reader, p: RawProfile, index: number, scratch: Growable): void {
+function sample(r: Reader, p: RawProfile, index: number): void {
   const end = sub(r);
-  scratch.length = 0;
+  p.trie.beginStack();
   let nValues = 0;
   while (r.pos < end) {
     const tag = r.uint32();
     switch (tag) {
-      case 10: { // location_id, packed
+      case 10: { // location_id, packed: the hot loop of big profiles, varints read inline
         const e = sub(r);
-        while (r.pos < e) scratch.push(varint(r));
+        const buf = r.buf, trie = p.trie;
+        let pos = r.pos;
+        while (pos < e) {
+          let b = buf[pos++];
+          if (b < 128) { trie.pushKey(b); continue; }
+          let v = b & 127;
+          b = buf[pos++]; v |= (b & 127) << 7;
+          if (b < 128 && pos <= e) { trie.pushKey(v); continue; }
+          b = buf[pos++]; v |= (b & 127) << 14;
+          if (b < 128 && pos <= e) { trie.pushKey(v); continue; }
+          // Rare: 4+ byte ids. The generic reader checks bounds.
+          r.pos = pos - 3;
+          trie.pushId(varint(r));
+          pos = r.pos;
+        }
+        r.pos = pos;
         done(r, e);
         break;
       }
-      case 8: scratch.push(varint(r)); break; // location_id, unpacked
+      case 8: p.trie.pushId(varint(r)); break; // location_id, unpacked
       case 18: {
         const e = sub(r);
         const values = p.sampleValues;
@@ -136,7 +150,7 @@ function sample(r: Reader, p: RawProfile, index: number, scratch: Growable): voi
   }
   done(r, end);
   p.valuesPerSample.push(nValues);
-  p.sampleStack.push(p.trie.add(scratch.data as Float64Array, scratch.length));
+  p.sampleStack.push(p.trie.endStack());
 }
 
 function label(r: Reader, p: RawProfile, index: number): void {
