@@ -136,10 +136,27 @@ function sample(r: Reader, p: RawProfile, index: number): void {
         break;
       }
       case 8: p.trie.pushId(varint(r)); break; // location_id, unpacked
-      case 18: {
+      case 18: { // values, packed; small ones read inline
         const e = sub(r);
-        const values = p.sampleValues;
-        while (r.pos < e) { values.push(varint(r)); nValues++; }
+        const values = p.sampleValues, buf = r.buf;
+        let pos = r.pos;
+        while (pos < e) {
+          let b = buf[pos++];
+          let v = b & 127;
+          if (b >= 128) {
+            b = buf[pos++]; v |= (b & 127) << 7;
+            if (b >= 128) {
+              b = buf[pos++]; v |= (b & 127) << 14;
+              if (b >= 128) {
+                b = buf[pos++]; v |= (b & 127) << 21;
+                if (b >= 128) { r.pos = pos - 4; v = varint(r); pos = r.pos; }
+              }
+            }
+          }
+          values.push(v);
+          nValues++;
+        }
+        r.pos = pos;
         done(r, e);
         break;
       }
