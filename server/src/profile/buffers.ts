@@ -21,9 +21,15 @@ export class Growable {
     next.set(this.data);
     this.data = next;
   }
-  /** A right-sized copy (the growable may be reused or dropped afterwards). */
+  /** A right-sized copy (its .buffer holds exactly the data: safe to transfer). */
   i32(): Int32Array { return this.data instanceof Int32Array ? this.data.slice(0, this.length) : Int32Array.from(this.data.subarray(0, this.length)); }
   f64(): Float64Array { return this.data instanceof Float64Array ? this.data.slice(0, this.length) : Float64Array.from(this.data.subarray(0, this.length)); }
+  /**
+   * The filled part as a view, no copy (copying the biggest arrays would briefly
+   * need both). Push no more afterwards.
+   */
+  viewF64(): Float64Array { return this.data instanceof Float64Array ? this.data.subarray(0, this.length) : this.f64(); }
+  viewI32(): Int32Array { return this.data instanceof Int32Array ? this.data.subarray(0, this.length) : this.i32(); }
 }
 
 /** A tree whose nodes are found by (parent, key), both int32. Node 0 is the root. */

@@ -402,7 +402,7 @@ function resolve(p: RawProfile): Profile {
     str(lk[i], 'label key');
     if (lk[i] === bytesKey && bytesKey > 0) bytes[ls[i]] = lv[i];
   }
-  const samples: SampleTable = { count: n, stack: p.sampleStack.i32(), values: p.sampleValues.f64(), bytes };
+  const samples: SampleTable = { count: n, stack: p.sampleStack.viewI32(), values: p.sampleValues.viewF64(), bytes };
 
   return {
     sampleTypes, defaultSampleType,
