@@ -1,7 +1,7 @@
 // The language client's life: started only in a trusted workspace (the server
 // runs the Go toolchain, which can execute workspace code), restarted on demand.
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { StatusNotification } from '../../server/src/protocol/lsp';
 import { createLanguageClient } from './languageClient';
 import { StatusBar } from './statusBar';
@@ -40,6 +40,12 @@ export class EscapeAnalysis implements vscode.Disposable {
       await client.start();
       client.onNotification(StatusNotification.type, (s) => this.status.onStatus(s));
       this.status.setServer('running');
+      // The client restarts a crashed server by itself; the status bar follows.
+      this.subscriptions.push(client.onDidChangeState(({ newState }) => {
+        if (this.client !== client) return;
+        if (newState === State.Running) this.status.setServer('running');
+        else if (newState === State.Stopped) this.status.setServer('stopped', 'It stopped; see HeapLens: Show Output.');
+      }));
     } catch (err) {
       this.client = undefined;
       const why = err instanceof Error ? err.message : String(err);
