@@ -140,7 +140,9 @@ function wire(ctx: ServerContext): void {
 
   connection.onRequest(LoadProfileRequest.type, async (params, token) => {
     const ac = new AbortController();
+    // A cancel that arrived before dispatch gives a token that never fires: check it too.
     token.onCancellationRequested(() => ac.abort());
+    if (token.isCancellationRequested) ac.abort();
     const t0 = performance.now();
     try {
       const current = await readProfileSource(params, ac.signal);
