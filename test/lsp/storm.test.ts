@@ -106,6 +106,33 @@ test('hover on a file with thousands of findings answers in milliseconds', async
   assert.ok(p95 < 25, `hover p95 ${p95.toFixed(2)} ms`);
 });
 
+test('opening files of many packages at once runs at most two compilers in parallel', async () => {
+  const files = [1, 2, 3, 4].map((n) => {
+    const f = path.join(root, `many${n}`, `many${n}.go`);
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.writeFileSync(f, bigGo(200, `many${n}`));
+    return f;
+  });
+  let max = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      max = Math.max(max, goProcessesFor(root).go);
+      await new Promise((r) => setImmediate(r));
+    }
+  })();
+  try {
+    const done = files.map((f) => client.nextStatus((s) => s.packageDir === path.dirname(f) && s.state === 'done'));
+    await Promise.all(files.map((f) => client.open(f)));
+    await Promise.all(done);
+  } finally {
+    sampling = false;
+    await sampler;
+  }
+  assert.ok(max >= 1 && max <= 2, `saw ${max} go commands at once`);
+  for (const f of files) assert.ok((client.latest.get(f) ?? []).some((d) => d.code === 'moved-to-heap'));
+});
+
 test('when the editor goes away mid-run, the server exits and takes its compiler with it', async () => {
   const other = await LspClient.start({ root, settings: { heaplens: {} } });
   // A package whose compile takes seconds, far longer than the deadline below.

@@ -48,7 +48,16 @@ export class PackageScheduler<T> {
   private readonly slots = new Map<string, Slot<T>>();
   private readonly generations = new Map<string, number>();
 
-  constructor(private readonly run: RunFn<T>) {}
+  private active = 0;
+  /** Packages ready to run but waiting for a free place, oldest first. */
+  private readonly due: string[] = [];
+
+  /**
+   * `maxParallel` bounds runs across packages (reopening a workspace with tabs from
+   * twenty packages must not start twenty compilers on a laptop); waiting packages
+   * start in the order they became due.
+   */
+  constructor(private readonly run: RunFn<T>, private readonly maxParallel = 2) {}
 
   /** Resolves with the result of the first run that started after (or covers) this request. */
   schedule(key: string, request: RunRequest, opts: ScheduleOptions = {}): Promise<T> {
@@ -97,6 +106,7 @@ export class PackageScheduler<T> {
 
   /** Aborts everything (shutdown). */
   dispose(): void {
+    this.due.length = 0;
     for (const slot of this.slots.values()) {
       if (slot.pending?.timer) clearTimeout(slot.pending.timer);
       slot.running?.controller.abort();
@@ -106,14 +116,20 @@ export class PackageScheduler<T> {
   private tryStart(key: string): void {
     const slot = this.slots.get(key);
     if (!slot || slot.running || !slot.pending?.due) return;
+    if (this.active >= this.maxParallel) {
+      if (!this.due.includes(key)) this.due.push(key);
+      return;
+    }
     const { req, waiters } = slot.pending;
     slot.pending = undefined;
     const running: Running<T> = { req, controller: new AbortController(), waiters };
     slot.running = running;
+    this.active++;
     let outcome: { ok: true; value: T } | { ok: false; error: unknown };
     this.run(key, req, running.controller.signal)
       .then((value) => { outcome = { ok: true, value }; }, (error: unknown) => { outcome = { ok: false, error }; })
       .finally(() => {
+        this.active--;
         slot.running = undefined;
         for (const w of running.waiters) {
           if (outcome.ok) w.resolve(outcome.value);
@@ -121,6 +137,7 @@ export class PackageScheduler<T> {
         }
         if (slot.pending) this.tryStart(key);
         else this.slots.delete(key);
+        while (this.active < this.maxParallel && this.due.length) this.tryStart(this.due.shift()!);
       });
   }
 }
