@@ -90,20 +90,16 @@ test('a slow run reports work-done progress', () => {
   assert.ok(kinds.includes('end'));
 });
 
-test('hover on a file with thousands of findings answers in milliseconds', async () => {
+// Latency is measured by `npm run bench -- lsp` (p50/p95), not asserted here: a timed
+// test fails on a loaded machine without saying anything about correctness.
+test('hover on a file with thousands of findings answers each one', async () => {
   const diags = client.latest.get(file) ?? [];
   assert.ok(diags.length >= FUNCS * 3, `expected thousands of findings, got ${diags.length}`);
-  const times: number[] = [];
   for (let i = 0; i < 300; i++) {
     const d = diags[(i * 7919) % diags.length];
-    const t0 = performance.now();
     const hover = await client.hover(file, d.range.start.line, d.range.start.character);
-    times.push(performance.now() - t0);
     assert.ok(hover && (hover.contents as MarkupContent).value.includes('HeapLens'));
   }
-  times.sort((a, b) => a - b);
-  const p95 = times[Math.floor(times.length * 0.95)];
-  assert.ok(p95 < 25, `hover p95 ${p95.toFixed(2)} ms`);
 });
 
 test('opening files of many packages at once runs at most two compilers in parallel', async () => {
