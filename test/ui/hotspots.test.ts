@@ -57,6 +57,8 @@ test('hovering an allocating line shows every sample type and the compiler\'s ve
   const text = (await hover.locator('xpath=ancestor::div[contains(@class,"hover-contents")]/..').textContent()) ?? '';
   assert.match(text, /inuse_space/);
   assert.match(text, /append escapes to the heap/);
+  // Let the hover's fade-in finish so the picture is not half transparent.
+  await page.evaluate(`Promise.all([...document.querySelectorAll('.monaco-hover')].flatMap((e) => e.getAnimations({ subtree: true }).map((a) => a.finished)))`);
   await screenshot(page, 'ui-hotspots-hover');
   await page.mouse.move(5, 5);
 });
