@@ -142,11 +142,29 @@ export async function runEscapeAnalysis(opts: GoRunOptions): Promise<GoRunResult
     const durationMs = performance.now() - t0;
     const result = out.cancelled
       ? { findings: [], errors: [], packages: [] }
-      : parseCompilerOutput(out.stderr, cwd, { failed: out.code !== 0 });
+      : parseOnce(argv.filter((a) => !a.startsWith('-overlay=')).join('\0'), out.stderr, cwd, out.code !== 0);
     return { argv, cwd, goVersion: version, durationMs, exitCode: out.code, cancelled: out.cancelled, stderr: out.stderr, result };
   } finally {
     if (overlayDir) fs.rmSync(overlayDir, { recursive: true, force: true });
   }
+}
+
+// A warm build replays the compiler's output word for word; when it is the same as last
+// time, so is the parse. Keeping the last output per command makes re-analysis of an
+// unchanged package cost a string comparison instead of a parse (the parse dominates
+// warm runs: the go command itself answers from its cache in tens of milliseconds).
+const lastParse = new Map<string, { stderr: string; failed: boolean; result: ParseResult }>();
+const LAST_PARSE_ENTRIES = 32;
+
+function parseOnce(command: string, stderr: string, cwd: string, failed: boolean): ParseResult {
+  const key = `${cwd}\0${command}`;
+  const last = lastParse.get(key);
+  if (last && last.failed === failed && last.stderr === stderr) return last.result;
+  const result = parseCompilerOutput(stderr, cwd, { failed });
+  lastParse.delete(key);
+  lastParse.set(key, { stderr, failed, result });
+  if (lastParse.size > LAST_PARSE_ENTRIES) lastParse.delete(lastParse.keys().next().value!);
+  return result;
 }
 
 interface RawRun { code: number; stderr: string; cancelled: boolean }
