@@ -140,8 +140,6 @@ export function parseCompilerOutput(text: string, cwd: string, opts: ParseOption
       pos = { file: u ? '<unknown line number>' : '', path: '', line: 0, column: null };
       message = u ? u[1] : line;
     }
-    // No position and `<unknown line number>` are the same place (the compiler prints both).
-    const posKey = pos.line ? `${pos.file}:${pos.line}:${pos.column ?? ''}` : '?';
 
     // An explanation child: attach to the open block.
     if (block && message.startsWith('  ')) {
@@ -157,6 +155,7 @@ export function parseCompilerOutput(text: string, cwd: string, opts: ParseOption
       sectionRecognised = true;
       const subject = eh ? eh[1] : ph![1];
       const headerFinding = newFinding(pos, eh ? 'escapes-to-heap' : 'leaking-param', message, subject, ph ? ph[2] : undefined, pkg);
+      const posKey = positionKey(pos);
       block = { steps: [{ file: pos.file, path: pos.path, line: pos.line, column: pos.column, message, at: undefined, role: 'header' }], posKey, subject, family: eh ? 'escape' : 'param', header: headerFinding };
       allBlocks.push(block);
       continue;
@@ -172,7 +171,7 @@ export function parseCompilerOutput(text: string, cwd: string, opts: ParseOption
     }
     sectionRecognised = true;
     findings.push(finding);
-    if (finding.subject !== undefined && family(finding.kind)) summaries.push({ finding, posKey });
+    if (finding.subject !== undefined && family(finding.kind)) summaries.push({ finding, posKey: positionKey(finding) });
   }
   closeSection();
 
@@ -228,28 +227,30 @@ function family(kind: FindingKind): Block['family'] | undefined {
  * shortens subjects: the block says `append(ids, p.ID)`, the summary just `append`).
  */
 function matchBlocks(blocks: Block[], summaries: { finding: Finding; posKey: string }[]): void {
-  const exact = new Map<string, Finding>();
   const byPos = new Map<string, Finding[]>();
   for (const { finding, posKey } of summaries) {
-    const k = `${posKey}|${family(finding.kind)}|${finding.subject}`;
-    if (!exact.has(k)) exact.set(k, finding);
-    const pk = `${posKey}|${family(finding.kind)}`;
-    const list = byPos.get(pk);
+    const list = byPos.get(posKey);
     if (list) list.push(finding);
-    else byPos.set(pk, [finding]);
+    else byPos.set(posKey, [finding]);
   }
   const owned = new Set<Finding>();
+  const unmatched: Block[] = [];
   for (const b of blocks) {
-    b.owner = exact.get(`${b.posKey}|${b.family}|${b.subject}`);
+    b.owner = byPos.get(b.posKey)?.find((f) => f.subject === b.subject && family(f.kind) === b.family);
     if (b.owner) owned.add(b.owner);
+    else unmatched.push(b);
   }
-  for (const b of blocks) {
-    if (b.owner) continue;
-    const candidates = byPos.get(`${b.posKey}|${b.family}`);
-    if (!candidates) continue;
+  for (const b of unmatched) {
+    const candidates = byPos.get(b.posKey)?.filter((f) => family(f.kind) === b.family);
+    if (!candidates?.length) continue;
     b.owner = candidates.find((f) => !owned.has(f)) ?? candidates[0];
     owned.add(b.owner);
   }
+}
+
+// No position and `<unknown line number>` are the same place (the compiler prints both).
+function positionKey(pos: Position): string {
+  return pos.line ? `${pos.file}:${pos.line}:${pos.column ?? ''}` : '?';
 }
 
 function classify(pos: Position, message: string, pkg: string | undefined): Finding {
