@@ -157,7 +157,8 @@ export function profileFixtures(): Promise<ProfileFixtures> {
 async function build(): Promise<ProfileFixtures> {
   const shopSrc = ['cmd/loadgen/main.go', 'catalog/catalog.go', 'go.mod'].map((f) => fs.readFileSync(path.join(exampleDir, f), 'utf8')).join('\0');
   const goVersion = spawnSync('go', ['version'], { encoding: 'utf8' }).stdout;
-  const hash = createHash('sha256').update(HEAP_PROGRAM + CPU_PROGRAM + shopSrc + goVersion).digest('hex').slice(0, 16);
+  // The example's profile records where it was built: another checkout needs its own.
+  const hash = createHash('sha256').update(HEAP_PROGRAM + CPU_PROGRAM + shopSrc + goVersion + exampleDir).digest('hex').slice(0, 16);
   const dir = path.join(os.tmpdir(), `heaplens-profiles-${hash}`);
   const result: ProfileFixtures = {
     dir, allocs: path.join(dir, 'allocs.pb.gz'), heap: path.join(dir, 'heap.pb.gz'),
