@@ -465,8 +465,20 @@ function localType(name: string, fn: FuncDecl, src: Source): string | undefined 
   return undefined;
 }
 
-function fieldType(typeName: string, field: string, pkgTexts: readonly string[]): string | undefined {
-  if (!/^[\p{L}_][\p{L}\p{N}_]*$/u.test(typeName)) return undefined;
+/**
+ * The last match of a declaration pattern (group 1 = the line's indent) in `body`, which
+ * starts at `offset` in the file: the declaration nearest before the loop that uses it.
+ */
+export function lastDeclaration(decl: RegExp, body: string, offset: number): { match: RegExpExecArray; start: number; end: number } | undefined {
+  let found: RegExpExecArray | null = null;
+  for (let m = decl.exec(body); m; m = decl.exec(body)) found = m;
+  if (!found) return undefined;
+  const start = offset + found.index + found[1].length;
+  return { match: found, start, end: start + found[0].slice(found[1].length).trimEnd().length };
+}
+
+/** The field list of `type Name struct { … }` in the package's files: the text and its masked twin. */
+export function structBody(typeName: string, pkgTexts: readonly string[]): { text: string; masked: string } | undefined {
   for (const text of pkgTexts) {
     const m = mask(text);
     const decl = new RegExp(`^type\\s+${escapeRe(typeName)}\\s+struct\\s*\\{`, 'm').exec(m);
@@ -474,11 +486,16 @@ function fieldType(typeName: string, field: string, pkgTexts: readonly string[])
     const open = decl.index + decl[0].length - 1;
     const close = matchClose(m, open);
     if (close < 0) return undefined;
-    for (const line of text.slice(open + 1, close - 1).split('\n')) {
-      const f = /^\s*([\p{L}_][\p{L}\p{N}_]*(?:\s*,\s*[\p{L}_][\p{L}\p{N}_]*)*)\s+([^\s/`]+)/u.exec(line);
-      if (f && f[1].split(/\s*,\s*/).includes(field)) return f[2];
-    }
-    return undefined;
+    return { text: text.slice(open + 1, close - 1), masked: m.slice(open + 1, close - 1) };
+  }
+  return undefined;
+}
+
+function fieldType(typeName: string, field: string, pkgTexts: readonly string[]): string | undefined {
+  if (!/^[\p{L}_][\p{L}\p{N}_]*$/u.test(typeName)) return undefined;
+  for (const line of structBody(typeName, pkgTexts)?.text.split('\n') ?? []) {
+    const f = /^\s*([\p{L}_][\p{L}\p{N}_]*(?:\s*,\s*[\p{L}_][\p{L}\p{N}_]*)*)\s+([^\s/`]+)/u.exec(line);
+    if (f && f[1].split(/\s*,\s*/).includes(field)) return f[2];
   }
   return undefined;
 }

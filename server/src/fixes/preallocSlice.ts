@@ -2,7 +2,7 @@
 // its capacity up front, so append never reallocates:
 //   var ids []int  ->  ids := make([]int, 0, len(products))
 import { declaredAt, depthBetween, fixContext, leavesBlock } from './context';
-import { edit, enclosingLoops, escapeRe, hasLength, identUses, lineBounds, loopShape, positionAt, typeOf } from './goSyntax';
+import { edit, enclosingLoops, escapeRe, hasLength, identUses, lastDeclaration, lineBounds, loopShape, positionAt, typeOf } from './goSyntax';
 import type { FixInput, FixResult } from './types';
 
 export function preallocSlice(input: FixInput): FixResult {
@@ -28,11 +28,9 @@ export function preallocSlice(input: FixInput): FixResult {
   const body = src.masked.slice(fn.bodyOpen, loop.start);
   const n = escapeRe(name);
   const decl = new RegExp(`^([\\t ]*)(?:var\\s+${n}\\s+(\\[\\][^=\\n]+?)|${n}\\s*:=\\s*(\\[\\][^{\\n]+)\\{\\s*\\}|${n}\\s*:=\\s*make\\((\\[\\][^,\\n]+),\\s*0\\s*\\))[\\t ]*$`, 'gm');
-  let found: RegExpExecArray | null = null;
-  for (let m = decl.exec(body); m; m = decl.exec(body)) found = m;
-  if (!found) return null;
-  const declStart = fn.bodyOpen + found.index + found[1].length;
-  const declEnd = declStart + found[0].slice(found[1].length).trimEnd().length;
+  const last = lastDeclaration(decl, body, fn.bodyOpen);
+  if (!last) return null;
+  const { match: found, start: declStart, end: declEnd } = last;
   if (leavesBlock(c, declEnd, loop.start)) return null;
   const elemType = (found[2] ?? found[3] ?? found[4]).trim();
   if (identUses(src, name, declEnd, loop.start).length) return { refused: `${name} is used between its declaration and the loop` };

@@ -3,7 +3,7 @@
 // value keeps it on the stack. Only for unexported funcs (so every caller is in
 // the package and visible here) whose every use is `*f(...)`.
 import { fixContext } from './context';
-import { edit, escapeRe, identUses, mask, matchClose, source } from './goSyntax';
+import { edit, escapeRe, identUses, matchClose, source, structBody } from './goSyntax';
 import type { FixInput, FixResult, TextEditPlain } from './types';
 
 const MAX_FIELDS = 8;
@@ -68,20 +68,11 @@ export function returnByValue(input: FixInput): FixResult {
 }
 
 function structFields(typeName: string, texts: readonly string[]): number | undefined {
-  for (const text of texts) {
-    const m = mask(text);
-    const decl = new RegExp(`^type\\s+${escapeRe(typeName)}\\s+struct\\s*\\{`, 'm').exec(m);
-    if (!decl) continue;
-    const open = decl.index + decl[0].length - 1;
-    const close = matchClose(m, open);
-    if (close < 0) return undefined;
-    return m.slice(open + 1, close - 1).split(/[\n;]/).map((l) => l.trim()).filter(Boolean)
-      .reduce((n, l) => {
-        const names = /^([\p{L}_][\p{L}\p{N}_]*(?:\s*,\s*[\p{L}_][\p{L}\p{N}_]*)*)\s+\S/u.exec(l);
-        return n + (names ? names[1].split(',').length : 1);
-      }, 0);
-  }
-  return undefined;
+  return structBody(typeName, texts)?.masked.split(/[\n;]/).map((l) => l.trim()).filter(Boolean)
+    .reduce((n, l) => {
+      const names = /^([\p{L}_][\p{L}\p{N}_]*(?:\s*,\s*[\p{L}_][\p{L}\p{N}_]*)*)\s+\S/u.exec(l);
+      return n + (names ? names[1].split(',').length : 1);
+    }, 0);
 }
 
 /** Does the text before a use end in a unary `*` (not a multiplication)? */

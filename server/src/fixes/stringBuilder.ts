@@ -5,7 +5,7 @@
 //   return line           return line.String()
 // with `line.Grow(n)` before the loop when the size can be summed up front.
 import { fixContext, leavesBlock, type FixContext } from './context';
-import { addImport, edit, enclosingLoops, escapeRe, identUses, indentAt, lineBounds, loopShape, splitTopLevel, typeOf, type ForLoop } from './goSyntax';
+import { addImport, edit, enclosingLoops, escapeRe, identUses, indentAt, lastDeclaration, lineBounds, loopShape, splitTopLevel, typeOf, type ForLoop } from './goSyntax';
 import type { FixInput, FixResult, TextEditPlain } from './types';
 
 export function stringBuilder(input: FixInput): FixResult {
@@ -23,11 +23,9 @@ export function stringBuilder(input: FixInput): FixResult {
   const n = escapeRe(name);
   const body = src.masked.slice(fn.bodyOpen, loop.start);
   const decl = new RegExp(`^([\\t ]*)(?:${n}\\s*:=\\s*("[^"\\n]*")|var\\s+${n}\\s+string|var\\s+${n}\\s*=\\s*("[^"\\n]*"))[\\t ]*$`, 'gm');
-  let found: RegExpExecArray | null = null;
-  for (let m = decl.exec(body); m; m = decl.exec(body)) found = m;
-  if (!found) return null;
-  const declStart = fn.bodyOpen + found.index + found[1].length;
-  const declEnd = declStart + found[0].slice(found[1].length).trimEnd().length;
+  const last = lastDeclaration(decl, body, fn.bodyOpen);
+  if (!last) return null;
+  const { match: found, start: declStart, end: declEnd } = last;
   if (leavesBlock(c, declEnd, loop.start)) return null;
   const initLit = found[2] ?? found[3];
   const init = initLit !== undefined ? src.text.slice(declStart + found[0].slice(found[1].length).indexOf('"'), declEnd) : '""';
