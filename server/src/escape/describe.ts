@@ -30,7 +30,7 @@ const REASONS: Record<string, string> = {
   'assign': 'it is assigned',
   'assign-pair': 'it is assigned',
   'call parameter': 'it is passed to a function that keeps it',
-  'spill': 'its storage is kept beyond the call',
+  'spill': 'its value is stored in a new allocation',
   'captured by a closure': 'a closure captures it',
   'interface-converted': 'it is converted to an interface',
   'too large for stack': 'it is too large for the stack',
