@@ -47,7 +47,14 @@ test('leaking params say where they leak', () => {
     'a.go:5:10: leaking param: b to result ~r0 level=0',
     'a.go:7:10: leaking param content: s',
   ].join('\n'), '/m');
-  const [p, b, s] = r.findings.map(describeFinding);
+  const [p, b, s, k] = [...r.findings, ...parseCompilerOutput([
+    'c.go:4:33: parameter sink leaks to {storage for func literal} for Notify with derefs=0:',
+    'c.go:4:33:   flow: {storage for func literal} ← sink:',
+    'c.go:4:33:     from sink (captured by a closure) at c.go:9:4',
+    'c.go:4:33: leaking param: sink',
+  ].join('\n'), '/m').findings].map(describeFinding);
+  assert.equal(k.title, 'parameter sink leaks: it flows to a closure');
+  assert.equal(k.reason, 'a closure captures it; it flows to a closure');
   assert.match(p.title, /^parameter p leaks: it may be stored in the heap/);
   assert.equal(p.reason, 'it is assigned; it flows to the heap');
   assert.equal(b.title, 'parameter b leaks to result 1');

@@ -18,6 +18,7 @@ export function humanName(name: string): string {
     .replace(/~[rR](\d+)/g, (_, n: string) => `result ${+n + 1}`)
     .replace(/\{heap\}/g, 'the heap')
     .replace(/\.autotmp_\d+/g, 'a temporary')
+    .replace(/\{storage for func literal\}/g, 'a closure')
     .replace(/\{storage for (.+)\}/g, 'the storage for $1')
     .replace(/go\.shape\.([\w.*[\]]+)/g, '$1')
     .replace(/&?\.dict\.[^\s,)]*/g, 'the generic dictionary');
@@ -122,7 +123,7 @@ function leakTarget(f: Finding): string {
   // `leaking param: p` says nothing of where; its -m=2 header does.
   let to = f.detail;
   for (const s of f.explanation) {
-    const m = s.role === 'header' ? /^parameter \S+ leaks to (.+?)(?: for .+)? with derefs=-?\d+:$/.exec(s.message) : null;
+    const m = s.role === 'header' ? /^parameter \S+ leaks to (\{[^}]*\}|\S+)(?: for .+)? with derefs=-?\d+:$/.exec(s.message) : null;
     if (m && (to === undefined || m[1] === '{heap}')) to = m[1];
   }
   if (!to || to === '{heap}') return 'it may be stored in the heap (a global, a channel, or memory that outlives the call)';
