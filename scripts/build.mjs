@@ -9,6 +9,8 @@ const watch = process.argv.includes('--watch');
 const node = { platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', ...node },
+  // Loaded by extension.js with new Worker(__dirname + '/decodeWorker.js'): profiles decode off the host's main thread.
+  { entryPoints: ['client/src/profileEditor/decodeWorker.ts'], outfile: 'client/out/decodeWorker.js', ...node },
   { entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js', ...node },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node },
   { entryPoints: ['media/src/flamegraph/main.ts'], outfile: 'media/out/flamegraph.js', platform: 'browser', format: 'iife', target: 'es2022' },

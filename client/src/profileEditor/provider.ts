@@ -1,11 +1,12 @@
 // The read-only custom editor for pprof files. The profile is decoded once, in
-// openCustomDocument; each panel gets only the compact tree and answers the
-// webview's messages (open source, pick or drop a base profile).
+// openCustomDocument, on a worker thread; each panel gets only the compact tree and
+// answers the webview's messages (open source, pick or drop a base profile).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseFromWebview, type FromWebview, type ToWebview } from '../../../server/src/protocol/webview';
+import type { DecodeInput, DecodeReply } from './decodeJob';
+import { decodeInWorker } from './decodeRunner';
 import { buildWebviewHtml } from './html';
-import { incompatible, isLoaded, loadProfile, profileMessage, type LoadedProfile, type LoadResult } from './load';
 import { openSource } from './openSource';
 
 export const PROFILE_VIEW_TYPE = 'heaplens.profile';
@@ -15,18 +16,25 @@ export const PROFILE_OPTION_VIEW_TYPE = 'heaplens.profileOption';
 export const profileOrigins = new Map<string, string>();
 
 export class ProfileDocument implements vscode.CustomDocument {
-  constructor(readonly uri: vscode.Uri, readonly result: LoadResult) {}
+  /** `input` is kept (compressed, small) so comparing can decode it again beside a base. */
+  constructor(readonly uri: vscode.Uri, readonly input: DecodeInput | undefined, readonly result: DecodeReply) {}
   dispose(): void {}
 }
 
-export async function readProfile(uri: vscode.Uri, source: string): Promise<LoadResult> {
-  let bytes: Uint8Array;
+async function readInput(uri: vscode.Uri, source: string): Promise<DecodeInput | string> {
   try {
-    bytes = await vscode.workspace.fs.readFile(uri);
+    return { bytes: await vscode.workspace.fs.readFile(uri), source };
   } catch (e) {
-    return { source, error: `Cannot read ${source}: ${e instanceof Error ? e.message : String(e)}` };
+    return `Cannot read ${source}: ${e instanceof Error ? e.message : String(e)}`;
   }
-  return loadProfile(bytes, source);
+}
+
+/** An AbortSignal that follows a VS Code cancellation token. */
+function abortOn(token: vscode.CancellationToken): AbortSignal {
+  const ac = new AbortController();
+  if (token.isCancellationRequested) ac.abort();
+  else token.onCancellationRequested(() => ac.abort());
+  return ac.signal;
 }
 
 function describe(uri: vscode.Uri): string {
@@ -39,12 +47,16 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
 
   constructor(private readonly extensionUri: vscode.Uri) {}
 
-  async openCustomDocument(uri: vscode.Uri): Promise<ProfileDocument> {
+  async openCustomDocument(uri: vscode.Uri, _ctx: vscode.CustomDocumentOpenContext, token: vscode.CancellationToken): Promise<ProfileDocument> {
     // A million-sample profile takes seconds to decode: say so in the status bar.
-    const result = await vscode.window.withProgress(
+    return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: `HeapLens: reading ${path.basename(uri.path)}` },
-      () => readProfile(uri, describe(uri)));
-    return new ProfileDocument(uri, result);
+      async () => {
+        const input = await readInput(uri, describe(uri));
+        if (typeof input === 'string') return new ProfileDocument(uri, undefined, { ok: false, error: input });
+        // The worker gets a copy: `input` stays here for a later comparison.
+        return new ProfileDocument(uri, input, await decodeInWorker({ current: input }, abortOn(token)));
+      });
   }
 
   async compareActive(): Promise<void> {
@@ -65,31 +77,36 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'flamegraph.css')).toString(),
       title: path.basename(doc.uri.path),
     });
-    let base: LoadedProfile | undefined;
+    // With a base: the union tree the worker built from both profiles.
+    let base: { files: string[]; message: ToWebview } | undefined;
+    const disposed = new AbortController();
     const send = (m: ToWebview) => void webview.postMessage(m);
-    const redraw = () => send(profileMessage(doc.result, base));
+    const shown = () => (base ? base.message : doc.result.ok ? doc.result.message : { type: 'error' as const, message: doc.result.error });
+    const redraw = () => send(shown());
     const pickBase = async () => {
-      if (!isLoaded(doc.result)) return;
+      if (!doc.result.ok || !doc.input) return;
       const picked = await vscode.window.showOpenDialog({
         title: 'Pick the base profile to compare with', canSelectMany: false,
         defaultUri: vscode.Uri.joinPath(doc.uri, '..'),
         filters: { 'pprof profiles': ['gz', 'pprof', 'prof', 'pb', 'out'], 'All files': ['*'] },
       });
       if (!picked?.[0]) return;
-      const r = await readProfile(picked[0], describe(picked[0]));
-      const why = isLoaded(r) ? incompatible(doc.result, r) : r.error;
-      if (why || !isLoaded(r)) {
-        void vscode.window.showErrorMessage(`HeapLens: ${why}`);
-        send({ type: 'notice', message: why ?? '' });
+      const input = await readInput(picked[0], describe(picked[0]));
+      const r: DecodeReply = typeof input === 'string' ? { ok: false, error: input }
+        : await decodeInWorker({ current: doc.input, base: input }, disposed.signal);
+      if (disposed.signal.aborted) return;
+      if (!r.ok) {
+        void vscode.window.showErrorMessage(`HeapLens: ${r.error}`);
+        send({ type: 'notice', message: r.error });
         return;
       }
-      base = r;
+      base = { files: r.files, message: r.message };
       redraw();
     };
     const controller = { pickBase };
     this.active = controller;
     panel.onDidChangeViewState((e) => { if (e.webviewPanel.active) this.active = controller; });
-    panel.onDidDispose(() => { if (this.active === controller) this.active = undefined; });
+    panel.onDidDispose(() => { disposed.abort(); if (this.active === controller) this.active = undefined; });
 
     webview.onDidReceiveMessage(async (raw: unknown) => {
       const m: FromWebview | undefined = parseFromWebview(raw);
@@ -98,8 +115,8 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
         case 'ready': redraw(); break;
         case 'openSource': {
           // Only files the profiles name: the webview is a boundary, not a file browser.
-          const named = (p?: LoadResult) => !!p && isLoaded(p) && p.agg.files.includes(m.file);
-          if (m.file && !named(doc.result) && !named(base)) { send({ type: 'notice', message: `HeapLens: ${m.file} is not named by this profile.` }); break; }
+          const named = (files?: string[]) => !!files?.includes(m.file);
+          if (m.file && !named(doc.result.ok ? doc.result.files : undefined) && !named(base?.files)) { send({ type: 'notice', message: `HeapLens: ${m.file} is not named by this profile.` }); break; }
           let message: string;
           try {
             message = await openSource(m.file, m.line, m.name);

@@ -1,0 +1,43 @@
+// What the decode worker does, as a pure function so unit tests and the in-process
+// fallback run the same code: profile bytes in, the webview's message out. Only the
+// compact tree crosses back; the decoded samples stay (and die) in the worker.
+import type { ToWebview } from '../../../server/src/protocol/webview';
+import { incompatible, isLoaded, loadProfile, profileMessage } from './load';
+
+export interface DecodeInput {
+  bytes: Uint8Array;
+  source: string;
+}
+
+export interface DecodeJob {
+  current: DecodeInput;
+  /** When comparing: the base profile, drawn as a union tree with `current`. */
+  base?: DecodeInput;
+}
+
+export type DecodeReply =
+  | { ok: true; message: ToWebview; files: string[] }
+  | { ok: false; error: string };
+
+export function runDecodeJob(job: DecodeJob): DecodeReply {
+  const cur = loadProfile(job.current.bytes, job.current.source);
+  if (!isLoaded(cur)) return { ok: false, error: cur.error };
+  if (!job.base) {
+    return { ok: true, message: profileMessage(cur), files: cur.agg.files.slice() };
+  }
+  const base = loadProfile(job.base.bytes, job.base.source);
+  if (!isLoaded(base)) return { ok: false, error: base.error };
+  const why = incompatible(cur, base);
+  if (why) return { ok: false, error: why };
+  return { ok: true, message: profileMessage(cur, base), files: [...new Set([...cur.agg.files, ...base.agg.files])] };
+}
+
+/** The buffers behind a reply's typed arrays, once each, for postMessage's transfer list. */
+export function transferables(reply: DecodeReply): ArrayBuffer[] {
+  if (!reply.ok || reply.message.type !== 'profile') return [];
+  const t = reply.message.tree;
+  const arrays = [t.name, t.file, t.line, t.parent, t.size, ...t.cum, ...t.self, ...(t.baseCum ?? []), ...(t.baseSelf ?? [])];
+  const seen = new Set<ArrayBuffer>();
+  for (const a of arrays) if (a.buffer instanceof ArrayBuffer) seen.add(a.buffer);
+  return [...seen];
+}
