@@ -48,7 +48,8 @@ class Bytes {
   reset(): this { this.len = 0; return this; }
 }
 
-function rng(seed: number): () => number {
+/** mulberry32: small, seeded, reproducible. */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -7,18 +7,8 @@ import * as zlib from 'node:zlib';
 import { aggregate } from '../../server/src/profile/aggregate';
 import { decodeProfile, ProfileError } from '../../server/src/profile/decode';
 import { profileFixtures } from '../helpers/profileFixtures';
+import { rng } from '../helpers/profileSynth';
 
-/** mulberry32: small, seeded, reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(src: Uint8Array, r: () => number): Uint8Array {
   const b = Uint8Array.from(src);
