@@ -1,7 +1,7 @@
 // `npm start`: the first run. Builds and packages the extension, shows what the
 // engine finds in the bundled example (escape analysis, and the heap profile its
 // load generator writes), then opens the example in a real VS Code (code-server
-// 1.100.3, installed by scripts/provision.sh) with heaplens.vsix installed, on
+// 1.100.3, installed by scripts/provision.sh) with heaplens-<version>.vsix installed, on
 // http://127.0.0.1:PORT, until Ctrl-C.
 //
 //   npm start                     serve on 8080, or the next free port
@@ -12,7 +12,7 @@
 // code-server's settings and extensions live in ${HEAPLENS_CACHE:-~/.cache/heaplens}/start,
 // so nothing touches your own VS Code profile.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
@@ -84,8 +84,10 @@ async function main() {
   for (const k of Object.keys(env)) if (k.startsWith('VSCODE_')) delete env[k];
   const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
 
-  say('Installing heaplens.vsix into it');
-  must('installing the extension', process.execPath, [codeServer, ...common, '--force', '--install-extension', join(root, 'heaplens.vsix')], { env });
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const vsix = `heaplens-${version}.vsix`;
+  say(`Installing ${vsix} into it`);
+  must('installing the extension', process.execPath, [codeServer, ...common, '--force', '--install-extension', join(root, vsix)], { env });
 
   const port = await freePort(Number(process.env.HEAPLENS_PORT) || 8080);
   const child = spawn(process.execPath, [codeServer, ...common,

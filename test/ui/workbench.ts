@@ -1,4 +1,4 @@
-// The UI layer's fixture: the packaged heaplens.vsix installed into a fresh
+// The UI layer's fixture: the packaged heaplens-<version>.vsix installed into a fresh
 // code-server, the example workspace (with a heap profile written by its own
 // loadgen) open in headless Chromium, and helpers that act as a person would.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -11,21 +11,22 @@ import {
 } from '../vscode/host/codeServer';
 
 export const artifacts = join(repoRoot, 'test-artifacts', 'ui');
-const vsixPath = join(repoRoot, 'heaplens.vsix');
+const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+const vsixPath = join(repoRoot, `heaplens-${version}.vsix`);
 
 /**
- * `npm run package` unless heaplens.vsix is newer than everything that goes into it.
+ * Packages the extension unless its .vsix is newer than everything that goes into it.
  * UI test files run in parallel processes: one packages, the others wait for it.
  */
 export async function ensureVsix(): Promise<string> {
   mkdirSync(join(repoRoot, 'test-artifacts'), { recursive: true });
   return withLock(join(repoRoot, 'test-artifacts', 'package.lock'), () => {
     const css = readdirSync(join(repoRoot, 'media')).filter((n) => n.endsWith('.css')).map((n) => `media/${n}`);
-    const inputs = ['client/src', 'server/src', 'media/src', ...css, 'media/icon.png', 'package.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'docs/images']
+    const inputs = ['client/src', 'server/src', 'media/src', ...css, 'media/icon.png', 'package.json', '.vscodeignore', 'docs/extension-readme.md', 'CHANGELOG.md', 'docs/images', 'scripts/package.mjs']
       .map((p) => join(repoRoot, p));
     if (existsSync(vsixPath) && statSync(vsixPath).mtimeMs > newestMtime(inputs)) return vsixPath;
-    const r = spawnSync('npm', ['run', 'package'], { cwd: repoRoot, encoding: 'utf8', timeout: 180_000 });
-    if (r.status !== 0) throw new Error(`npm run package failed:\n${r.stdout}\n${r.stderr}`);
+    const r = spawnSync(process.execPath, ['scripts/package.mjs', '--vsix-only'], { cwd: repoRoot, encoding: 'utf8', timeout: 180_000 });
+    if (r.status !== 0) throw new Error(`packaging failed:\n${r.stdout}\n${r.stderr}`);
     return vsixPath;
   });
 }
