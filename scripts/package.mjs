@@ -3,7 +3,9 @@
 //                            as the page the Extensions view shows
 //   heaplens-<version>.tgz   the CLI: one bundled file with a shebang and no dependencies,
 //                            for `npm install -g ./heaplens-<version>.tgz`
-// Usage: node scripts/package.mjs [--vsix-only | --cli-only]
+// Usage: node scripts/package.mjs [--vsix-only | --cli-only] [--no-build] [--out DIR]
+//   --no-build  package the bundles as they are (the CLI install test: no rebuild under running tests)
+//   --out DIR   write the .tgz there instead of the repository root
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -12,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const only = process.argv.find((a) => a === '--vsix-only' || a === '--cli-only');
-const staging = join(root, 'out', 'package');
+const outIndex = process.argv.indexOf('--out');
+const outDir = outIndex > 0 ? resolve(process.argv[outIndex + 1]) : root;
+const staging = outIndex > 0 ? join(outDir, 'staging') : join(root, 'out', 'package');
 
 function must(cmd, args, cwd = root) {
   const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -23,7 +27,7 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 rmSync(staging, { recursive: true, force: true });
 mkdirSync(staging, { recursive: true });
-must(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production']);
+if (!process.argv.includes('--no-build')) must(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production']);
 
 if (only !== '--cli-only') {
   // The user README is written next to its images (docs/); inside the .vsix it sits at the
@@ -53,5 +57,5 @@ if (only !== '--vsix-only') {
     engines: { node: pkg.engines.node },
     files: ['heaplens.js'],
   }, null, 2) + '\n');
-  must('npm', ['pack', '--silent', '--pack-destination', root], cli);
+  must('npm', ['pack', '--silent', '--pack-destination', outDir], cli);
 }
