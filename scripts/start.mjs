@@ -8,11 +8,16 @@
 //   HEAPLENS_PORT=9000 npm start  serve on 9000 (or the next free one)
 //   npm start -- --no-serve       everything, then start code-server, check it
 //                                 answers, and stop (CI smoke run)
+//   npm start -- --no-package     use the heaplens-<version>.vsix already built
 //
-// code-server's settings and extensions live in ${HEAPLENS_CACHE:-~/.cache/heaplens}/start,
-// so nothing touches your own VS Code profile.
+// The page opens on the main job: catalog/catalog.go with its heap escapes, and the
+// measured costs of heap.pb.gz on its lines (the user setting heaplens.profile loads
+// it); heap.pb.gz in the Explorer opens the flamegraph with one click.
+// code-server's settings and extensions live in ${HEAPLENS_CACHE:-~/.cache/heaplens}/start
+// (HEAPLENS_START_DIR to choose; the UI test uses a temp folder and serves a copy of the
+// example there), so nothing touches your own VS Code profile.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
@@ -20,10 +25,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const example = join(root, 'examples', 'shop');
+const bundledExample = join(root, 'examples', 'shop');
+// A test run serves a copy, so it never writes into the clone.
+const example = process.env.HEAPLENS_START_DIR ? join(resolve(process.env.HEAPLENS_START_DIR), 'shop') : bundledExample;
 const noServe = process.argv.includes('--no-serve') || process.env.HEAPLENS_NO_SERVE === '1';
 const cache = process.env.HEAPLENS_CACHE || join(homedir(), '.cache', 'heaplens');
-const state = join(cache, 'start');
+const state = process.env.HEAPLENS_START_DIR ? resolve(process.env.HEAPLENS_START_DIR) : join(cache, 'start');
+const noPackage = process.argv.includes('--no-package');
 const codeServer = join(cache, 'code-server-4.100.3', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 
 const say = (s) => console.log(`\n\x1b[1m▸ ${s}\x1b[0m`);
@@ -55,12 +63,15 @@ const healthz = (port) => new Promise((res) => {
 
 async function main() {
   const t0 = Date.now();
-  say('Building and packaging the extension (npm run package)');
-  must('packaging', 'npm', ['run', '--silent', 'package']);
+  if (example !== bundledExample) cpSync(bundledExample, example, { recursive: true, filter: (p) => !/\.(pb\.gz|test)$/.test(p) });
+  if (!noPackage) {
+    say('Building and packaging the extension (npm run package)');
+    must('packaging', 'npm', ['run', '--silent', 'package']);
+  }
 
   say('Escape analysis of the bundled example: heaplens escape --dir examples/shop ./...');
   // Exit 1 means "does not compile": still a report, but the example must compile.
-  must('heaplens escape', process.execPath, ['server/out/cli.js', 'escape', '--dir', 'examples/shop', './...']);
+  must('heaplens escape', process.execPath, ['server/out/cli.js', 'escape', '--dir', example, './...']);
 
   say('Its heap profile: go run ./cmd/loadgen -o heap.pb.gz, then heaplens top');
   must('go run ./cmd/loadgen', 'go', ['run', './cmd/loadgen', '-o', 'heap.pb.gz'], { cwd: example });
@@ -75,11 +86,17 @@ async function main() {
     xdgConfig: join(state, 'xdg-config'), xdgData: join(state, 'xdg-data'), tmp: join(state, 'tmp'),
   };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  // Ours on top of whatever the user changed since the last run.
   const settings = join(dirs.userData, 'User', 'settings.json');
-  if (!existsSync(settings)) {
-    mkdirSync(dirname(settings), { recursive: true });
-    writeFileSync(settings, JSON.stringify({ 'workbench.startupEditor': 'none', 'git.openRepositoryInParentFolders': 'never', 'telemetry.telemetryLevel': 'off' }, null, 2));
-  }
+  mkdirSync(dirname(settings), { recursive: true });
+  let previous = {};
+  try { previous = JSON.parse(readFileSync(settings, 'utf8')); } catch { /* first run, or not plain JSON */ }
+  writeFileSync(settings, JSON.stringify({
+    ...previous,
+    'workbench.startupEditor': 'none', 'git.openRepositoryInParentFolders': 'never', 'telemetry.telemetryLevel': 'off',
+    'workbench.tips.enabled': false, 'extensions.ignoreRecommendations': true,
+    'heaplens.profile': 'heap.pb.gz',
+  }, null, 2));
   const env = { ...process.env, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, TMPDIR: dirs.tmp };
   for (const k of Object.keys(env)) if (k.startsWith('VSCODE_')) delete env[k];
   const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
@@ -120,10 +137,17 @@ async function main() {
     await stop();
     throw new Error(`code-server did not start on 127.0.0.1:${port}:\n${log.slice(-3000)}`);
   }
-  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(example)}`;
-  console.log(`\nHeapLens is running in VS Code 1.100.3 at\n\n    ${url}\n`);
-  console.log('Open catalog/catalog.go: heap escapes are underlined (hover them), the status bar counts them,');
-  console.log('and heap.pb.gz opens as a flamegraph. Ready in', ((Date.now() - t0) / 1000).toFixed(1), 's.');
+  // VS Code's web workbench opens the file its URL's payload names (openFile), at the
+  // line gotoLineMode reads from its end: the IDs append, so the hottest functions show.
+  const catalogPath = join(example, 'catalog', 'catalog.go');
+  const line = readFileSync(catalogPath, 'utf8').split('\n').findIndex((l) => l.includes('ids = append(ids, p.ID)')) + 1;
+  const catalog = `vscode-remote://127.0.0.1:${port}${catalogPath}${line > 0 ? `:${line}` : ''}`;
+  const payload = JSON.stringify([['openFile', catalog], ['gotoLineMode', 'true']]);
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(example)}&payload=${encodeURIComponent(payload)}`;
+  console.log(`\nHeapLens is running in VS Code 1.100.3. Open\n\n    ${url}\n`);
+  console.log('It opens catalog/catalog.go: heap escapes are underlined (hover one for the why), and the');
+  console.log('measured cost of each allocating line from heap.pb.gz is at its end (heaplens.profile loads it).');
+  console.log('Click heap.pb.gz in the Explorer for the flamegraph. Ready in', ((Date.now() - t0) / 1000).toFixed(1), 's.');
   if (noServe) {
     await stop();
     console.log('--no-serve: code-server answered /healthz and was stopped.');

@@ -10,7 +10,10 @@ export class EscapeAnalysis implements vscode.Disposable {
   readonly output = vscode.window.createOutputChannel('HeapLens');
   readonly status = new StatusBar();
   private client: LanguageClient | undefined;
-  private readonly subscriptions: vscode.Disposable[] = [this.output, this.status];
+  private readonly started = new vscode.EventEmitter<LanguageClient>();
+  /** Fires each time a language client has started (first start and restarts). */
+  readonly onDidStart = this.started.event;
+  private readonly subscriptions: vscode.Disposable[] = [this.output, this.status, this.started];
 
   constructor(private readonly context: vscode.ExtensionContext) {
     if (vscode.workspace.isTrusted) {
@@ -40,6 +43,7 @@ export class EscapeAnalysis implements vscode.Disposable {
       await client.start();
       client.onNotification(StatusNotification.type, (s) => this.status.onStatus(s));
       this.status.setServer('running');
+      this.started.fire(client);
       // The client restarts a crashed server by itself; the status bar follows.
       this.subscriptions.push(client.onDidChangeState(({ newState }) => {
         if (this.client !== client) return;

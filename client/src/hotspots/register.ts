@@ -9,6 +9,7 @@ import { HeatDecorations } from './decorations';
 import { Profiles } from './profiles';
 import { ProfileStatusItem } from './statusItem';
 import { offerToLoad, watchProfiles } from './watcher';
+import { autoLoadProfiles } from './autoload';
 
 export function registerHotspots(context: vscode.ExtensionContext, escape: EscapeAnalysis): void {
   const profiles = new Profiles(() => escape.running);
@@ -33,5 +34,6 @@ export function registerHotspots(context: vscode.ExtensionContext, escape: Escap
     vscode.commands.registerCommand('heaplens.showHotspots', (folderUri?: string) => showHotspots(deps, folderUri)),
     // Offers need a running server: in an untrusted workspace the client never starts it.
     watchProfiles((uri) => void offerToLoad(uri, isActive(uri), (u) => loadProfileFile(deps, u)), () => profiles.running() !== undefined),
+    autoLoadProfiles(deps, escape.onDidStart),
   );
 }
