@@ -8,6 +8,8 @@ import { renderHeader, renderTooltip } from './header';
 import { invertTree } from './invert';
 import { ancestry, depths, hit, indexOf, layout, navigate, rowAt, widths, type Direction, type Layout, type Orientation } from './layout';
 import { compileQuery, matchNodes, matchedTotal } from './search';
+import { createTableView, type TableView } from './tableView';
+import { callersTree, calleesTree, ignoreTree } from './transform';
 import { readTheme, watchTheme, type Theme } from './theme';
 
 interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
@@ -35,6 +37,19 @@ const ui = {
   status: $<HTMLElement>('status'),
 };
 const ctx = ui.canvas.getContext('2d', { alpha: false })!;
+// Made here rather than in the page's HTML: they exist only for this script.
+const filters = document.createElement('div');
+filters.id = 'filters';
+filters.hidden = true;
+ui.breadcrumb.after(filters);
+const table: TableView = createTableView({
+  toolbar: ui.toolbar,
+  after: ui.chart,
+  chart: ui.chart,
+  current: () => { const t = baseTree(); return t && s.meta ? { tree: t, t: s.t, unit: s.meta.sampleTypes[s.t].unit } : undefined; },
+  focus: (name, mode) => setFocus(name, mode),
+  ignore: (name) => toggleIgnore(name),
+});
 
 interface Saved { orientation: Orientation; view: 'topdown' | 'callers' }
 const saved = (vscode.getState() ?? {}) as Partial<Saved>;
@@ -53,14 +68,45 @@ const s = {
   layout: undefined as Layout | undefined,
   theme: readTheme() as Theme,
   scrolled: false,
+  /** A function the graph is narrowed to: its callees merged under it, or its callers above it. */
+  focus: undefined as { name: string; mode: 'callees' | 'callers' } | undefined,
+  /** Functions whose stacks are left out (pprof -ignore). */
+  ignore: [] as string[],
+  transformed: new Map<string, FlameTree>(),
 };
 const derived = new WeakMap<FlameTree, { depth: Int32Array; maxDepth: number }>();
 
+/** The top-down tree without the ignored functions' stacks. */
+function baseTree(): FlameTree | undefined {
+  if (!s.topDown || !s.ignore.length) return s.topDown;
+  const key = `ignore|${s.ignore.join('\u0000')}`;
+  let t = s.transformed.get(key);
+  if (!t) { const set = new Set(s.ignore); t = ignoreTree(s.topDown, (n) => set.has(n)); s.transformed.set(key, t); }
+  return t;
+}
+
 function tree(): FlameTree | undefined {
-  if (!s.topDown) return undefined;
-  if (s.view === 'topdown') return s.topDown;
+  const base = baseTree();
+  if (!base) return undefined;
+  if (s.focus) {
+    const fn = base.names.indexOf(s.focus.name);
+    const key = `${s.focus.mode}|${s.focus.name}|${s.ignore.join('\u0000')}|${s.focus.mode === 'callers' ? s.t : ''}`;
+    let t = s.transformed.get(key);
+    if (!t) {
+      t = s.focus.mode === 'callees' ? calleesTree(base, fn) : callersTree(base, fn, s.t);
+      s.transformed.set(key, t);
+    }
+    return t;
+  }
+  if (s.view === 'topdown') return base;
+  if (base !== s.topDown) {
+    const key = `inverted|${s.ignore.join('\u0000')}|${s.t}`;
+    let t = s.transformed.get(key);
+    if (!t) { t = invertTree(base, s.t); s.transformed.set(key, t); }
+    return t;
+  }
   let inv = s.inverted.get(s.t);
-  if (!inv) { inv = invertTree(s.topDown, s.t); s.inverted.set(s.t, inv); }
+  if (!inv) { inv = invertTree(s.topDown!, s.t); s.inverted.set(s.t, inv); }
   return inv;
 }
 function info(t: FlameTree) {
@@ -151,11 +197,56 @@ function updateSearch(): void {
 function setSampleType(t: number): void {
   s.t = t;
   ui.sampleType.value = String(t);
-  // The caller tree is sorted by the selected type, so its node numbers change.
-  if (s.view === 'callers') { s.zoom = 0; s.selectedNode = -1; }
+  // The caller trees are sorted by the selected type, so their node numbers change.
+  if (s.view === 'callers' || s.focus?.mode === 'callers') { s.zoom = 0; s.selectedNode = -1; }
   renderBreadcrumb();
   relayout();
   updateSearch();
+  table.refresh();
+}
+
+/** Focus, callers-of and ignore changed: a different tree, so zoom and selection restart. */
+function retree(): void {
+  s.zoom = 0;
+  s.selectedNode = -1;
+  s.scrolled = false;
+  renderFilters();
+  renderBreadcrumb();
+  relayout();
+  updateSearch();
+  table.refresh();
+}
+
+function setFocus(name: string | undefined, mode: 'callees' | 'callers' = 'callees'): void {
+  s.focus = name === undefined ? undefined : { name, mode };
+  retree();
+}
+
+function toggleIgnore(name: string): void {
+  s.ignore = s.ignore.includes(name) ? s.ignore.filter((n) => n !== name) : [...s.ignore, name];
+  if (s.focus && s.ignore.includes(s.focus.name)) s.focus = undefined;
+  retree();
+}
+
+/** The chips that say what the graph is narrowed to, each with a button that undoes it. */
+function renderFilters(): void {
+  filters.replaceChildren();
+  const chip = (label: string, title: string, undo: () => void) => {
+    const span = document.createElement('span');
+    span.className = 'chip';
+    span.textContent = label;
+    const x = document.createElement('button');
+    x.type = 'button';
+    x.textContent = '×';
+    x.title = title;
+    x.setAttribute('aria-label', title);
+    x.addEventListener('click', undo);
+    span.append(x);
+    filters.append(span);
+  };
+  if (s.focus) chip(`${s.focus.mode === 'callees' ? 'Focus: callees of' : 'Callers of'} ${shortName(s.focus.name)}`, 'Show the whole profile again', () => setFocus(undefined));
+  for (const n of s.ignore) chip(`Ignoring ${shortName(n)}`, `Show the stacks through ${n} again`, () => toggleIgnore(n));
+  filters.hidden = !filters.childElementCount;
 }
 
 function persist(): void { vscode.setState({ orientation: s.orientation, view: s.view } satisfies Saved); }
@@ -211,6 +302,10 @@ function setProfile(meta: ProfileMeta, t: FlameTree): void {
   s.meta = meta;
   s.topDown = t;
   s.inverted.clear();
+  s.transformed.clear();
+  s.ignore = s.ignore.filter((n) => t.names.includes(n));
+  if (s.focus && !t.names.includes(s.focus.name)) s.focus = undefined;
+  renderFilters();
   s.zoom = 0;
   s.selectedNode = -1;
   ui.message.hidden = true;
@@ -235,7 +330,7 @@ function setProfile(meta: ProfileMeta, t: FlameTree): void {
     sw('shrink', 'shrank');
   }
   renderHeader(meta, t);
-  ui.status.textContent = 'Click a frame to zoom · double-click or Enter opens its source · Esc zooms out · / searches · arrows move';
+  ui.status.textContent = 'Click a frame to zoom · double-click or Enter opens its source · Esc zooms out · / searches · arrows move · f focus · c callers · x ignore';
   const empty = t.cum.every((c) => c[0] === 0) && (!t.baseCum || t.baseCum.every((c) => c[0] === 0));
   if (empty) showMessage(`This profile has no samples (${meta.sampleCount} samples, all values zero): nothing was recorded while it was collected.`, 'notice');
   setSampleType(sameTypes ? s.t : meta.defaultSampleType);
@@ -303,6 +398,10 @@ ui.chart.addEventListener('keydown', (e) => {
   } else if (e.key === 'Escape') {
     if (s.zoom > 0) { const from = s.zoom; zoomTo(t.parent[s.zoom]); s.selectedNode = from; requestDraw(); }
     e.preventDefault();
+  } else if ((e.key === 'f' || e.key === 'c' || e.key === 'x') && s.selectedNode > 0) {
+    const name = t.names[t.name[s.selectedNode]];
+    if (e.key === 'x') toggleIgnore(name); else setFocus(name, e.key === 'f' ? 'callees' : 'callers');
+    e.preventDefault();
   }
 });
 document.addEventListener('keydown', (e) => {
@@ -315,7 +414,7 @@ ui.search.addEventListener('keydown', (e) => {
 });
 ui.sampleType.addEventListener('change', () => setSampleType(Number(ui.sampleType.value)));
 ui.orientation.addEventListener('click', () => setOrientation(s.orientation === 'flame' ? 'icicle' : 'flame'));
-ui.view.addEventListener('click', () => setView(s.view === 'topdown' ? 'callers' : 'topdown'));
+ui.view.addEventListener('click', () => { if (s.focus) s.focus = undefined; renderFilters(); setView(s.view === 'topdown' ? 'callers' : 'topdown'); });
 ui.compare.addEventListener('click', () => post({ type: 'pickBase' }));
 ui.clearBase.addEventListener('click', () => post({ type: 'clearBase' }));
 new ResizeObserver(() => relayout()).observe(ui.chart);
