@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wat
 import { dirname, join } from 'node:path';
 import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import {
-  copyExample, installVsix, launchChromium, makeRunDirs, newestMtime, removeRunDirs, repoRoot, startCodeServer,
+  copyExample, installVsix, launchChromium, makeRunDirs, newestMtime, removeRunDirs, repoRoot, startCodeServer, target,
   type Browser, type CodeServer, type RunDirs,
 } from '../vscode/host/codeServer';
 
@@ -108,9 +108,10 @@ export async function openWorkbench(): Promise<Workbench> {
   }
 }
 
+/** Saves test-artifacts/ui/<name>.png; in the newest VS Code, <name>-newest.png. */
 export async function screenshot(page: Page, name: string): Promise<Buffer> {
   mkdirSync(artifacts, { recursive: true });
-  return page.screenshot({ path: join(artifacts, `${name}.png`) });
+  return page.screenshot({ path: join(artifacts, `${name}${target.name === 'newest' ? '-newest' : ''}.png`) });
 }
 
 /** An explorer row by its label, e.g. 'catalog' or 'heap.pb.gz'. */
