@@ -18,7 +18,7 @@ import { runEscapeAnalysis } from '../server/src/escape/run';
 import { classifyFinding, isAllocation, isOwnSourceFile } from '../server/src/escape/signal';
 import type { Finding, ParseResult } from '../server/src/escape/types';
 import { diagnosticMessage, diagnosticSeverity } from '../server/src/lsp/diagnostics';
-import { expressionRange, lineSource } from '../server/src/lsp/placement';
+import { expressionRange, lineSource, rangeText } from '../server/src/lsp/placement';
 import { defaultKinds, heaplensDefaults } from '../server/src/lsp/settings';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
         const text = read(f.path, f.line) ?? '';
         const r = expressionRange((l) => read(f.path, l), f.line, f.column, f.subject);
         const underlined = r.start.line === r.end.line ? text.slice(r.start.character, r.end.character) : text.slice(r.start.character) + '…';
-        const d = describeFinding(f);
+        const d = describeFinding(f, rangeText((l) => read(f.path, l), r));
         out.push(`#${i + 1} ${path.relative(mod, f.path)}:${f.line}:${f.column}  [${f.kind}]`,
           `   line:       ${text.trim()}`,
           `   underlined: ${underlined}`,

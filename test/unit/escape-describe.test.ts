@@ -55,7 +55,7 @@ test('leaking params say where they leak', () => {
     'c.go:4:33:   flow: {storage for func literal} ← sink:',
     'c.go:4:33:     from sink (captured by a closure) at c.go:9:4',
     'c.go:4:33: leaking param: sink',
-  ].join('\n'), '/m').findings].map(describeFinding);
+  ].join('\n'), '/m').findings].map((f) => describeFinding(f));
   assert.equal(k.title, 'parameter sink leaks: it flows to a closure');
   assert.equal(k.reason, 'a closure captures it; it flows to a closure');
   assert.match(p.title, /^parameter p leaks: it may be stored in the heap/);

@@ -6,6 +6,7 @@ import { parseCompilerOutput } from '../escape/parse';
 import { GoToolError, runEscapeAnalysis } from '../escape/run';
 import { classifyFinding, coldReasonText, isAllocation, isOwnSourceFile, type Signal, type SourceLines } from '../escape/signal';
 import type { Finding, ParseResult } from '../escape/types';
+import { expressionRange, rangeText } from '../lsp/placement';
 import { CliError, type Command, parseArgs, stringFlag } from './command';
 
 const help = `usage: heaplens escape [--json] [--all] [--dir DIR] [--tests] [--tags T1,T2] [PACKAGES…]
@@ -94,7 +95,7 @@ function position(f: Finding): string {
   return f.file ? `${f.file}${f.line ? `:${f.line}${f.column ? `:${f.column}` : ''}` : ''}: ` : '';
 }
 
-interface Shown { finding: Finding; signal: Signal }
+interface Shown { finding: Finding; signal: Signal; /** The expression as written in the file. */ source?: string }
 
 /**
  * The findings people read: allocations in DIR's own files (the editor's diagnostics),
@@ -109,17 +110,18 @@ function select(result: ParseResult, dir: string, all: boolean, lines: SourceLin
     const key = `${f.path}:${f.line}:${f.column}:${f.kind}:${f.message}`;
     if (!all && seen.has(key)) continue;
     seen.add(key);
-    out.push({ finding: f, signal: classifyFinding(f, lines) });
+    const read = (l: number) => lines(f.path, l);
+    out.push({ finding: f, signal: classifyFinding(f, lines), source: f.line ? rangeText(read, expressionRange(read, f.line, f.column, f.subject)) : undefined });
   }
   return out;
 }
 
 function writeJson(shown: Shown[], result: ParseResult, all: boolean): void {
   const out: string[] = [];
-  const entries: { finding: Finding; signal?: Signal; kind?: string }[] = [...shown, ...result.errors.map((finding) => ({ finding }))];
+  const entries: { finding: Finding; signal?: Signal; kind?: string; source?: string }[] = [...shown, ...result.errors.map((finding) => ({ finding }))];
   if (all) entries.push(...result.orphans.map((finding) => ({ finding, kind: 'no-verdict' })));
-  for (const { finding: f, signal, kind } of entries) {
-    const d = describeFinding(f);
+  for (const { finding: f, signal, kind, source } of entries) {
+    const d = describeFinding(f, source);
     out.push(JSON.stringify({
       file: f.file,
       line: f.line,
@@ -154,12 +156,12 @@ function writeReport(shown: Shown[], result: ParseResult, sources: SourceCache):
     for (const [fn, list] of byFunc) {
       lines.push(`  ${fn}`);
       list.sort((a, b) => rank(a) - rank(b) || a.finding.line - b.finding.line || (a.finding.column ?? 0) - (b.finding.column ?? 0));
-      for (const { finding: f, signal } of list) {
+      for (const { finding: f, signal, source } of list) {
         if (signal.allocates) {
           if (signal.cold) cold++;
           else hot++;
         }
-        const d = describeFinding(f);
+        const d = describeFinding(f, source);
         lines.push(`    ${f.line}:${f.column ?? ''}  ${d.title}${signal.cold ? `  [cold: ${coldReasonText[signal.cold]}]` : ''}`);
         if (d.reason) lines.push(`          why: ${d.reason}`);
         for (const [i, s] of d.steps.entries()) lines.push(`          ${i + 1}. ${s.text}  (${path.basename(s.path) || '?'}:${s.line})`);

@@ -122,8 +122,23 @@ export function isHeapKind(kind: FindingKind): boolean {
   return SHOWN_BY_DEFAULT.includes(kind);
 }
 
-export function describeFinding(f: Finding): FindingDescription {
-  const subject = f.subject !== undefined ? subjectName(f.subject) : '';
+/**
+ * `source` is the expression the finding underlines, as written in the file, when known:
+ * it names what the compiler calls by an internal name (`"Basic realm=" + ~r0`), and an
+ * allocation reported at a call whose text does not contain the compiler's subject is
+ * inside that inlined call (`v is moved to the heap` at `r.allocateContext(n)`).
+ */
+export function describeFinding(f: Finding, source?: string): FindingDescription {
+  let subject = f.subject !== undefined ? subjectName(f.subject) : '';
+  let inlined = '';
+  if (source && !source.includes('\n') && f.subject !== undefined && (f.kind === 'escapes-to-heap' || f.kind === 'moved-to-heap')) {
+    if (/~[rRp]\d|\.autotmp_|stmp_|\{temp\}/.test(f.subject)) subject = source;
+    else {
+      const call = /^([\p{L}_][\p{L}\p{N}_.]*)\(/u.exec(source);
+      const head = f.subject.replace(/^&/, '').split(/[({[\s]/)[0];
+      if (call && head && !source.includes(head) && f.subject !== '... argument' && f.subject !== 'append') inlined = ` (inside the inlined call to ${call[1]})`;
+    }
+  }
   const steps: FindingDescription['steps'] = [];
   const reasons: string[] = [];
   let sink: string | undefined;
@@ -148,7 +163,7 @@ export function describeFinding(f: Finding): FindingDescription {
     reason = reason ? `${reason}; ${where}` : where;
   }
   if (f.kind === 'escapes-to-heap' && f.noAlloc) reason = noAllocText(f.noAlloc);
-  return { title: title(f, subject), reason, steps };
+  return { title: title(f, subject) + inlined, reason, steps };
 }
 
 function title(f: Finding, subject: string): string {

@@ -11,7 +11,7 @@ export const coldReasonText: Record<ColdReason, string> = {
   'error': 'on an error path (building an error value)',
   'panic': 'on a panic or fatal path',
   'test-failure': 'in a test failure or log message',
-  'test': 'in test code outside benchmarks',
+  'test': 'in test code outside a benchmark loop',
 };
 
 /** 1-based line of a file, or undefined past its end or when unreadable. */
@@ -47,8 +47,37 @@ export function classifyFinding(f: Finding, lines: SourceLines): Signal {
     if (ERROR_CALL.test(c)) return { allocates, cold: 'error' };
     if (TEST_CALL.test(c)) return { allocates, cold: 'test-failure' };
   }
-  if (f.path.endsWith('_test.go') && !/^Benchmark/.test(enclosingFunc(lines, f.path, f.line) ?? '')) return { allocates, cold: 'test' };
+  // In test files only what a benchmark's timed loop allocates is hot; setup and tests are not.
+  if (f.path.endsWith('_test.go') && !inBenchmarkLoop(lines, f.path, f.line)) return { allocates, cold: 'test' };
   return { allocates };
+}
+
+const BENCH_LOOP = /\bfor\b.*(?:\bb\.N\b|\bb\.Loop\(\)|\.Next\(\))/;
+
+/**
+ * Whether a line of a test file is inside the timed loop of a benchmark
+ * (`for b.Loop()`, `for i := 0; i < b.N; i++`, `for pb.Next()`): the braces
+ * enclosing it are walked outwards up to the top-level function.
+ */
+export function inBenchmarkLoop(lines: SourceLines, file: string, line1: number): boolean {
+  let depth = 0;
+  for (let l = line1; l >= 1; l--) {
+    const raw = lines(file, l);
+    if (raw === undefined) return false;
+    if (/^func\s/.test(raw)) return false;
+    const text = maskLine(raw);
+    // The finding's own line counts as inside a loop it opens (`for b.Loop() { f(x) }`).
+    if (l === line1 && BENCH_LOOP.test(text) && text.includes('{')) return true;
+    for (let i = text.length - 1; i >= 0; i--) {
+      if (l === line1) break;
+      if (text[i] === '}') depth++;
+      else if (text[i] === '{') {
+        if (depth > 0) { depth--; continue; }
+        if (BENCH_LOOP.test(text.slice(0, i))) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /**

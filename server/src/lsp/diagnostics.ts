@@ -6,7 +6,7 @@ import { coldReasonText, type Signal } from '../escape/signal';
 import type { Finding } from '../escape/types';
 import type { FindingDiagnosticData, PlacedFinding } from './findingsStore';
 import { pathToUri } from './packages';
-import { placeRange, type LineSource } from './placement';
+import { placeRange, rangeText, type LineSource } from './placement';
 import type { Settings, SeverityName } from './settings';
 
 /**
@@ -62,7 +62,7 @@ export function relatedInformation(f: Finding, lines: LineSource, d: FindingDesc
 /** `uriOf` maps paths to URIs (pass a caching one when making many diagnostics). */
 export function findingDiagnostic(p: PlacedFinding, severity: SeverityName, lines: LineSource, uriOf: (file: string) => string = pathToUri): Diagnostic {
   const data: FindingDiagnosticData = { findingId: p.id, kind: p.finding.kind, subject: p.finding.subject };
-  const d = describeFinding(p.finding);
+  const d = describeFinding(p.finding, rangeText((l) => lines(p.finding.path, l), p.range));
   const related = relatedInformation(p.finding, lines, d, uriOf);
   const diagnostic: Diagnostic = {
     range: p.range,

@@ -90,6 +90,12 @@ export function placeRange(lineText: string | undefined, line1: number, column1:
   return { start: { line, character: start }, end: { line, character: end } };
 }
 
+/** The source text a range covers when it is on one line (what the developer wrote there). */
+export function rangeText(read: (line1: number) => string | undefined, r: Range): string | undefined {
+  if (r.start.line !== r.end.line || r.end.character <= r.start.character) return undefined;
+  return read(r.start.line + 1)?.slice(r.start.character, r.end.character);
+}
+
 /** 0-based lines (relative to the finding's) of masked source, read on demand. */
 type MaskedLines = (line: number) => string | undefined;
 
@@ -237,9 +243,16 @@ export function expressionRange(read: (line1: number) => string | undefined, lin
     while (e < t.length && IDENT_CHAR.test(t[e])) e++;
     end = { line: 0, ch: e };
   } else if (c === '+' && subject?.includes(' + ')) {
-    let s = at - 1;
-    while (s > 0 && t[s] === ' ') s--;
-    start = operandStart(t, s + 1);
+    // The compiler points at the last `+` of `a + b + c`: walk back over every left operand.
+    let s = at;
+    for (let k = subject.split(' + ').length - 1; k > 0; k--) {
+      let e = s - 1;
+      while (e > 0 && t[e] === ' ') e--;
+      start = operandStart(t, e + 1);
+      s = start - 1;
+      while (s > 0 && t[s] === ' ') s--;
+      if (t[s] !== '+') break;
+    }
     let e = at + 1;
     while (e < t.length && t[e] === ' ') e++;
     end = operandEnd(more, 0, e);
