@@ -132,7 +132,8 @@ export function describeFinding(f: Finding, source?: string): FindingDescription
   let subject = f.subject !== undefined ? subjectName(f.subject) : '';
   let inlined = '';
   if (source && !source.includes('\n') && f.subject !== undefined && (f.kind === 'escapes-to-heap' || f.kind === 'moved-to-heap')) {
-    if (/~[rRp]\d|\.autotmp_|stmp_|\{temp\}/.test(f.subject)) subject = source;
+    // Internal names, and generic instantiations spelled out in full, read better as written.
+    if (/~[rRp]\d|\.autotmp_|stmp_|\{temp\}|go\.shape\./.test(f.subject) || (f.subject.length > 80 && source.length < f.subject.length)) subject = source;
     else {
       const call = /^([\p{L}_][\p{L}\p{N}_.]*)\(/u.exec(source);
       const head = f.subject.replace(/^&/, '').split(/[({[\s]/)[0];

@@ -43,9 +43,9 @@ export function classifyFinding(f: Finding, lines: SourceLines): Signal {
   if (!allocates || !f.line) return { allocates };
   const calls = enclosingCalls(lines, f.path, f.line, f.column);
   for (const c of calls) {
+    if (TEST_CALL.test(c)) return { allocates, cold: 'test-failure' };
     if (c === 'panic' || PANIC_CALL.test(c)) return { allocates, cold: 'panic' };
     if (ERROR_CALL.test(c)) return { allocates, cold: 'error' };
-    if (TEST_CALL.test(c)) return { allocates, cold: 'test-failure' };
   }
   // In test files only what a benchmark's timed loop allocates is hot; setup and tests are not.
   if (f.path.endsWith('_test.go') && !inBenchmarkLoop(lines, f.path, f.line)) return { allocates, cold: 'test' };

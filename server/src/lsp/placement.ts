@@ -259,7 +259,11 @@ export function expressionRange(read: (line1: number) => string | undefined, lin
   } else if (c !== undefined && (IDENT_CHAR.test(c) || c === '"' || c === '`' || c === '\'')) {
     const word = /^[\p{L}\p{N}_]+/u.exec(t.slice(at))?.[0] ?? '';
     if (word === 'func' || c === '"' || c === '`' || c === '\'') end = operandEnd(more, 0, at);
-    else return placeRange(first, line1, column1, subject);
+    else if (t[at - 1] === '(' && subject && /\)$/.test(subject) && subject.includes(`(${word}`) && subject !== word) {
+      // A conversion reported at its operand (`string(v)` at `v`): the whole conversion.
+      start = operandStart(t, at - 1);
+      end = closeOf(more, 0, at - 1);
+    } else return placeRange(first, line1, column1, subject);
   }
   if (!end || start >= (end.line === 0 ? end.ch : Infinity)) return placeRange(first, line1, column1, subject);
   const line = line1 - 1;
