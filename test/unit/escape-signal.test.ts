@@ -28,6 +28,9 @@ test('the whole expression is underlined, wherever the compiler points in it', (
     ['\tmux := &Mux{tree: &node{}, pool: &sync.Pool{}}', '&node', 0, '&node{}', '&node{}'],
     ['\treturn Chain(middlewares...).HandlerFunc(fn).ServeHTTP', '.ServeHTTP', 0, '(~r0).ServeHTTP', 'Chain(middlewares...).HandlerFunc(fn).ServeHTTP'],
     ['\tb64 := fmt.Sprintf("%s/%s", hostname, b64[0:10])', '[0:10]', 0, 'b64[0:10]', 'b64[0:10]'],
+    // cobra's completions.go: the line closes a raw string opened lines above.
+    ['`, c.Root().Name()),', '.Name', 0, '(*Command).Name(~r0)', 'c.Root().Name'],
+    ['\t\t\t\tflagUsages += "-" + f.Shorthand + ","', '+ ","', 0, '"-" + f.Shorthand + ","', '"-" + f.Shorthand + ","'],
   ];
   for (const [line, needle, offset, subject, want] of cases) assert.equal(underline(line, at(line, needle, offset), subject), want, line);
   // A closure is underlined up to the end of its first line; a call spanning lines likewise.

@@ -210,7 +210,14 @@ export function expressionRange(read: (line1: number) => string | undefined, lin
   const first = read(line1);
   if (first === undefined || column1 === null) return placeRange(first, line1, column1, subject);
   // Following lines are read on demand, for groups that close further down (at most 200 lines).
-  const masked: string[] = [maskLine(first)];
+  // An odd number of backquotes before the column: the line begins inside a raw string
+  // that opened lines above, and its first backquote closes it.
+  const at0 = byteColumnToUtf16(first, column1);
+  const ticks = first.slice(0, at0).split('`').length - 1;
+  const firstMasked = ticks % 2 === 1
+    ? ' '.repeat(first.indexOf('`') + 1) + maskLine(first.slice(first.indexOf('`') + 1))
+    : maskLine(first);
+  const masked: string[] = [firstMasked];
   const more: MaskedLines = (l) => {
     if (l >= 200) return undefined;
     while (masked.length <= l) {
