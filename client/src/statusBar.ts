@@ -66,11 +66,14 @@ export class StatusBar implements vscode.Disposable {
       case 'unavailable':
         return { text: '$(warning) HeapLens: unavailable', tooltip: s.message ?? 'Escape analysis is unavailable', warn: true };
       case 'done': {
+        // The same count as the Problems panel's HeapLens allocations and `heaplens escape`.
         const n = s.heapEscapes?.[file] ?? 0;
+        const cold = s.coldAllocations?.[file] ?? 0;
         const took = s.durationMs !== undefined ? ` (compiler ran ${Math.round(s.durationMs)} ms)` : '';
+        const coldText = cold ? `, plus ${cold} on cold paths or in tests (shown as hints)` : '';
         return {
-          text: n ? `$(flame) ${n} heap escape${n === 1 ? '' : 's'}` : '$(check) no heap escapes',
-          tooltip: `HeapLens: ${n} value${n === 1 ? '' : 's'} in this file escape${n === 1 ? 's' : ''} to the heap${took}. Click for the log.`,
+          text: n ? `$(flame) ${n} heap allocation${n === 1 ? '' : 's'}` : '$(check) no heap allocations',
+          tooltip: `HeapLens: ${n} heap allocation${n === 1 ? '' : 's'} in this file${coldText}${took}. Click for the log.`,
         };
       }
       default: {

@@ -33,7 +33,7 @@ after(async () => { await wb?.close(); });
 test('a profile written into the workspace is offered, and loading it annotates the allocating lines', async () => {
   const { page, ws } = wb;
   await openFromExplorer(page, 'catalog/catalog.go');
-  await page.locator('.statusbar-item', { hasText: /\d+ heap escapes?/ }).waitFor({ timeout: 90_000 });
+  await page.locator('.statusbar-item', { hasText: /\d+ heap allocations?/ }).waitFor({ timeout: 90_000 });
   // The loadgen wrote heap.pb.gz before the window opened; write it again, as a new run would.
   const profile = path.join(ws, 'heap.pb.gz');
   fs.writeFileSync(profile, fs.readFileSync(profile));

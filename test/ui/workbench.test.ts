@@ -15,9 +15,9 @@ describe('escape analysis in the editor', () => {
   test('the status bar counts catalog.go\'s heap escapes once it is open', async () => {
     const { page } = wb;
     await openFromExplorer(page, 'catalog/catalog.go');
-    const item = page.locator('.statusbar-item', { hasText: /\d+ heap escapes?/ });
+    const item = page.locator('.statusbar-item', { hasText: /\d+ heap allocations?/ });
     await item.waitFor({ timeout: 90_000 });
-    const n = Number(/(\d+) heap escape/.exec((await item.textContent()) ?? '')?.[1]);
+    const n = Number(/(\d+) heap allocation/.exec((await item.textContent()) ?? '')?.[1]);
     assert.ok(n >= 5, `status bar says ${n} heap escapes`);
   });
 
@@ -47,8 +47,8 @@ describe('escape analysis in the editor', () => {
     await moved.first().waitFor({ timeout: 10_000 });
     assert.equal(await rows.filter({ hasText: /^catalog\.go\[Ln/ }).count(), 0, 'the steps are folded');
     const heap = await rows.filter({ hasText: /(moved|escapes) to the heap/ }).count();
-    const status = (await page.locator('.statusbar-item', { hasText: /\d+ heap escapes?/ }).textContent()) ?? '';
-    assert.equal(heap, Number(/(\d+) heap escape/.exec(status)?.[1]), 'the Problems view and the status bar agree');
+    const status = (await page.locator('.statusbar-item', { hasText: /\d+ heap allocations?/ }).textContent()) ?? '';
+    assert.equal(heap, Number(/(\d+) heap allocation/.exec(status)?.[1]), 'the Problems view and the status bar agree');
     await runCommand(page, 'View: Toggle Maximized Panel');
     await page.keyboard.press('Control+Shift+M');
   });

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { GoToolError, runEscapeAnalysis } from '../../server/src/escape/run';
+import { GoToolError, hasEscapeDebug, runEscapeAnalysis } from '../../server/src/escape/run';
 import { exampleDir, go, repoRoot, writeGoModule } from '../helpers/goFixture';
 
 const cli = path.join(repoRoot, 'server', 'out', 'cli.js');
@@ -22,26 +22,66 @@ async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
   }
 }
 
-interface JsonFinding { file: string; line: number; column: number | null; kind: string; message: string; explanation: { file: string; line: number; column: number | null; message: string }[] }
+interface JsonFinding {
+  file: string; line: number; column: number | null; kind: string; title: string; reason: string; allocates: boolean; cold: string | null;
+  steps: { file: string; line: number; column: number | null; text: string }[];
+  message: string; explanation: { file: string; line: number; column: number | null; message: string }[];
+}
+/** The gcflags the CLI passes for this Go (it asks the compiler for its no-allocation verdicts when it can). */
+const gcflags = async () => ((await hasEscapeDebug()) ? '-gcflags=-m=2 -d=escapedebug=1' : '-gcflags=-m=2');
 const parseJson = (stdout: string): JsonFinding[] => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as JsonFinding);
 
-test('escape --json on the bundled example lists heap escapes with reasons, every line once', () => {
-  const r = heaplens(['escape', '--json', '--dir', exampleDir, './...']);
+test('escape --json --all on the bundled example lists every finding with reasons, every line once', async () => {
+  const r = heaplens(['escape', '--json', '--all', '--dir', exampleDir, './...']);
   assert.equal(r.code, 0, r.stderr);
   const findings = parseJson(r.stdout);
   const s = findings.find((f) => f.file === 'catalog/catalog.go' && f.kind === 'moved-to-heap' && f.message === 'moved to heap: s');
   assert.ok(s, 'summarize: s moved to heap');
   assert.ok(s.explanation.some((e) => /from return &s \(return\) at catalog\/catalog.go:\d+:\d+$/.test(e.message)), JSON.stringify(s.explanation));
   // The same output straight from the compiler: every diagnostic line appears exactly once.
-  const raw = go(exampleDir, ['build', '-o', '/dev/null', '-gcflags=-m=2', './...']);
+  const raw = go(exampleDir, ['build', '-o', '/dev/null', await gcflags(), './...']);
   const printed = raw.stderr.split('\n').filter((l) => l && !l.startsWith('#')).length;
   const emitted = findings.reduce((n, f) => n + 1 + f.explanation.length, 0);
   assert.equal(emitted, printed);
 });
 
-test('escape --from - parses saved compiler output, verbatim messages', () => {
-  const raw = go(exampleDir, ['build', '-o', '/dev/null', '-gcflags=-m=2', './catalog']);
-  const r = heaplens(['escape', '--from', '-', '--json', '--dir', exampleDir], { input: raw.stderr });
+test('escape --json is the readable report: same findings, same count, steps at their own positions', () => {
+  const json = heaplens(['escape', '--json', '--dir', exampleDir, './...']);
+  const text = heaplens(['escape', '--dir', exampleDir, './...']);
+  assert.equal(json.code, 0, json.stderr);
+  const findings = parseJson(json.stdout);
+  const m = /^(\d+) heap allocations? in \d+ files?(?:, plus (\d+) on cold paths or in tests)?/m.exec(text.stdout);
+  assert.ok(m, text.stdout);
+  assert.equal(findings.length, +m[1] + +(m[2] ?? 0), 'one JSON object per reported finding');
+  assert.equal(findings.filter((f) => !f.cold).length, +m[1]);
+  for (const f of findings) {
+    assert.ok(f.allocates && /^(moved-to-heap|escapes-to-heap)$/.test(f.kind), JSON.stringify(f));
+    assert.ok(!f.file.startsWith('/') && !f.file.startsWith('..'), `only the module's own files: ${f.file}`);
+    assert.match(text.stdout, new RegExp(`^ +${f.line}:${f.column ?? ''} +${f.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
+  }
+  // A `from … at file:line:col` step sits where it says, not at the finding.
+  const withSteps = findings.find((f) => f.explanation.some((e) => / at \S+:(\d+):\d+$/.exec(e.message)?.[1] !== String(f.line)))!;
+  assert.ok(withSteps, 'some finding has a step on another line');
+  for (const e of withSteps.explanation) {
+    const at = / at (\S+):(\d+):(\d+)$/.exec(e.message);
+    if (at) assert.deepEqual([e.file, e.line, e.column], [at[1], +at[2], +at[3]]);
+  }
+  assert.ok(withSteps.steps.some((s) => s.line !== withSteps.line && path.isAbsolute(s.file)));
+});
+
+test('escape --from - with a go error in the input: exit 1 and the error text', () => {
+  const raw = go(fs.mkdtempSync('/tmp/heaplens-nomod-'), ['build', '-o', '/dev/null', '-gcflags=-m=2', './...']);
+  assert.notEqual(raw.code, 0);
+  for (const args of [['escape', '--from', '-'], ['escape', '--from', '-', '--json']]) {
+    const r = heaplens(args, { input: raw.stderr });
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout}`);
+    assert.match(r.stderr, /^error: (?:go: .*go\.mod file not found|pattern .*does not contain main module)/m);
+  }
+});
+
+test('escape --from - parses saved compiler output, verbatim messages', async () => {
+  const raw = go(exampleDir, ['build', '-o', '/dev/null', await gcflags(), './catalog']);
+  const r = heaplens(['escape', '--from', '-', '--json', '--all', '--dir', exampleDir], { input: raw.stderr });
   assert.equal(r.code, 0, r.stderr);
   const messages = new Set(parseJson(r.stdout).flatMap((f) => [f.message, ...f.explanation.map((e) => e.message)]));
   for (const line of raw.stderr.split('\n').filter((l) => l && !l.startsWith('#'))) {
@@ -55,8 +95,8 @@ test('human report: grouped by file and function, heap escapes first, with why',
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^catalog\/catalog\.go$/m);
   assert.match(r.stdout, /^ {2}func summarize$/m);
-  assert.match(r.stdout, /s is moved to the heap\n\s+why: .*it is returned/);
-  assert.match(r.stdout, /\d+ heap findings in \d+ files?/);
+  assert.match(r.stdout, /s is moved to the heap \(allocates\)\n\s+why: .*it is returned/);
+  assert.match(r.stdout, /\d+ heap allocations? in \d+ files?/);
 });
 
 test('exit 1 when the code does not compile, findings for what compiled still printed', () => {

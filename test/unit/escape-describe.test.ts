@@ -14,7 +14,10 @@ test('byte columns to UTF-16: ASCII, tabs, 2-, 3- and 4-byte characters', () => 
 });
 
 test('compiler names as a person says them', () => {
-  assert.equal(humanName('~r0'), 'result 1');
+  assert.equal(humanName('~r0'), 'result 0');
+  assert.equal(humanName('~p1'), 'parameter 1');
+  assert.equal(humanName('.stmp_14'), 'the literal');
+  assert.equal(humanName('{temp}'), 'a temporary');
   assert.equal(humanName('{heap}'), 'the heap');
   assert.equal(humanName('.autotmp_3'), 'a temporary');
   assert.equal(humanName('{storage for append(ids, p.ID)}'), 'the storage for append(ids, p.ID)');
@@ -30,8 +33,8 @@ test('moved to heap: title, reason and numbered steps with locations', () => {
     'esc.go:15:2: moved to heap: x',
   ].join('\n'), '/m');
   const d = describeFinding(r.findings[0]);
-  assert.equal(d.title, 'x is moved to the heap');
-  assert.equal(d.reason, 'its address is taken; it is returned; it flows to result 1 of the function');
+  assert.equal(d.title, 'x is moved to the heap (allocates)');
+  assert.equal(d.reason, 'its address is taken; it is returned; it flows to result 0 of the function');
   assert.deepEqual(d.steps.map((s) => [s.text, s.path, s.line, s.column]), [
     ['&x — its address is taken', '/m/esc.go', 16, 9],
     ['return &x — it is returned', '/m/esc.go', 16, 2],
@@ -52,11 +55,11 @@ test('leaking params say where they leak', () => {
     'c.go:4:33:   flow: {storage for func literal} ← sink:',
     'c.go:4:33:     from sink (captured by a closure) at c.go:9:4',
     'c.go:4:33: leaking param: sink',
-  ].join('\n'), '/m').findings].map(describeFinding);
+  ].join('\n'), '/m').findings].map((f) => describeFinding(f));
   assert.equal(k.title, 'parameter sink leaks: it flows to a closure');
   assert.equal(k.reason, 'a closure captures it; it flows to a closure');
   assert.match(p.title, /^parameter p leaks: it may be stored in the heap/);
   assert.equal(p.reason, 'it is assigned; it flows to the heap');
-  assert.equal(b.title, 'parameter b leaks to result 1');
+  assert.equal(b.title, 'parameter b leaks to result 0');
   assert.equal(s.title, 'what parameter s points to leaks to the heap');
 });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { describeFinding } from '../../server/src/escape/describe';
 import { parseCompilerOutput } from '../../server/src/escape/parse';
 import { byteColumnToUtf16 } from '../../server/src/escape/positions';
 import type { Finding, ParseResult } from '../../server/src/escape/types';
@@ -92,7 +93,7 @@ function at(r: ParseResult, line: number, kind: string): Finding[] {
 /** Every diagnostic line the compiler printed must come out exactly once. */
 function assertEveryLineOnce(stderr: string, r: ParseResult): void {
   const printed = stderr.split('\n').filter((l) => l !== '' && !l.startsWith('# ') && !l.startsWith('\t'));
-  const out = [...r.findings, ...r.errors].flatMap((f) => [f, ...f.explanation]);
+  const out = [...r.findings, ...r.errors, ...r.orphans].flatMap((f) => [f, ...f.explanation]);
   assert.equal(out.length, printed.length, 'one output entry per printed line');
   const rebuilt = out.map((f) => (f.file && f.file !== '<unknown line number>' ? `${f.file}:${f.line}${f.column ? `:${f.column}` : ''}: ${f.message}` : f.file ? `${f.file}: ${f.message}` : f.message)).sort();
   assert.deepEqual(rebuilt, [...printed].sort());
@@ -200,11 +201,69 @@ test('hand-written forms', async (t) => {
     assert.equal(r.findings.length, 1);
     assert.equal(r.findings[0].explanation.length, 2);
   });
-  await t.test('a block with no summary (go/defer wrappers) is a finding of its own', () => {
+  await t.test('a block with no verdict (go/defer wrappers) is kept apart, not a finding', () => {
     const r = parseCompilerOutput('a.go:9:5: func literal escapes to heap in F:\na.go:9:5:   flow: {heap} ← func literal:\na.go:9:5:     from go func() {...}() (go func) at a.go:9:2\n', cwd);
-    assert.equal(r.findings.length, 1);
-    assert.equal(r.findings[0].kind, 'escapes-to-heap');
-    assert.equal(r.findings[0].explanation.length, 2);
+    assert.equal(r.findings.length, 0);
+    assert.equal(r.orphans.length, 1);
+    assert.equal(r.orphans[0].explanation.length, 2);
+  });
+  await t.test('a parameter leaking to the heap and to a result at one position: each flow to its verdict', () => {
+    // As go1.26 prints it for chi's (*Context).URLParam-like functions.
+    const r = parseCompilerOutput([
+      'a.go:5:7: parameter x leaks to {heap} for F with derefs=0:',
+      'a.go:5:7:   flow: {heap} ← x:',
+      'a.go:5:7:     from sink = x (assign) at a.go:6:7',
+      'a.go:5:7: parameter x leaks to ~r0 for F with derefs=0:',
+      'a.go:5:7:   flow: ~r0 ← x:',
+      'a.go:5:7:     from return x (return) at a.go:7:2',
+      'a.go:5:7: leaking param: x',
+      'a.go:5:7: leaking param: x to result ~r0 level=0',
+    ].join('\n'), cwd);
+    const heap = r.findings.find((f) => f.kind === 'leaking-param')!;
+    const res = r.findings.find((f) => f.kind === 'leaking-param-to-result')!;
+    assert.deepEqual(heap.explanation.map((e) => e.message.trim()).slice(1), ['flow: {heap} ← x:', 'from sink = x (assign) at a.go:6:7']);
+    assert.deepEqual(res.explanation.map((e) => e.message.trim()).slice(1), ['flow: ~r0 ← x:', 'from return x (return) at a.go:7:2']);
+  });
+  await t.test('two verdicts with one subject at one position keep their own flows, in order', () => {
+    const r = parseCompilerOutput([
+      'a.go:3:9: ... argument escapes to heap in F:', 'a.go:3:9:   flow: {heap} ← &{storage for ... argument}:', 'a.go:3:9:     from ... argument (spill) at a.go:3:9',
+      'a.go:3:9: ... argument escapes to heap in F:', 'a.go:3:9:   flow: {heap} ← &{storage for ... argument}:', 'a.go:3:9:     from ... argument (call parameter) at a.go:3:20',
+      'a.go:3:9: ... argument escapes to heap', 'a.go:3:9: ... argument escapes to heap',
+    ].join('\n'), cwd);
+    assert.deepEqual(r.findings.map((f) => f.explanation.map((e) => e.message).join('|').includes('spill')), [true, false]);
+    assert.deepEqual(r.findings.map((f) => f.explanation.length), [3, 3]);
+  });
+  await t.test('a leak target with braces of its own is read whole', () => {
+    const r = parseCompilerOutput('tree.go:138:36: parameter pattern leaks to {storage for &node{...}} for (*node).InsertRoute with derefs=0:\ntree.go:138:36:   flow: {storage for &node{...}} ← pattern:\ntree.go:138:36: leaking param: pattern\n', cwd);
+    assert.match(describeFinding(r.findings[0]).title, /flows to the storage for &node\{\.\.\.\}$/);
+  });
+  await t.test('convert lines (-d=escapedebug=1) mark escapes the compiler boxes without allocating', () => {
+    // Real go1.26 output for `sink = "hello"`, `sink = struct{}{}` and `func Byte(b byte) { sink = b }`.
+    const r = parseCompilerOutput([
+      '# example.com/exp',
+      './exp.go:19:23: "hello" escapes to heap',
+      './exp.go:24:36: struct {}{} escapes to heap',
+      './exp.go:25:28: b escapes to heap',
+      './exp.go:27:26: i escapes to heap',
+      './exp.go:19:23: convert: using global for interface value: .stmp_0',
+      './exp.go:24:36: convert: using global for zero-sized interface value: .stmp_6',
+      './exp.go:25:11: convert: using global for single-byte interface value: b',
+    ].join('\n'), cwd, { failed: false });
+    assert.deepEqual(r.findings.map((f) => [f.subject, f.noAlloc ?? null]), [
+      ['"hello"', 'using global for interface value'],
+      ['struct {}{}', 'using global for zero-sized interface value'],
+      ['b', 'using global for single-byte interface value'],
+      ['i', null],
+    ]);
+    assert.equal(r.findings[0].explanation[0].role, 'convert');
+    assert.match(describeFinding(r.findings[0]).title, /without allocating/);
+  });
+  await t.test('the go command failing before compiling anything is an error, its progress lines are not', () => {
+    const r = parseCompilerOutput("go: go.mod file not found in current directory or any parent directory; see 'go help modules'\n", cwd);
+    assert.equal(r.errors.length, 1);
+    assert.match(r.errors[0].message, /go\.mod file not found/);
+    const ok = parseCompilerOutput('go: downloading example.org/dep v1.0.0\n# p\nx.go:1:1: moved to heap: v\n', cwd);
+    assert.equal(ok.errors.length, 0);
   });
   await t.test('autogenerated, unknown line number, no position, //line without column', () => {
     const text = [
@@ -259,6 +318,12 @@ test('hand-written forms', async (t) => {
       ['zero-copy string->[]byte conversion', 'zero-copy-conversion'],
       ['loop variable i now per-iteration, heap-allocated', 'loop-var'],
       ['loop variable i now per-iteration, stack-allocated (loop inlined into main)', 'loop-var'],
+      ['convert: using global for zero-sized interface value: .stmp_5', 'no-alloc-conversion'],
+      ['convert: using stack temporary for interface value: .autotmp_3', 'no-alloc-conversion'],
+      ['github.com/go-chi/chi/v5.mctx will be kept alive', 'kept-alive'],
+      ['function results will be kept alive', 'kept-alive'],
+      ['expr is unknown to bloop pass', 'kept-alive'],
+      ['imprecise interface call', 'imprecise-call'],
       ['something the compiler says one day', 'unknown'],
     ];
     const r = parseCompilerOutput('# p\n' + forms.map(([m], i) => `x.go:${i + 1}:1: ${m}`).join('\n'), cwd, { failed: false });

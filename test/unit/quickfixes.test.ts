@@ -413,7 +413,7 @@ test('sub-slice copy: append([]byte(nil), …) before go 1.20; refused when the 
 test('Explain markdown: title, compiler text, numbered flow with line links, refusal and remedies', () => {
   const r = fixes(old, 'filtered', /^append escapes/);
   const md = explainMarkdown(r.finding, r.refusals, '1.5 MB (12%)');
-  assert.match(md, /^# append escapes to the heap/);
+  assert.match(md, /^# append's new array escapes to the heap/);
   assert.match(md, /compiler: `append escapes to heap`/);
   assert.match(md, /\*\*Measured:\*\* 1\.5 MB \(12%\)/);
   assert.match(md, /^1\. \[filtered\.go:\d+\]\(file:\/\/.*filtered\.go#L\d+/m);

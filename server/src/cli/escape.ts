@@ -1,25 +1,37 @@
 // `heaplens escape`: escape analysis from the command line, for people and for scripts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeFinding, isHeapKind } from '../escape/describe';
+import { describeFinding } from '../escape/describe';
 import { parseCompilerOutput } from '../escape/parse';
 import { GoToolError, runEscapeAnalysis } from '../escape/run';
+import { classifyFinding, coldReasonText, isAllocation, isOwnSourceFile, type Signal, type SourceLines } from '../escape/signal';
 import type { Finding, ParseResult } from '../escape/types';
+import { expressionRange, rangeText } from '../lsp/placement';
 import { CliError, type Command, parseArgs, stringFlag } from './command';
 
-const help = `usage: heaplens escape [--json] [--dir DIR] [--tests] [--tags T1,T2] [PACKAGES…]
-       heaplens escape --from FILE|- [--dir DIR] [--json]
+const help = `usage: heaplens escape [--json] [--all] [--dir DIR] [--tests] [--tags T1,T2] [PACKAGES…]
+       heaplens escape --from FILE|- [--dir DIR] [--json] [--all]
 
 Runs the Go compiler's escape analysis (go build -gcflags=-m=2) in DIR (default: the
 current directory) on PACKAGES (default ./...), or parses compiler output that already
 exists (--from; - reads standard input; DIR is where the compiler ran).
 
-  --json     one JSON object per line per finding:
-             {"file","line","column","kind","message","explanation":[{"file","line","column","message"}]}
-  --tests    compile test files too (go test -c)
-  --all      in the report, show every kind (inlining, does-not-escape, …), not only heap ones
+By default both the report and --json list the heap allocations in DIR's own files:
+what the editor shows as diagnostics. Allocations on cold paths (building an error,
+panic and log.Fatal arguments, test failure messages, test code outside benchmarks) are
+listed but counted apart; values the compiler boxes without allocating (constants,
+zero-size values) are left out.
 
-Exit codes: 0 analysed, 1 the Go code does not compile, 2 usage or environment error.`;
+  --json     the same findings, one JSON object per line:
+             {"file","line","column","kind","title","reason","allocates","cold",
+              "steps":[{"file","line","column","text"}],"message","explanation":[…]}
+             steps and explanation lines carry each step's own position.
+  --all      every finding the compiler printed (inlining, leaking params, does-not-escape,
+             other packages' inlined code), not only allocations in DIR
+  --tests    compile test files too (go test -c)
+
+Exit codes: 0 analysed, 1 the Go code does not compile or the go command failed
+(its error is printed), 2 usage or environment error.`;
 
 export const escapeCommand: Command = {
   summary: 'escape analysis: what moves to the heap, and why',
@@ -56,8 +68,11 @@ export const escapeCommand: Command = {
         throw err;
       }
     }
-    if (p.flags.has('json')) writeJson(result);
-    else writeReport(result, dir, p.flags.has('all'));
+    for (const e of result.errors) process.stderr.write(`error: ${position(e)}${e.message}\n`);
+    const sources = new SourceCache();
+    const shown = select(result, dir, p.flags.has('all'), sources.lines);
+    if (p.flags.has('json')) writeJson(shown, result, p.flags.has('all'));
+    else writeReport(shown, result, sources);
     return failed ? 1 : 0;
   },
 };
@@ -76,77 +91,113 @@ function relativeToRoot(pkg: string, dir: string): string {
   return path.resolve(dir, pkg);
 }
 
-function writeJson(result: ParseResult): void {
+function position(f: Finding): string {
+  return f.file ? `${f.file}${f.line ? `:${f.line}${f.column ? `:${f.column}` : ''}` : ''}: ` : '';
+}
+
+interface Shown { finding: Finding; signal: Signal; /** The expression as written in the file. */ source?: string }
+
+/**
+ * The findings people read: allocations in DIR's own files (the editor's diagnostics),
+ * each once (a test variant repeats its package's findings); with --all, everything.
+ */
+function select(result: ParseResult, dir: string, all: boolean, lines: SourceLines): Shown[] {
+  const root = dir.endsWith(path.sep) ? dir : dir + path.sep;
+  const seen = new Set<string>();
+  const out: Shown[] = [];
+  for (const f of result.findings) {
+    if (!all && (!isAllocation(f) || !f.path.startsWith(root) || !isOwnSourceFile(f))) continue;
+    const key = `${f.path}:${f.line}:${f.column}:${f.kind}:${f.message}`;
+    if (!all && seen.has(key)) continue;
+    seen.add(key);
+    const read = (l: number) => lines(f.path, l);
+    out.push({ finding: f, signal: classifyFinding(f, lines), source: f.line ? rangeText(read, expressionRange(read, f.line, f.column, f.subject)) : undefined });
+  }
+  return out;
+}
+
+function writeJson(shown: Shown[], result: ParseResult, all: boolean): void {
   const out: string[] = [];
-  for (const f of [...result.findings, ...result.errors]) {
+  const entries: { finding: Finding; signal?: Signal; kind?: string; source?: string }[] = [...shown, ...result.errors.map((finding) => ({ finding }))];
+  if (all) entries.push(...result.orphans.map((finding) => ({ finding, kind: 'no-verdict' })));
+  for (const { finding: f, signal, kind, source } of entries) {
+    const d = describeFinding(f, source);
     out.push(JSON.stringify({
       file: f.file,
       line: f.line,
       column: f.column,
-      kind: f.kind,
+      kind: kind ?? f.kind,
+      title: d.title,
+      reason: d.reason,
+      allocates: signal?.allocates ?? false,
+      cold: signal?.cold ?? null,
+      steps: d.steps.map((s) => ({ file: s.path, line: s.line, column: s.column, text: s.text })),
       message: f.message,
-      explanation: f.explanation.map((s) => ({ file: s.file, line: s.line, column: s.column, message: s.message })),
+      // The compiler's lines; a `from … at file:line:col` line is placed where it says.
+      explanation: f.explanation.map((s) => ({ file: s.at?.file ?? s.file, line: s.at?.line ?? s.line, column: s.at ? s.at.column : s.column, message: s.message })),
     }));
   }
   process.stdout.write(out.length ? out.join('\n') + '\n' : '');
 }
 
-const ORDER = ['moved-to-heap', 'escapes-to-heap', 'leaking-param', 'leaking-param-content', 'leaking-param-to-result'];
-
-function writeReport(result: ParseResult, dir: string, all: boolean): void {
+function writeReport(shown: Shown[], result: ParseResult, sources: SourceCache): void {
   const lines: string[] = [];
-  for (const e of result.errors) lines.push(`error: ${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e.message}`);
-  // People read about their own code; inlined standard-library bodies stay in --json and --all.
-  const root = dir.endsWith(path.sep) ? dir : dir + path.sep;
-  const seen = new Set<string>();
-  const shown = result.findings.filter((f) => {
-    if (!all && (!isHeapKind(f.kind) || !f.path.startsWith(root))) return false;
-    const key = `${f.path}:${f.line}:${f.column}:${f.kind}:${f.subject}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  const byFile = new Map<string, Finding[]>();
-  for (const f of shown) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
-  const sources = new SourceCache();
-  let heap = 0;
-  for (const [file, findings] of [...byFile].sort((a, b) => a[0].localeCompare(b[0]))) {
+  const byFile = new Map<string, Shown[]>();
+  for (const s of shown) byFile.set(s.finding.file, [...(byFile.get(s.finding.file) ?? []), s]);
+  let hot = 0;
+  let cold = 0;
+  for (const [file, entries] of [...byFile].sort((a, b) => a[0].localeCompare(b[0]))) {
     lines.push('', file);
-    const byFunc = new Map<string, Finding[]>();
-    for (const f of findings) {
-      const fn = sources.enclosingFunction(f.path, f.line) ?? '(package level)';
-      byFunc.set(fn, [...(byFunc.get(fn) ?? []), f]);
+    const byFunc = new Map<string, Shown[]>();
+    for (const s of entries) {
+      const fn = sources.enclosingFunction(s.finding.path, s.finding.line) ?? '(package level)';
+      byFunc.set(fn, [...(byFunc.get(fn) ?? []), s]);
     }
-    for (const [fn, fs2] of byFunc) {
+    for (const [fn, list] of byFunc) {
       lines.push(`  ${fn}`);
-      fs2.sort((a, b) => rank(a) - rank(b) || a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
-      for (const f of fs2) {
-        if (isHeapKind(f.kind)) heap++;
-        const d = describeFinding(f);
-        lines.push(`    ${f.line}:${f.column ?? ''}  ${d.title}`);
+      list.sort((a, b) => rank(a) - rank(b) || a.finding.line - b.finding.line || (a.finding.column ?? 0) - (b.finding.column ?? 0));
+      for (const { finding: f, signal, source } of list) {
+        if (signal.allocates) {
+          if (signal.cold) cold++;
+          else hot++;
+        }
+        const d = describeFinding(f, source);
+        lines.push(`    ${f.line}:${f.column ?? ''}  ${d.title}${signal.cold ? `  [cold: ${coldReasonText[signal.cold]}]` : ''}`);
         if (d.reason) lines.push(`          why: ${d.reason}`);
         for (const [i, s] of d.steps.entries()) lines.push(`          ${i + 1}. ${s.text}  (${path.basename(s.path) || '?'}:${s.line})`);
       }
     }
   }
-  lines.push('', `${heap} heap finding${heap === 1 ? '' : 's'} in ${byFile.size} file${byFile.size === 1 ? '' : 's'}${result.errors.length ? `; ${result.errors.length} compile error${result.errors.length === 1 ? '' : 's'}` : ''}`);
+  const files = new Set(shown.filter((s) => s.signal.allocates && !s.signal.cold).map((s) => s.finding.file)).size;
+  const boxed = result.findings.filter((f) => f.kind === 'escapes-to-heap' && f.noAlloc).length;
+  lines.push('', `${hot} heap allocation${hot === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`
+    + (cold ? `, plus ${cold} on cold paths or in tests` : '')
+    + (boxed ? `; ${boxed} interface conversion${boxed === 1 ? '' : 's'} boxed without allocating, not counted` : '')
+    + (result.errors.length ? `; ${result.errors.length} error${result.errors.length === 1 ? '' : 's'} (printed to stderr)` : ''));
   process.stdout.write(lines.join('\n').replace(/^\n/, '') + '\n');
 }
 
-function rank(f: Finding): number {
-  const i = ORDER.indexOf(f.kind);
-  return i < 0 ? ORDER.length : i;
+const ORDER = ['moved-to-heap', 'escapes-to-heap', 'leaking-param', 'leaking-param-content', 'leaking-param-to-result'];
+
+function rank(s: Shown): number {
+  const i = ORDER.indexOf(s.finding.kind);
+  return (s.signal.cold ? ORDER.length + 1 : 0) + (i < 0 ? ORDER.length : i);
 }
 
-/** Reads each source file once, to name the function a finding is in. */
+/** Reads each source file once, to name the function a finding is in and to classify it. */
 class SourceCache {
   private files = new Map<string, string[] | null>();
-  enclosingFunction(file: string, line: number): string | undefined {
+  private read(file: string): string[] | null {
     let lines = this.files.get(file);
     if (lines === undefined) {
-      try { lines = fs.readFileSync(file, 'utf8').split('\n'); } catch { lines = null; }
+      try { lines = fs.readFileSync(file, 'utf8').split(/\r?\n/); } catch { lines = null; }
       this.files.set(file, lines);
     }
+    return lines;
+  }
+  readonly lines: SourceLines = (file, line1) => this.read(file)?.[line1 - 1];
+  enclosingFunction(file: string, line: number): string | undefined {
+    const lines = this.read(file);
     if (!lines) return undefined;
     for (let i = Math.min(line, lines.length) - 1; i >= 0; i--) {
       const m = /^func\s+(\([^)]*\)\s*)?([\p{L}_][\p{L}\p{N}_]*)/u.exec(lines[i]);

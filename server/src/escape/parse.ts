@@ -14,7 +14,8 @@ const FROM = /^ {4}from (.*) \(([^()]*)\) at (.+)$/;
 
 // Explanation headers: a block of children follows, and a summary usually comes later.
 const ESCAPE_HEADER = /^(.+) escapes to heap(?: in (.+))?:$/;
-const PARAM_HEADER = /^parameter (\S+) leaks to (\{[^}]*\}|\S+)(?: for (.+))? with derefs=(-?\d+):$/;
+// The target may hold braces of its own (`{storage for &node{...}}`): match it lazily up to the tail.
+export const PARAM_HEADER = /^parameter (\S+) leaks to (\{.+?\}|\S+)(?: for (.+))? with derefs=(-?\d+):$/;
 
 interface Rule {
   /** A cheap test that must pass before the regular expression runs (parsing speed). */
@@ -46,7 +47,16 @@ const RULES: Rule[] = [
   { quick: (s) => s.startsWith('zero-copy '), re: /^zero-copy string->\[\]byte conversion$/, kind: 'zero-copy-conversion' },
   { quick: (s) => s.startsWith('loop variable '), re: /^loop variable (\S+) now per-iteration, (heap|stack)-allocated(?: \(loop inlined into .+\))?$/, kind: 'loop-var', subject: (m) => m[1], detail: (m) => m[2] },
   { quick: (s) => s.startsWith('function '), re: /^function (\S+) considered 'big'; reducing max cost of inlinees$/, kind: 'inline-budget', subject: (m) => m[1] },
+  // -d=escapedebug=1: how an interface conversion gets its data word without calling the allocator.
+  { quick: (s) => s.startsWith('convert: '), re: /^convert: (using (?:global|stack temporary) for [^:]+): (.+)$/, kind: 'no-alloc-conversion', subject: (m) => m[2], detail: (m) => m[1] },
+  // Go 1.26's b.Loop pass: what it keeps alive so the benchmark body is not optimised away.
+  { quick: (s) => s.endsWith(' will be kept alive'), re: /^(.+) will be kept alive$/, kind: 'kept-alive', subject: (m) => m[1] },
+  { quick: (s) => s.includes('bloop'), re: /^(expr is unknown to bloop pass|unrecognized shape for assign list stmt for blank assignment)$/, kind: 'kept-alive', detail: (m) => m[1] },
+  { quick: (s) => s === 'imprecise interface call', re: /^imprecise interface call$/, kind: 'imprecise-call' },
 ];
+
+/** The go command's own progress lines: neither findings nor errors. */
+const GO_PROGRESS = /^go: (?:downloading|finding|extracting|added|upgraded|downgraded|found) /;
 
 // Type-checker and backend errors users hit most; used only when the exit code is not known.
 const ERROR_HINT = /^(syntax error|undefined: |declared and not used|"[^"]*" imported and not used|cannot use |missing return|too many errors|invalid operation|no new variables|non-boolean|assignment mismatch|not enough arguments|too many arguments|\S+ redeclared|cannot |unknown field|expected |missing |undefined )/;
@@ -65,6 +75,8 @@ interface Block {
   posKey: string;
   subject: string;
   family: 'escape' | 'param';
+  /** For parameter blocks: where the flow goes (`{heap}`, `~r0`, `{storage for x}`). */
+  target?: string;
   /** Stands in as a finding of its own when no summary comes. */
   header: Finding;
 }
@@ -156,7 +168,7 @@ export function parseCompilerOutput(text: string, cwd: string, opts: ParseOption
       const subject = eh ? eh[1] : ph![1];
       const headerFinding = newFinding(pos, eh ? 'escapes-to-heap' : 'leaking-param', message, subject, ph ? ph[2] : undefined, pkg);
       const posKey = positionKey(pos);
-      block = { steps: [{ file: pos.file, path: pos.path, line: pos.line, column: pos.column, message, at: undefined, role: 'header' }], posKey, subject, family: eh ? 'escape' : 'param', header: headerFinding };
+      block = { steps: [{ file: pos.file, path: pos.path, line: pos.line, column: pos.column, message, at: undefined, role: 'header' }], posKey, subject, family: eh ? 'escape' : 'param', target: ph ? ph[2] : undefined, header: headerFinding };
       allBlocks.push(block);
       continue;
     }
@@ -164,7 +176,9 @@ export function parseCompilerOutput(text: string, cwd: string, opts: ParseOption
 
     const finding = classify(pos, message, pkg);
     if (finding.kind === 'unknown') {
-      if (pos.line > 0 || opts.failed) sectionUnknown.push(finding);
+      // Before any package header, a line without a position is the go command's own error
+      // (no go.mod, a bad pattern): the compiler never prints such lines.
+      if (pos.line > 0 || opts.failed || (pkg === undefined && !GO_PROGRESS.test(message))) sectionUnknown.push(finding);
       findings.push(finding);
       lastError = finding;
       continue;
@@ -176,20 +190,67 @@ export function parseCompilerOutput(text: string, cwd: string, opts: ParseOption
   closeSection();
 
   matchBlocks(allBlocks, summaries);
-  // Attach blocks in the order they were printed; a block whose summary never came
-  // (go/defer wrapper closures) becomes a finding of its own, so no line is lost.
+  // Attach blocks in the order they were printed. A block whose verdict never came
+  // (go/defer wrapper closures, generic shape instantiations) is no finding: the
+  // compiler decided nothing there. It is kept apart so no line is lost.
+  const orphans: Finding[] = [];
   for (const b of allBlocks) {
     if (b.owner) {
       b.owner.explanation.push(...b.steps);
     } else {
       b.header.explanation = b.steps.slice(1);
-      findings.push(b.header);
+      orphans.push(b.header);
     }
   }
+  const absorbed = matchConversions(findings);
   // Unknown lines of a failed section were reclassified as errors: move them.
   const kept: Finding[] = [];
-  for (const f of findings) (f.kind === 'error' ? errors : kept).push(f);
-  return { findings: kept, errors, packages };
+  for (const f of findings) {
+    if (absorbed.has(f)) continue;
+    (f.kind === 'error' ? errors : kept).push(f);
+  }
+  return { findings: kept, errors, packages, orphans };
+}
+
+/**
+ * Pairs each \`convert: using global for …\` line with the \`escapes to heap\` verdict it
+ * overrules: the value is boxed from static data, so nothing is allocated. The line
+ * becomes a step of that finding. Constants and zero-size values are reported at the
+ * conversion; single-byte values at their declaration, so those pair with the next
+ * verdict on the same name in the same file.
+ */
+function matchConversions(findings: Finding[]): Set<Finding> {
+  const absorbed = new Set<Finding>();
+  const converts = findings.filter((f) => f.kind === 'no-alloc-conversion' && f.detail?.startsWith('using global'));
+  if (!converts.length) return absorbed;
+  const escapes = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (f.kind !== 'escapes-to-heap') continue;
+    const k = `${f.pkg}\0${positionKey(f)}`;
+    const list = escapes.get(k);
+    if (list) list.push(f);
+    else escapes.set(k, [f]);
+  }
+  const take = (c: Finding, e: Finding) => {
+    e.noAlloc = c.detail;
+    e.explanation.push({ file: c.file, path: c.path, line: c.line, column: c.column, message: c.message, at: undefined, role: 'convert' });
+    absorbed.add(c);
+  };
+  for (const c of converts) {
+    const e = escapes.get(`${c.pkg}\0${positionKey(c)}`)?.find((f) => f.noAlloc === undefined);
+    if (e) take(c, e);
+  }
+  for (const c of converts) {
+    if (absorbed.has(c) || !c.detail?.includes('single-byte')) continue;
+    let best: Finding | undefined;
+    for (const f of findings) {
+      if (f.kind !== 'escapes-to-heap' || f.noAlloc !== undefined || f.pkg !== c.pkg || f.file !== c.file || f.subject !== c.subject) continue;
+      if (f.line < c.line || (f.line === c.line && (f.column ?? 0) < (c.column ?? 0))) continue;
+      if (!best || f.line < best.line || (f.line === best.line && (f.column ?? 0) < (best.column ?? 0))) best = f;
+    }
+    if (best) take(c, best);
+  }
+  return absorbed;
 }
 
 /** `file:line[:col]: message`, scanned by hand rather than by a backtracking regex (parse speed). */
@@ -235,17 +296,32 @@ function matchBlocks(blocks: Block[], summaries: { finding: Finding; posKey: str
   }
   const owned = new Set<Finding>();
   const unmatched: Block[] = [];
+  // Blocks and summaries at one position pair up in printed order, each summary once
+  // (two `... argument` verdicts at one call keep their own flows).
   for (const b of blocks) {
-    b.owner = byPos.get(b.posKey)?.find((f) => f.subject === b.subject && family(f.kind) === b.family);
+    const here = byPos.get(b.posKey);
+    b.owner = here?.find((f) => !owned.has(f) && f.subject === b.subject && family(f.kind) === b.family && sameTarget(b, f))
+      ?? here?.find((f) => f.subject === b.subject && family(f.kind) === b.family && sameTarget(b, f));
     if (b.owner) owned.add(b.owner);
     else unmatched.push(b);
   }
   for (const b of unmatched) {
     const candidates = byPos.get(b.posKey)?.filter((f) => family(f.kind) === b.family);
     if (!candidates?.length) continue;
-    b.owner = candidates.find((f) => !owned.has(f)) ?? candidates[0];
+    b.owner = candidates.find((f) => !owned.has(f) && sameTarget(b, f)) ?? candidates.find((f) => sameTarget(b, f)) ?? candidates.find((f) => !owned.has(f)) ?? candidates[0];
     owned.add(b.owner);
   }
+}
+
+/**
+ * A parameter's flow to a result (\`leaks to ~r0\`) explains \`leaking param: p to result ~r0\`;
+ * every other flow (to the heap, to storage that reaches it) explains the heap verdict.
+ */
+function sameTarget(b: Block, f: Finding): boolean {
+  if (b.family !== 'param') return true;
+  const toResult = b.target !== undefined && /^~[rR]\d+$/.test(b.target);
+  if (f.kind === 'leaking-param-to-result') return toResult && f.detail === b.target;
+  return !toResult;
 }
 
 // No position and `<unknown line number>` are the same place (the compiler prints both).

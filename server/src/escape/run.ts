@@ -77,6 +77,23 @@ async function probeVersion(goBin: string, env: NodeJS.ProcessEnv): Promise<stri
   return version;
 }
 
+const escapeDebug = new Map<string, Promise<boolean>>();
+
+/**
+ * Whether this Go's compiler knows `-d=escapedebug` (newer Go; 1.21 and 1.22 reject the
+ * key). With it, the compiler says which interface conversions it boxes without
+ * allocating (constants, zero-size and single-byte values), so HeapLens never calls
+ * those allocations. Asked once per binary.
+ */
+export function hasEscapeDebug(goBin = 'go', env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  let v = escapeDebug.get(goBin);
+  if (!v) {
+    v = capture(goBin, ['tool', 'compile', '-d', 'help'], os.tmpdir(), env).then((o) => /^\s*escapedebug\b/m.test(o.stdout + o.stderr), () => false);
+    escapeDebug.set(goBin, v);
+  }
+  return v;
+}
+
 function capture(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -102,9 +119,9 @@ function firstLine(s: string): string {
 }
 
 /** The argv (after `go`) for escape analysis of `packages`. */
-export function escapeArgs(opts: Pick<GoRunOptions, 'packages' | 'tests' | 'buildFlags' | 'tags'>, overlayFile?: string): string[] {
+export function escapeArgs(opts: Pick<GoRunOptions, 'packages' | 'tests' | 'buildFlags' | 'tags'>, overlayFile?: string, escapeDebug = false): string[] {
   const args = opts.tests ? ['test', '-c', '-o', os.devNull] : ['build', '-o', os.devNull];
-  args.push('-gcflags=-m=2');
+  args.push(escapeDebug ? '-gcflags=-m=2 -d=escapedebug=1' : '-gcflags=-m=2');
   if (opts.tags?.length) args.push(`-tags=${opts.tags.join(',')}`);
   if (overlayFile) args.push(`-overlay=${overlayFile}`);
   args.push(...(opts.buildFlags ?? []));
@@ -119,6 +136,7 @@ export async function runEscapeAnalysis(opts: GoRunOptions): Promise<GoRunResult
     throw new GoToolError('not-module', `no go.mod found in ${opts.moduleRoot} or above it: HeapLens analyses Go modules`);
   })();
   const version = await goVersion(goBin, env);
+  const debug = await hasEscapeDebug(goBin, env);
 
   let overlayDir: string | undefined;
   let overlayFile: string | undefined;
@@ -134,14 +152,14 @@ export async function runEscapeAnalysis(opts: GoRunOptions): Promise<GoRunResult
     overlayFile = path.join(overlayDir, 'overlay.json');
     fs.writeFileSync(overlayFile, JSON.stringify({ Replace: replace }));
   }
-  const argv = [goBin, ...escapeArgs(opts, overlayFile)];
+  const argv = [goBin, ...escapeArgs(opts, overlayFile, debug)];
   opts.onStart?.({ argv, cwd });
   try {
     const t0 = performance.now();
     const out = await runCancellable(argv, cwd, env, opts.signal, opts.maxOutputBytes ?? 512 * 1024 * 1024);
     const durationMs = performance.now() - t0;
     const result = out.cancelled
-      ? { findings: [], errors: [], packages: [] }
+      ? { findings: [], errors: [], packages: [], orphans: [] }
       : parseOnce(argv.filter((a) => !a.startsWith('-overlay=')).join('\0'), out.stderr, cwd, out.code !== 0);
     return { argv, cwd, goVersion: version, durationMs, exitCode: out.code, cancelled: out.cancelled, stderr: out.stderr, result };
   } finally {

@@ -20,6 +20,9 @@ export type FindingKind =
   | 'inline-budget'
   | 'self-assignment'
   | 'unsafe-uintptr'
+  | 'no-alloc-conversion'
+  | 'kept-alive'
+  | 'imprecise-call'
   | 'error'
   | 'unknown';
 
@@ -36,8 +39,12 @@ export interface ExplanationStep {
   message: string;
   /** For `from … at file:line:col` steps: where the step happens. */
   at?: { file: string; path: string; line: number; column: number | null };
-  /** `flow` (a `flow: a = &b:` line), `from` (a `from … at …` line), `header`, or `other`. */
-  role: 'header' | 'flow' | 'from' | 'other';
+  /**
+   * `flow` (a `flow: a = &b:` line), `from` (a `from … at …` line), `header`, `convert`
+   * (the compiler's `convert: using global for …` line saying the value is boxed without
+   * allocating, printed with -d=escapedebug=1), or `other`.
+   */
+  role: 'header' | 'flow' | 'from' | 'convert' | 'other';
 }
 
 export interface Finding {
@@ -58,6 +65,11 @@ export interface Finding {
   explanation: ExplanationStep[];
   /** Package header this came under (`example.com/m/esc [example.com/m/esc.test]`). */
   pkg?: string;
+  /**
+   * For `escapes-to-heap`: set when the compiler said it boxes the value without allocating
+   * (a constant, a zero-size or single-byte value), e.g. "using global for zero-sized interface value".
+   */
+  noAlloc?: string;
 }
 
 export interface ParseResult {
@@ -66,4 +78,9 @@ export interface ParseResult {
   errors: Finding[];
   /** Package headers seen, in order. */
   packages: string[];
+  /**
+   * `-m=2` explanation blocks the compiler printed without any verdict (go/defer wrappers,
+   * generic shape instantiations): kept so no line is lost, never shown as findings.
+   */
+  orphans: Finding[];
 }

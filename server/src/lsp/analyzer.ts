@@ -6,12 +6,13 @@ import * as path from 'node:path';
 import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver';
 import { findModuleRoot } from '../escape/module';
 import { GoToolError, type GoRunOptions, type GoRunResult } from '../escape/run';
+import { classifyFinding, isOwnSourceFile } from '../escape/signal';
 import type { Finding } from '../escape/types';
 import type { AnalyzePackageResult, StatusParams } from '../protocol/lsp';
-import { findingDiagnostic, unavailableDiagnostic } from './diagnostics';
+import { diagnosticSeverity, findingDiagnostic, unavailableDiagnostic } from './diagnostics';
 import type { FindingsStore, PlacedFinding } from './findingsStore';
 import { isTestFile, packageFiles, packagePattern, pathToUri } from './packages';
-import { lineSource, placeRange } from './placement';
+import { expressionRange, lineSource, placeRange } from './placement';
 import type { ProgressStarter } from './progress';
 import type { RunRequest } from './scheduler';
 import type { Settings } from './settings';
@@ -161,24 +162,35 @@ export class Analyzer {
 
   private publishFindings(dir: string, req: RunRequest, all: Finding[], settings: Settings, open: OpenDocument[], durationMs: number, key: string): AnalyzePackageResult {
     const { tests } = req;
-    const shown = new Set(settings.kinds);
     const lines = lineSource((p) => open.find((d) => d.path === p)?.text);
     const uriOf = this.uriCache(open);
     const byFile = new Map<string, PlacedFinding[]>();
     const seen = new Set<string>();
+    const heapEscapes: Record<string, number> = {};
+    const coldAllocations: Record<string, number> = {};
     for (const f of all) {
-      if (f.kind === 'error' || f.path.length <= dir.length || !f.path.startsWith(dir) || path.dirname(f.path) !== dir) continue;
+      if (f.kind === 'error' || f.path.length <= dir.length || !f.path.startsWith(dir) || path.dirname(f.path) !== dir || !isOwnSourceFile(f)) continue;
       // The test variant repeats the package's own findings; one is enough.
       const key = `${f.path}:${f.line}:${f.column}:${f.kind}:${f.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      const signal = classifyFinding(f, lines);
       const placed: PlacedFinding = {
         id: this.deps.store.newId(),
         uri: uriOf(f.path),
-        range: placeRange(lines(f.path, f.line), f.line, f.column, f.subject),
+        range: expressionRange((l) => lines(f.path, l), f.line, f.column, f.subject),
         finding: f,
+        signal,
       };
-      if (shown.has(f.kind)) placed.diagnostic = findingDiagnostic(placed, settings.severity, lines, uriOf);
+      // Allocation verdicts become diagnostics only when something is allocated; cold
+      // ones are set apart (hints by default), the rest as configured.
+      const isHeapVerdict = HEAP_KINDS.has(f.kind);
+      const severity = diagnosticSeverity(f, signal, settings);
+      if (severity) {
+        placed.diagnostic = findingDiagnostic(placed, severity, lines, uriOf);
+        if (isHeapVerdict && !signal.cold) heapEscapes[f.path] = (heapEscapes[f.path] ?? 0) + 1;
+      }
+      if (isHeapVerdict && signal.allocates && signal.cold) coldAllocations[f.path] = (coldAllocations[f.path] ?? 0) + 1;
       const list = byFile.get(f.path);
       if (list) list.push(placed);
       else byFile.set(f.path, [placed]);
@@ -191,7 +203,6 @@ export class Analyzer {
     const previous = this.unavailableOn.get(dir);
     this.unavailableOn.delete(dir);
     if (previous) files.add(previous.path);
-    const heapEscapes: Record<string, number> = {};
     let published = 0;
     for (const file of files) {
       const placed = byFile.get(file) ?? [];
@@ -199,11 +210,16 @@ export class Analyzer {
       this.deps.store.setFile(file, uri, placed);
       const diagnostics = placed.flatMap((p) => (p.diagnostic ? [p.diagnostic] : []));
       published += diagnostics.length;
-      heapEscapes[file] = placed.filter((p) => HEAP_KINDS.has(p.finding.kind)).length;
+      heapEscapes[file] ??= 0;
       this.deps.publish(uri, diagnostics);
     }
     this.fresh.set(dir, tests);
-    const status: StatusParams = { packageDir: dir, state: 'done', heapEscapes, durationMs, message: `${published} findings`, generation: req.generation };
+    const allocations = Object.values(heapEscapes).reduce((a, b) => a + b, 0);
+    const cold = Object.values(coldAllocations).reduce((a, b) => a + b, 0);
+    const status: StatusParams = {
+      packageDir: dir, state: 'done', heapEscapes, coldAllocations, durationMs, generation: req.generation,
+      message: `${allocations} heap allocation${allocations === 1 ? '' : 's'}${cold ? ` (+${cold} on cold paths)` : ''}; ${published} diagnostics`,
+    };
     this.deps.status(status);
     const result: AnalyzePackageResult = { state: 'done', packageDir: dir, findings: published };
     this.lastPublished.set(dir, { key, status, result });

@@ -2,11 +2,25 @@
 // `code`, the compiler's flow as clickable related information.
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
 import { describeFinding, type FindingDescription } from '../escape/describe';
+import { coldReasonText, type Signal } from '../escape/signal';
 import type { Finding } from '../escape/types';
 import type { FindingDiagnosticData, PlacedFinding } from './findingsStore';
 import { pathToUri } from './packages';
-import { placeRange, type LineSource } from './placement';
-import type { SeverityName } from './settings';
+import { placeRange, rangeText, type LineSource } from './placement';
+import type { Settings, SeverityName } from './settings';
+
+/**
+ * The severity a finding is published with, or undefined when it is not a diagnostic:
+ * a kind left out of `heaplens.kinds`, an escape the compiler boxes without allocating,
+ * or a cold-path allocation with `heaplens.coldAllocations` = hide (hint by default).
+ */
+export function diagnosticSeverity(f: Finding, signal: Signal, settings: Pick<Settings, 'kinds' | 'severity' | 'coldAllocations'>): SeverityName | undefined {
+  if (!settings.kinds.includes(f.kind)) return undefined;
+  if (f.kind !== 'moved-to-heap' && f.kind !== 'escapes-to-heap') return settings.severity;
+  if (!signal.allocates) return undefined;
+  if (!signal.cold) return settings.severity;
+  return settings.coldAllocations === 'hint' ? 'hint' : settings.coldAllocations === 'show' ? settings.severity : undefined;
+}
 
 export const SOURCE = 'heaplens';
 
@@ -27,8 +41,9 @@ export function toSeverity(name: SeverityName): DiagnosticSeverity {
 }
 
 /** "buf is moved to the heap: its address is returned" */
-export function diagnosticMessage(f: Finding, d: FindingDescription = describeFinding(f)): string {
-  return d.reason ? `${d.title}: ${d.reason}` : d.title;
+export function diagnosticMessage(f: Finding, d: FindingDescription = describeFinding(f), signal?: Signal): string {
+  const text = d.reason ? `${d.title}: ${d.reason}` : d.title;
+  return signal?.cold ? `${text} — ${coldReasonText[signal.cold]}` : text;
 }
 
 /** describeFinding's step text is "expression — why"; the expression is what the step points at. */
@@ -47,14 +62,14 @@ export function relatedInformation(f: Finding, lines: LineSource, d: FindingDesc
 /** `uriOf` maps paths to URIs (pass a caching one when making many diagnostics). */
 export function findingDiagnostic(p: PlacedFinding, severity: SeverityName, lines: LineSource, uriOf: (file: string) => string = pathToUri): Diagnostic {
   const data: FindingDiagnosticData = { findingId: p.id, kind: p.finding.kind, subject: p.finding.subject };
-  const d = describeFinding(p.finding);
+  const d = describeFinding(p.finding, rangeText((l) => lines(p.finding.path, l), p.range));
   const related = relatedInformation(p.finding, lines, d, uriOf);
   const diagnostic: Diagnostic = {
     range: p.range,
     severity: toSeverity(severity),
     code: p.finding.kind,
     source: SOURCE,
-    message: diagnosticMessage(p.finding, d),
+    message: diagnosticMessage(p.finding, d, p.signal),
     data,
   };
   if (related.length) diagnostic.relatedInformation = related;

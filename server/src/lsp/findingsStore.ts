@@ -9,6 +9,7 @@
 //   store.file(uri)                 everything for a file, plus whether it is stale
 import * as path from 'node:path';
 import type { Diagnostic, Position, Range } from 'vscode-languageserver';
+import type { Signal } from '../escape/signal';
 import type { Finding } from '../escape/types';
 import { uriToPath } from './packages';
 
@@ -20,6 +21,8 @@ export interface PlacedFinding {
   finding: Finding;
   /** The published diagnostic, when the kind is shown (see `heaplens.kinds`). */
   diagnostic?: Diagnostic;
+  /** Whether it allocates, and whether on a cold path. */
+  signal?: Signal;
 }
 
 export interface FileFindings {

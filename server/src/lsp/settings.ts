@@ -7,6 +7,8 @@ import type { FindingKind } from '../escape/types';
 
 export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
 export type AnalyzeOn = 'save' | 'type';
+/** How allocations on cold paths (error returns, panics, test failure messages, tests) are shown. */
+export type ColdAllocations = 'hint' | 'show' | 'hide';
 
 export interface Settings {
   /** Finding kinds shown as diagnostics. Hovers show every escape verdict regardless. */
@@ -18,23 +20,22 @@ export interface Settings {
   tags: string[];
   /** The `go` executable to run. */
   goBin: string;
+  coldAllocations: ColdAllocations;
 }
 
-/** Heap escapes and leaks: what a person chasing allocations wants to see first. */
-export const defaultKinds: FindingKind[] = [
-  'moved-to-heap',
-  'escapes-to-heap',
-  'leaking-param',
-  'leaking-param-content',
-  'leaking-param-to-result',
-];
+/**
+ * Heap allocations: what a person chasing allocations wants to see first. Leaking
+ * parameters are not allocations (the caller's argument may be); they are in the hover.
+ */
+export const defaultKinds: FindingKind[] = ['moved-to-heap', 'escapes-to-heap'];
 
 export const allKinds: FindingKind[] = [
   'moved-to-heap', 'escapes-to-heap', 'does-not-escape', 'leaking-param', 'leaking-param-content',
   'leaking-param-to-result', 'can-inline', 'cannot-inline', 'inlining-call', 'devirtualized',
   'closure-capture', 'bounds-check-elided', 'zero-copy-conversion', 'loop-var', 'inline-budget', 'self-assignment',
-  'unsafe-uintptr', 'unknown',
+  'unsafe-uintptr', 'no-alloc-conversion', 'kept-alive', 'imprecise-call', 'unknown',
 ];
+const coldChoices: ColdAllocations[] = ['hint', 'show', 'hide'];
 
 export const severities: SeverityName[] = ['error', 'warning', 'information', 'hint'];
 
@@ -46,6 +47,7 @@ export const heaplensDefaults = {
   buildFlags: [] as string[],
   buildTags: '',
   goPath: '',
+  coldAllocations: 'hint' as ColdAllocations,
 };
 
 /** The configuration sections the server asks for, in this order. */
@@ -82,5 +84,6 @@ export function resolveSettings(heaplens: unknown, go: unknown): Settings {
   const tags = splitTags(h.buildTags) ?? splitTags(g.buildTags) ?? [];
   const goroot = nonEmpty(g.goroot);
   const goBin = nonEmpty(h.goPath) ?? (goroot ? path.join(goroot, 'bin', 'go') : 'go');
-  return { kinds, severity, analyzeOn, buildFlags, tags, goBin };
+  const coldAllocations = coldChoices.includes(h.coldAllocations as ColdAllocations) ? (h.coldAllocations as ColdAllocations) : heaplensDefaults.coldAllocations;
+  return { kinds, severity, analyzeOn, buildFlags, tags, goBin, coldAllocations };
 }

@@ -17,8 +17,13 @@ export interface StatusParams {
   /** Absolute directory of the package. */
   packageDir: string;
   state: PackageState;
-  /** For `done`: heap escapes (moved to heap + escapes to heap) per absolute file path of the package. */
+  /**
+   * For `done`: heap allocations shown as diagnostics in the Problems panel (the same count
+   * as `heaplens escape` reports), per absolute file path of the package.
+   */
   heapEscapes?: Record<string, number>;
+  /** For `done`: allocations on cold paths and in tests (hints, or hidden), per file. */
+  coldAllocations?: Record<string, number>;
   /** One line for people: why a package is unavailable, or a summary. */
   message?: string;
   durationMs?: number;
