@@ -6,7 +6,7 @@ import { describeFinding } from '../escape/describe';
 import type { Finding } from '../escape/types';
 import type { Directive } from './directives';
 import { functionAt, type FuncInfo } from './functions';
-import { ALLOC_KINDS, type Flow, type Problem } from './model';
+import { allocates, type Flow, type Problem } from './model';
 
 const NOESCAPE_KINDS: ReadonlySet<Finding['kind']> = new Set(['moved-to-heap', 'escapes-to-heap', 'leaking-param', 'leaking-param-to-result']);
 const BOUNDS_CHECK = /^Found Is(?:Slice)?InBounds$/;
@@ -65,7 +65,7 @@ function checkOne(
 
   switch (d.name) {
     case 'noalloc': {
-      const found = onLines(span[0], span[1], (f) => ALLOC_KINDS.has(f.kind));
+      const found = onLines(span[0], span[1], allocates);
       return result(found.map((f) => findingProblem('noalloc', d, f, facts, fn?.name ?? '', inlinedAt(f))));
     }
     case 'noescape': {

@@ -8,7 +8,7 @@ import type { ExplanationStep, Finding } from '../escape/types';
 import { functionAt, functionsOf, type FuncInfo } from './functions';
 import type { FuncsByDir } from './match';
 import { dirOf } from './match';
-import { ALLOC_KINDS, type HeapSite } from './model';
+import { allocates, type HeapSite } from './model';
 
 /** A usage or environment problem the check cannot get past (exit code 2). */
 export class CheckError extends Error {}
@@ -86,8 +86,9 @@ export async function analyzeTree(o: TreeOptions): Promise<TreeResult> {
     seen.add(k);
     let file = files.get(abs);
     if (!file) {
-      let text = '';
-      try { text = fs.readFileSync(abs, 'utf8'); } catch { /* generated and gone (cgo): no functions */ }
+      let text: string;
+      // Files that are not on disk (the generated test main, _testmain.go) are not the user's code.
+      try { text = fs.readFileSync(abs, 'utf8'); } catch { continue; }
       file = { abs, rel: path.relative(o.root, abs).split(path.sep).join('/'), text, funcs: functionsOf(text), findings: [] };
       files.set(abs, file);
     }
@@ -102,7 +103,7 @@ export async function analyzeTree(o: TreeOptions): Promise<TreeResult> {
     if (list) list.push(...file.funcs);
     else funcsByDir.set(dir, [...file.funcs]);
     for (const f of file.findings) {
-      if (!ALLOC_KINDS.has(f.kind)) continue;
+      if (!allocates(f)) continue;
       const inlined = file.findings.filter((g) => g.kind === 'inlining-call' && g.line === f.line && g.column === f.column).map((g) => g.subject ?? '');
       sites.push({ finding: f, rel: file.rel, func: functionAt(file.funcs, f.line)?.name ?? '', expr: f.subject ?? f.message, inlined });
     }

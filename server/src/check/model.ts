@@ -6,6 +6,17 @@ import type { Finding } from '../escape/types';
 /** The finding kinds that are heap allocations. */
 export const ALLOC_KINDS: ReadonlySet<Finding['kind']> = new Set(['moved-to-heap', 'escapes-to-heap']);
 
+/**
+ * Whether a finding is an allocation at run time. A constant (`"total"`, `42`) converted
+ * to an interface is reported as escaping, but Go points the interface at read-only
+ * data instead of allocating, so it is not counted.
+ */
+export function allocates(f: Finding): boolean {
+  if (!ALLOC_KINDS.has(f.kind)) return false;
+  const s = f.subject ?? '';
+  return !/^(?:"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)+'|-?\d[\d_.eExXa-fA-F]*|true|false|nil)$/.test(s);
+}
+
 /** A heap allocation the compiler reported, placed in its function. */
 export interface HeapSite {
   finding: Finding;
