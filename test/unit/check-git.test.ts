@@ -358,3 +358,21 @@ test('usage and environment errors exit 2 with one line', () => {
   assert.equal(br.code, 2);
   assert.match(br.stderr, /does not build/);
 });
+
+test('the CI example passes, and breaking its noalloc Push fails with the compiler flow', () => {
+  const example = path.join(repoRoot, 'examples', 'ci');
+  const ok = heaplens(['check', '--format', 'json', '--tests'], example);
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  assert.equal(json(ok.stdout).assertionsChecked, 4);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-ci-example-'));
+  made.push(dir);
+  fs.cpSync(example, dir, { recursive: true });
+  const ring = path.join(dir, 'ring', 'ring.go');
+  fs.writeFileSync(ring, fs.readFileSync(ring, 'utf8').replace('\tr.size++\n\treturn nil', '\tr.size++\n\tlast = &v\n\treturn nil') + '\nvar last *int64\n');
+  const bad = heaplens(['check', '--format', 'json'], dir);
+  assert.equal(bad.code, 1, bad.stderr);
+  const p = json(bad.stdout).problems;
+  assert.deepEqual(p.map((x) => `${x.rule}:${x.function}`), ['noalloc:(*Ring).Push']);
+  assert.match(p[0].message, /v is moved to the heap/);
+  assert.ok(p[0].flow.some((s) => /last = &v/.test(s.text)), JSON.stringify(p[0].flow));
+});

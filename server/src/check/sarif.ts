@@ -45,7 +45,6 @@ export function formatSarif(r: CheckReport, version: string, prefix = ''): strin
         driver: {
           name: 'heaplens',
           version,
-          informationUri: 'https://github.com/heaplens/heaplens',
           rules: RULE_IDS.map((id) => ({
             id, name: RULES[id].name, shortDescription: { text: RULES[id].short }, fullDescription: { text: RULES[id].help },
             help: { text: RULES[id].help }, defaultConfiguration: { level: 'error' },
