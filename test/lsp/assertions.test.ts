@@ -72,6 +72,7 @@ test('assertion violations are Error diagnostics with the reason and flow; asser
   assert.equal(noalloc.source, 'heaplens');
   assert.match(noalloc.message, /^\/\/heaplens:noalloc: &Point\{\.\.\.\} escapes to the heap \(allocates\) in Keep \(inside inlined newPoint\)/);
   assert.ok((noalloc.relatedInformation ?? []).some((r) => r.location.range.start.line === lineContaining(hotGo, 'last = p') && /last = p/.test(r.message)), JSON.stringify(noalloc.relatedInformation));
+  assert.equal(noalloc.relatedInformation?.[0].location.range.start.line, lineContaining(hotGo, 'return &Point{'), 'the flow starts in the inlined callee');
   assert.match(errors.find((d) => d.code === 'inline')!.message, /Slow cannot be inlined: marked go:noinline/);
   // The analyzer's own diagnostics are still there (Information by default).
   assert.ok(diags.some((d) => d.code === 'escapes-to-heap' && d.severity === DiagnosticSeverity.Information));

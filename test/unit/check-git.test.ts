@@ -289,6 +289,9 @@ test('assertions: noalloc (function, inlined callee, line), inline, gcassert noe
   ], r.stdout);
   const keep = rep.problems[0];
   assert.match(keep.message, /inside inlined newPoint/);
+  // The flow starts where the allocation is in the inlined callee's body.
+  assert.deepEqual([keep.flow[0].file, keep.flow[0].line], ['hot/hot.go', lineOf(asserted, 'return &Point{X: x, Y: y}')]);
+  assert.match(keep.flow[0].text, /allocated in newPoint, which the compiler inlines/);
   assert.ok(keep.flow.some((s) => /last = p/.test(s.text)), JSON.stringify(keep.flow));
   assert.match(rep.problems[1].message, /Loop cannot be inlined: marked go:noinline/);
   assert.equal(rep.assertionsChecked, 7);

@@ -21,6 +21,8 @@ export interface FileFacts {
   bceChecked: boolean;
   /** Module-relative path of an absolute one (for flow steps in other files). */
   relOf(abs: string): string;
+  /** Where an allocation inside an inlined callee is in the callee's body (see inlined.ts). */
+  inlinedFrom?(callee: string, f: Finding): Flow | undefined;
 }
 
 export interface AssertionResult {
@@ -111,14 +113,19 @@ function position(d: Directive, facts: FileFacts, f: Finding): Pick<Problem, 're
 }
 
 /** A Problem for a compiler finding that breaks a rule: its words, reason and flow. */
-export function findingProblem(rule: Problem['rule'], d: Directive | undefined, f: Finding, facts: Pick<FileFacts, 'rel' | 'relOf'>, func: string, inlined: string[]): Problem {
+export function findingProblem(rule: Problem['rule'], d: Directive | undefined, f: Finding, facts: Pick<FileFacts, 'rel' | 'relOf' | 'inlinedFrom'>, func: string, inlined: string[]): Problem {
   const desc = describeFinding(f);
+  const flow = flowOf(desc.steps, facts.relOf);
+  // The innermost inlined callee that allocates it comes first in the flow.
+  for (const callee of [...inlined].reverse()) {
+    const at = facts.inlinedFrom?.(callee, f);
+    if (at) { flow.unshift(at); break; }
+  }
   const via = inlined.length ? ` (inside inlined ${inlined.join(' → ')})` : '';
   const where = func ? ` in ${func}` : '';
   const message = d ? `${d.text}: ${desc.title}${where}${via}` : `new heap allocation${where}: ${desc.title}${via}`;
   return {
-    rule, rel: facts.rel, line: f.line, column: f.column, message, reason: desc.reason,
-    flow: flowOf(desc.steps, facts.relOf), func,
+    rule, rel: facts.rel, line: f.line, column: f.column, message, reason: desc.reason, flow, func,
     key: key(rule, facts.rel, func, `${f.kind}:${normalizeExpr(f.subject ?? f.message)}`, 0),
   };
 }

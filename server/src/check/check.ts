@@ -8,6 +8,7 @@ import { analyzeTree, CheckError, wantsBce, type TreeResult } from './collect';
 import { mayHaveDirectives, parseDirectives } from './directives';
 import { addWorktree, gitRoot, resolveRevision } from './git';
 import type { HotLines } from './hot';
+import { calleeResolver } from './inlined';
 import { newSites } from './match';
 import type { CheckReport, HeapSite, Problem } from './model';
 
@@ -56,6 +57,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
   const problems: Problem[] = [];
   const assertions: AssertionResult[] = [];
   const relOf = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
+  const inlinedFrom = calleeResolver(head.files.values());
 
   for (const file of head.files.values()) {
     if (!mayHaveDirectives(file.text)) continue;
@@ -63,7 +65,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     for (const b of bad) {
       problems.push({ rule: 'directive', rel: file.rel, line: b.line, column: b.column + 1, message: b.message, reason: '', flow: [], func: '', key: `directive|${file.rel}|${b.text}` });
     }
-    const results = checkAssertions(directives, { rel: file.rel, funcs: file.funcs, findings: file.findings, bceChecked: bce, relOf });
+    const results = checkAssertions(directives, { rel: file.rel, funcs: file.funcs, findings: file.findings, bceChecked: bce, relOf, inlinedFrom });
     for (const r of results) {
       assertions.push(r);
       problems.push(...r.problems);
@@ -88,7 +90,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     sites = head.sites.map((site) => ({ site }));
   }
   for (const { site, renamedFrom } of sites) {
-    const p = findingProblem('new-heap-allocation', undefined, site.finding, { rel: site.rel, relOf }, site.func, site.inlined);
+    const p = findingProblem('new-heap-allocation', undefined, site.finding, { rel: site.rel, relOf, inlinedFrom }, site.func, site.inlined);
     if (renamedFrom) p.message += ` (the function was ${renamedFrom} at the base)`;
     if (o.hot) {
       p.profileShare = o.hot.shareAt(site.finding.path, site.finding.line);

@@ -9,6 +9,7 @@ import { CodeLensRefreshRequest, DiagnosticSeverity, type CodeLens, type Diagnos
 import { checkAssertions, type AssertionResult } from '../check/assertions';
 import { mayHaveDirectives, parseDirectives, type BadDirective } from '../check/directives';
 import { functionsOf } from '../check/functions';
+import { calleeResolver, type CalleeFile } from '../check/inlined';
 import type { Problem } from '../check/model';
 import { findModuleRoot } from '../escape/module';
 import { SOURCE } from './diagnostics';
@@ -47,8 +48,15 @@ function wire(ctx: ServerContext): void {
     if (!directives.length && !bad.length) return undefined;
     const root = findModuleRoot(path.dirname(file)) ?? path.dirname(file);
     const relOf = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
+    const findings = found.findings.map((p) => p.finding);
+    // Callees inlined from the same package: their files' findings are in the store too.
+    const pkgFiles: CalleeFile[] = [{ rel: relOf(file), funcs, findings }];
+    for (const other of store.filesIn(path.dirname(file), (p) => p !== file)) {
+      const t = textOf(other);
+      if (t !== undefined) pkgFiles.push({ rel: relOf(other), funcs: functionsOf(t), findings: (store.file(other)?.findings ?? []).map((p) => p.finding) });
+    }
     const results = checkAssertions(directives, {
-      rel: relOf(file), funcs, findings: found.findings.map((p) => p.finding), bceChecked: false, relOf,
+      rel: relOf(file), funcs, findings, bceChecked: false, relOf, inlinedFrom: calleeResolver(pkgFiles),
     });
     return { results, bad, text };
   };
