@@ -202,6 +202,11 @@ test('--base with a dirty tree checks the uncommitted change and leaves it alone
   assert.equal(fs.readFileSync(path.join(dir, 'cart/cart.go'), 'utf8'), dirty);
   assert.match(sh(dir, 'git', ['status', '--porcelain']), /M cart\/cart.go/);
   assert.equal(sh(dir, 'git', ['worktree', 'list']).trim().split('\n').length, 1);
+  // A package the base does not have, named from inside it (relative to the current directory).
+  write(dir, { 'fresh/fresh.go': 'package fresh\n\nfunc Ptr(n int) *int {\n\treturn &n\n}\n' });
+  const fresh = heaplens(['check', '.', '--base', 'HEAD', '--format', 'json'], path.join(dir, 'fresh'));
+  assert.equal(fresh.code, 1, fresh.stderr);
+  assert.deepEqual(json(fresh.stdout).problems.map((p) => `${p.file}:${p.function}`), ['fresh/fresh.go:Ptr']);
 });
 
 test('build tags and test files: only what the build includes is checked, --tests adds _test.go', () => {

@@ -1,5 +1,6 @@
 // `heaplens check`, the engine: assertions at the working tree; with a base revision,
 // the heap allocations that are new since then; a baseline and a profile to narrow it.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findModuleRoot } from '../escape/module';
 import { checkAssertions, findingProblem, type AssertionResult } from './assertions';
@@ -80,7 +81,11 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     process.once('exit', cleanup);
     try {
       const baseRoot = path.join(wt.dir, path.relative(repo, root));
-      const base = await analyzeTree({ ...common, root: baseRoot, label: `the base ${o.base}` });
+      // A package directory the base does not have yet is all new.
+      const basePackages = packages.filter((p) => !p.startsWith('.') || fs.existsSync(path.join(baseRoot, p.replace(/(^|\/)\.\.\.$/, ''))));
+      const base = fs.existsSync(path.join(baseRoot, 'go.mod')) && basePackages.length
+        ? await analyzeTree({ ...common, packages: basePackages, root: baseRoot, label: `the base ${o.base}` })
+        : { sites: [], funcsByDir: new Map() };
       sites = newSites(head.sites, base.sites, head.funcsByDir, base.funcsByDir);
     } finally {
       cleanup();

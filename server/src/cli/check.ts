@@ -71,7 +71,7 @@ export const checkCommand: Command = {
       const hot = profile ? await loadHotLines(profile, root, stringFlag(p, 'sample-type'), stringFlag(p, 'go')) : undefined;
       const { report } = await runCheck({
         dir,
-        packages: p.positional.map((pkg) => (pkg.startsWith('.') ? path.resolve(dir, pkg) : pkg)),
+        packages: p.positional.map((pkg) => rootRelative(pkg, dir, root)),
         base: stringFlag(p, 'base'),
         tests: p.flags.has('tests'),
         tags: stringFlag(p, 'tags')?.split(',').filter(Boolean),
@@ -106,6 +106,17 @@ export const checkCommand: Command = {
     }
   },
 };
+
+/**
+ * `./x` patterns are given relative to --dir; the go command runs at the module root of
+ * each tree (the working tree and the base worktree), so they become root-relative.
+ */
+function rootRelative(pkg: string, dir: string, root: string): string {
+  if (!pkg.startsWith('.')) return pkg;
+  const rel = path.relative(root, path.resolve(dir, pkg)).split(path.sep).join('/');
+  if (rel.startsWith('..')) throw new CliError(`package ${pkg} is outside the module at ${root}`);
+  return rel === '' ? '.' : `./${rel}`;
+}
 
 function parseShare(s: string | undefined): number {
   if (s === undefined) return 0.01;
