@@ -384,3 +384,59 @@ test('the CI example passes, and breaking its noalloc Push fails with the compil
   assert.match(p[0].message, /v is moved to the heap/);
   assert.ok(p[0].flow.some((s) => /last = &v/.test(s.text)), JSON.stringify(p[0].flow));
 });
+
+test('--profile: only new allocations hot in a real heap profile fail; cold ones are notes', () => {
+  const main = (extra: string) => `package main
+
+import (
+	"os"
+	"runtime"
+	"runtime/pprof"
+)
+
+type Rec struct{ A, B [8]int64 }
+
+var keep []*Rec
+${extra}
+func main() {
+	runtime.MemProfileRate = 1
+	for i := 0; i < 20000; i++ {
+		keep = append(keep[:0], hot(i))
+	}
+	keep = append(keep, cold(1))
+	runtime.GC()
+	f, err := os.Create(os.Args[1])
+	if err != nil {
+		panic(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		panic(err)
+	}
+}
+`;
+  const fns = (hotBody: string, coldBody: string) => `
+//go:noinline
+func hot(i int) *Rec {
+${hotBody}
+}
+
+//go:noinline
+func cold(i int) *Rec {
+${coldBody}
+}
+`;
+  const dir = repo({ 'main.go': main(fns('\tvar r Rec\n\tr.A[0] = int64(i)\n\tkeep2 = r\n\treturn &keep2', '\tvar r Rec\n\tr.B[0] = int64(i)\n\tkeep2 = r\n\treturn &keep2') + '\nvar keep2 Rec\n') });
+  write(dir, { 'main.go': main(fns('\tr := Rec{}\n\tr.A[0] = int64(i)\n\treturn &r', '\tr := Rec{}\n\tr.B[0] = int64(i)\n\treturn &r')) });
+  const prof = path.join(dir, 'allocs.pb.gz');
+  sh(dir, 'go', ['run', '.', prof]);
+  const r = heaplens(['check', '--base', 'HEAD', '--profile', prof, '--min-share', '5%', '--format', 'json'], dir);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const probs = (JSON.parse(r.stdout) as { problems: (JsonProblem & { profileShare: number; failing: boolean })[] }).problems;
+  assert.deepEqual(probs.map((p) => `${p.function}:${p.failing}`).sort(), ['cold:false', 'hot:true']);
+  assert.ok(probs.find((p) => p.function === 'hot')!.profileShare > 0.5, r.stdout);
+  const all = heaplens(['check', '--base', 'HEAD', '--profile', prof, '--min-share', '0.999'], dir);
+  assert.equal(all.code, 0, all.stdout);
+  assert.match(all.stdout, /2 not hot in the profile/);
+  assert.equal(heaplens(['check', '--min-share', '5%'], dir).code, 2);
+});
