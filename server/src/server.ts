@@ -3,6 +3,7 @@
 // `node server/out/server.js --stdio`.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { runEscapeAnalysis } from './escape/run';
+import { assertionsFeature } from './lsp/assertionsFeature';
 import { codeActionsFeature } from './lsp/codeActionsFeature';
 import { escapeFeature } from './lsp/escapeFeature';
 import { hoverFeature } from './lsp/hoverFeature';
@@ -16,4 +17,5 @@ startServer(connection, [
   hoverFeature,
   codeActionsFeature,
   profileFeature(),
+  assertionsFeature(),
 ], '0.1.0');

@@ -1,4 +1,5 @@
 // `heaplens`: the command-line twin of the extension. Same engine, no VS Code.
+import { checkCommand } from './check';
 import { CliError, type Command } from './command';
 import { escapeCommand } from './escape';
 import { diffCommand, linesCommand, topCommand } from './profile';
@@ -8,6 +9,7 @@ const commands: Record<string, Command> = {
   top: topCommand,
   lines: linesCommand,
   diff: diffCommand,
+  check: checkCommand,
 };
 
 const usage = `usage: heaplens <command> [options]

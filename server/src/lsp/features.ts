@@ -2,7 +2,7 @@
 // profile overlays, inlay hints, code lenses, code actions) is a module that
 // declares its capabilities and registers its handlers on a shared context.
 // Add one by writing a `Feature` and listing it in server.ts.
-import type { ClientCapabilities, Connection, Diagnostic, ServerCapabilities, TextDocuments } from 'vscode-languageserver';
+import type { ClientCapabilities, CodeLens, Connection, Diagnostic, ServerCapabilities, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FindingsStore } from './findingsStore';
 import type { HoverSectionProvider } from './hover';
@@ -17,6 +17,8 @@ export interface ServerContext {
   hoverSections: HoverSectionProvider[];
   /** Applied in order to escape diagnostics right before they are published (the profile feature adds measured costs). */
   diagnosticDecorators: ((uri: string, diagnostics: Diagnostic[]) => Diagnostic[])[];
+  /** Code lens sources, in order; one `textDocument/codeLens` handler joins what they return. Push to add one. */
+  codeLenses: ((uri: string) => CodeLens[])[];
   /** Settings for a document's scope, read fresh through `workspace/configuration`. */
   settingsFor(uri: string): Promise<Settings>;
   /** What the client told the server it can do (set once `initialize` arrived). */

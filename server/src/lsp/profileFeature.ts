@@ -266,8 +266,8 @@ function wire(ctx: ServerContext): void {
     return hints.sort((a, b) => a.position.line - b.position.line);
   });
 
-  connection.onCodeLens(({ textDocument }): CodeLens[] => {
-    const file = uriToPath(textDocument.uri);
+  ctx.codeLenses.push((uri): CodeLens[] => {
+    const file = uriToPath(uri);
     const found = file ? state.forFile(file) : undefined;
     if (!file || !found) return [];
     const { agg, t } = found.profile;

@@ -33,6 +33,7 @@ export function startServer(connection: Connection, features: Feature[], version
     store: new FindingsStore(),
     hoverSections: [],
     diagnosticDecorators: [],
+    codeLenses: [],
     settingsFor: (uri) => settings.settingsFor(uri),
     clientCapabilities: () => client,
     onDidChangeSettings: (listener) => { settingsListeners.push(listener); },
@@ -66,6 +67,8 @@ export function startServer(connection: Connection, features: Feature[], version
   process.once('exit', shutdown);
 
   for (const f of features) f.activate(ctx);
+  // One handler per connection: every feature's lenses, in feature order.
+  connection.onCodeLens(({ textDocument }) => ctx.codeLenses.flatMap((lenses) => lenses(textDocument.uri)));
   documents.onDidClose(({ document }) => settings.forget(document.uri));
   documents.listen(connection);
   connection.listen();
