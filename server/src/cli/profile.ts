@@ -3,10 +3,10 @@
 import * as fs from 'node:fs';
 import { aggregate } from '../profile/aggregate';
 import { captureProfile, isProfileUrl } from '../profile/capture';
-import { decodeProfile } from '../profile/decode';
 import { diffProfiles } from '../profile/diff';
 import { formatPercent, formatValue } from '../profile/format';
 import { loadResolveContext } from '../profile/goEnv';
+import { openProfile } from '../profile/open';
 import type { Aggregates, Profile } from '../profile/model';
 import { sampleTypeIndex, topFunctions, type FunctionRow } from '../profile/query';
 import { resolveFiles } from '../profile/sourcePaths';
@@ -122,7 +122,7 @@ async function load(file: string): Promise<Profile> {
     }
   }
   try {
-    return decodeProfile(bytes);
+    return openProfile(bytes, { origin: file });
   } catch (e) {
     throw new CliError(`${file}: ${(e as Error).message}`);
   }

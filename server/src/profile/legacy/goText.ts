@@ -1,0 +1,124 @@
+// Names for Go's debug=1 text profiles (pprof.Lookup(name).WriteTo(w, 1)). The
+// sample lines carry return addresses only; runtime/pprof's printStackRecord
+// writes the frames under each one as `#\t0xPC\tfunc+0xOFF\tfile:line`, with
+// PC = address − 1 (what pprof's parser makes of the address). Two rules of
+// that writer matter here: leading runtime frames of a stack are not printed
+// (unless every frame is a runtime frame), and runtime.goexit never is.
+// Inlined calls are separate pseudo-addresses one apart inside one function
+// (same entry = PC − OFF); they become one location with several lines, as in
+// the protobuf form of the same profile.
+import type { LFunction, LLocation, LProfile } from './types';
+import { remapFunctionIDs, remapLocationIDs } from './mappings';
+
+interface TextFrame { pc: bigint; name: string; entry: bigint | null; file: string; line: number }
+
+/** A runtime frame the text does not name, kept so values stay where pprof puts them. */
+export const HIDDEN_RUNTIME = 'runtime frames (not named in debug=1 text)';
+
+/**
+ * Gives the samples of a Go debug=1 profile the frames written under them.
+ * `dropHiddenLeaf`: heap profiles drop unnamed leading runtime frames, as
+ * pprof's drop_frames (runtime\..*) would once symbolized.
+ */
+export function nameGoTextFrames(text: string, p: LProfile, dropHiddenLeaf: boolean): { named: number; unnamed: number } {
+  const perSample = framesPerSample(text);
+  const fns = new Map<string, LFunction>();
+  const fnOf = (name: string, file: string): LFunction => {
+    const k = `${name}\0${file}`;
+    let f = fns.get(k);
+    if (!f) { f = { id: 0, name, systemName: name, filename: file, startLine: 0 }; fns.set(k, f); }
+    return f;
+  };
+  const newLocs = new Map<string, LLocation>();
+  const locFor = (key: string, make: () => LLocation): LLocation => {
+    let l = newLocs.get(key);
+    if (!l) { l = make(); newLocs.set(key, l); }
+    return l;
+  };
+  let named = 0, unnamed = 0;
+  p.samples.forEach((s, k) => {
+    const frames = perSample[k] ?? [];
+    const byPc = new Map<bigint, TextFrame[]>();
+    for (const f of frames) { const g = byPc.get(f.pc); if (g) g.push(f); else byPc.set(f.pc, [f]); }
+    // One entry per address: its frames (innermost first), or null when the text hides it.
+    // A frame the runtime cannot name is printed with its raw PC, not PC − 1.
+    const nameless = (l: LLocation): TextFrame[] | null => {
+      const g = byPc.get((l.address + 1n) & 0xffffffffffffffffn);
+      return g && g.every((f) => f.name === '') ? g : null;
+    };
+    const per = s.locs.map((l) => byPc.get(l.address) ?? nameless(l));
+    const firstNamed = per.findIndex((f) => f !== null);
+    const out: LLocation[] = [];
+    for (let i = 0; i < s.locs.length; i++) {
+      const loc = s.locs[i];
+      const fr = per[i];
+      if (fr === null) {
+        if (firstNamed < 0 || i < firstNamed) {
+          if (dropHiddenLeaf && firstNamed >= 0) continue;
+          out.push(locFor(`hidden`, () => ({ id: 0, address: 0n, mapping: loc.mapping, lines: [{ fn: fnOf(HIDDEN_RUNTIME, ''), line: 0 }] })));
+        } else {
+          out.push(locFor(`goexit ${loc.address}`, () => ({ id: 0, address: loc.address, mapping: loc.mapping, lines: [{ fn: fnOf('runtime.goexit', ''), line: 0 }] })));
+        }
+        unnamed++;
+        continue;
+      }
+      // Merge the following addresses that are calls inlined into the same function.
+      let j = i;
+      const group = [...fr];
+      while (j + 1 < s.locs.length && per[j + 1] !== null && inlinedInto(per[j]!, per[j + 1]!)) { j++; group.push(...per[j]!); }
+      const addrs = s.locs.slice(i, j + 1).map((l) => l.address.toString(16)).join(',');
+      const outer = s.locs[j];
+      out.push(locFor(addrs, () => ({
+        id: 0, address: outer.address, mapping: outer.mapping,
+        lines: group.filter((f) => f.name !== '').map((f) => ({ fn: fnOf(f.name, f.file), line: f.line })),
+      })));
+      named += j - i + 1;
+      i = j;
+    }
+    s.locs = out;
+  });
+  remapLocationIDs(p);
+  remapFunctionIDs(p);
+  return { named, unnamed };
+}
+
+/** `inner` was inlined into `outer`: both in one physical function, pseudo-PCs adjacent. */
+function inlinedInto(inner: TextFrame[], outer: TextFrame[]): boolean {
+  const a = inner[inner.length - 1], b = outer[0];
+  if (a.entry === null || b.entry === null || a.entry !== b.entry || a.name === b.name) return false;
+  const d = a.pc - b.pc;
+  return d === 1n || d === -1n;
+}
+
+/** The `#` frame lines under each sample line, by sample index. */
+function framesPerSample(text: string): TextFrame[][] {
+  const out: TextFrame[][] = [];
+  let cur: TextFrame[] | null = null;
+  let first = true;
+  for (const raw of text.split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (first) { first = false; if (line.startsWith('heap profile:')) continue; }
+    if (line.startsWith('# runtime.MemStats')) break;
+    if (line.startsWith('#')) {
+      if (cur && /^#\t+0x/.test(line)) cur.push(parseFrame(line));
+      continue;
+    }
+    if (line.trim() === '') continue;
+    if (line.includes('@')) { cur = []; out.push(cur); }
+  }
+  return out;
+}
+
+function parseFrame(line: string): TextFrame {
+  const cells = line.split(/\t+/);
+  const pc = BigInt(cells[1]);
+  if (cells.length < 4) return { pc, name: '', entry: null, file: '', line: 0 };
+  const fnOff = cells[2];
+  const plus = fnOff.lastIndexOf('+0x');
+  const name = plus >= 0 ? fnOff.slice(0, plus) : fnOff;
+  const entry = plus >= 0 && /^[0-9a-f]+$/.test(fnOff.slice(plus + 3)) ? pc - BigInt(fnOff.slice(plus + 1)) : null;
+  const where = cells.slice(3).join('\t');
+  const colon = where.lastIndexOf(':');
+  const ln = colon >= 0 ? Number(where.slice(colon + 1)) : 0;
+  return { pc, name, entry, file: colon >= 0 ? where.slice(0, colon) : where, line: Number.isFinite(ln) ? ln : 0 };
+}
