@@ -3,10 +3,11 @@
 // writes the frames under each one as `#\t0xPC\tfunc+0xOFF\tfile:line`, with
 // PC = address − 1 (what pprof's parser makes of the address). Two rules of
 // that writer matter here: leading runtime frames of a stack are not printed
-// (unless every frame is a runtime frame), and runtime.goexit never is.
-// Inlined calls are separate pseudo-addresses one apart inside one function
-// (same entry = PC − OFF); they become one location with several lines, as in
-// the protobuf form of the same profile.
+// (unless every frame is a runtime frame), and runtime.goexit never is (nor is
+// it in the protobuf form).
+// Inlined calls are separate (pseudo-)addresses inside one function (same
+// entry = PC − OFF); they become one location with several lines, as in the
+// protobuf form of the same profile.
 import type { LFunction, LLocation, LProfile } from './types';
 import { remapFunctionIDs, remapLocationIDs } from './mappings';
 
@@ -53,12 +54,12 @@ export function nameGoTextFrames(text: string, p: LProfile, dropHiddenLeaf: bool
       const loc = s.locs[i];
       const fr = per[i];
       if (fr === null) {
-        if (firstNamed < 0 || i < firstNamed) {
-          if (dropHiddenLeaf && firstNamed >= 0) continue;
-          out.push(locFor(`hidden`, () => ({ id: 0, address: 0n, mapping: loc.mapping, lines: [{ fn: fnOf(HIDDEN_RUNTIME, ''), line: 0 }] })));
-        } else {
-          out.push(locFor(`goexit ${loc.address}`, () => ({ id: 0, address: loc.address, mapping: loc.mapping, lines: [{ fn: fnOf('runtime.goexit', ''), line: 0 }] })));
+        // Nothing named at all: the stack was runtime.goexit alone, empty in protobuf form.
+        if (i < firstNamed && !dropHiddenLeaf) {
+          const h = locFor('hidden', () => ({ id: 0, address: 0n, mapping: loc.mapping, lines: [{ fn: fnOf(HIDDEN_RUNTIME, ''), line: 0 }] }));
+          if (out[out.length - 1] !== h) out.push(h);
         }
+        // After the first named frame: runtime.goexit, which runtime/pprof leaves out of protobuf profiles too.
         unnamed++;
         continue;
       }
@@ -82,12 +83,13 @@ export function nameGoTextFrames(text: string, p: LProfile, dropHiddenLeaf: bool
   return { named, unnamed };
 }
 
-/** `inner` was inlined into `outer`: both in one physical function, pseudo-PCs adjacent. */
+/**
+ * `inner` was inlined into `outer`: both frames are in one physical function (same
+ * entry) yet name different functions. (A function calling itself keeps its name.)
+ */
 function inlinedInto(inner: TextFrame[], outer: TextFrame[]): boolean {
   const a = inner[inner.length - 1], b = outer[0];
-  if (a.entry === null || b.entry === null || a.entry !== b.entry || a.name === b.name) return false;
-  const d = a.pc - b.pc;
-  return d === 1n || d === -1n;
+  return a.entry !== null && a.entry === b.entry && a.name !== b.name;
 }
 
 /** The `#` frame lines under each sample line, by sample index. */

@@ -23,8 +23,12 @@ const parsers: Parser[] = [
 
 export interface LegacyResult { profile: Profile; source: ProfileSource }
 
-/** The legacy formats pprof reads. Null when none recognises the input. Throws ProfileError when one does but the input is broken. */
-export function parseLegacy(bytes: Uint8Array): LegacyResult | null {
+/**
+ * pprof's parseLegacy: the first parser that recognises the input, in pprof's
+ * order, and its result before any naming (what `go tool pprof -raw` shows).
+ * Null when none does; ProfileError when one does but the input is broken.
+ */
+export function parseLegacyRaw(bytes: Uint8Array): { lp: LProfile; parser: string; text: () => string } | null {
   let cached: string | undefined;
   const text = (): string => (cached ??= new TextDecoder('utf-8').decode(bytes));
   for (const parser of parsers) {
@@ -38,21 +42,29 @@ export function parseLegacy(bytes: Uint8Array): LegacyResult | null {
       throw e;
     }
     addLegacyFrameInfo(lp);
-    const source: ProfileSource = { format: formatName(parser.name, bytes, text), legacy: true, symbolsMissing: false, notes: [] };
-    if (isGoText(parser.name, text)) {
-      const { unnamed } = nameGoTextFrames(text(), lp, parser.name === 'heap');
-      if (parser.name === 'heap') {
-        source.memStats = parseMemStats(text());
-        source.notes.push("Go writes the same debug=1 text for heap and allocs: it opens on inuse_space, as pprof does");
-      }
-      if (parser.name === 'count' && unnamed > 0) source.notes.push('the runtime frames at the top of each stack are not named in debug=1 text');
-    }
-    for (const s of lp.samples) {
-      if (s.values.length !== lp.sampleTypes.length) throw new ProfileError(`a ${source.format}, but malformed: a sample has ${s.values.length} values for ${lp.sampleTypes.length} sample types`);
-    }
-    return { profile: toModel(lp), source };
+    return { lp, parser: parser.name, text };
   }
   return null;
+}
+
+/** The legacy formats pprof reads, as a Profile, with names from Go's debug=1 text where it has them. */
+export function parseLegacy(bytes: Uint8Array): LegacyResult | null {
+  const raw = parseLegacyRaw(bytes);
+  if (!raw) return null;
+  const { lp, parser, text } = raw;
+  const source: ProfileSource = { format: formatName(parser, bytes, text), legacy: true, symbolsMissing: false, notes: [] };
+  if (isGoText(parser, text)) {
+    const { unnamed } = nameGoTextFrames(text(), lp, parser === 'heap');
+    if (parser === 'heap') {
+      source.memStats = parseMemStats(text());
+      source.notes.push('Go writes the same debug=1 text for heap and allocs: it opens on inuse_space, as pprof does');
+    }
+    if (parser === 'count' && unnamed > 0) source.notes.push('the runtime frames at the top of each stack are not named in debug=1 text');
+  }
+  for (const s of lp.samples) {
+    if (s.values.length !== lp.sampleTypes.length) throw new ProfileError(`a ${source.format}, but malformed: a sample has ${s.values.length} values for ${lp.sampleTypes.length} sample types`);
+  }
+  return { profile: toModel(lp), source };
 }
 
 function isGoText(parser: string, text: () => string): boolean {
