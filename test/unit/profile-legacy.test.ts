@@ -231,3 +231,28 @@ test('legacy input is bounded: an overlong line or a huge stack is refused with 
   words.forEach((w, i) => cpu.writeBigUInt64LE(BigInt(w), i * 8));
   assert.throws(() => openProfile(cpu), (e: unknown) => e instanceof ProfileError && /deeper than 65536 frames/.test(e.message));
 });
+
+// ── protobuf profiles without symbols (-symbolize=none conversions, stripped binaries) ──
+
+test('protobuf profiles whose frames have no names: one row per binary, as go tool pprof -top', async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-unsym-'));
+  try {
+    const fx = await goLegacyFixtures();
+    for (const src of [path.join(legacyDir, 'heapz.txt'), path.join(legacyDir, 'cpu-64le.prof'), fx.text('heap')]) {
+      const pb = path.join(tmp, `${path.basename(src)}.pb.gz`);
+      await execFileP('go', ['tool', 'pprof', '-proto', '-symbolize=none', '-output', pb, src], { env: { ...process.env, PPROF_TMPDIR: tmp } });
+      const p = openProfile(fs.readFileSync(pb));
+      assert.equal(p.source?.legacy, false);
+      assert.equal(p.source?.symbolsMissing, true, `${src}: says symbols are missing`);
+      for (const { type, unit } of p.sampleTypes) {
+        const [ours, theirs] = await Promise.all([oursTop(pb, type), pprofTop(pb, type, unit)]);
+        assert.equal(ours.total, theirs.total, `${src} ${type}`);
+        assert.deepEqual(byName(ours.rows), byName(theirs.rows), `${src} ${type}`);
+      }
+      const r = await runCli(['top', pb]);
+      assert.match(r.stdout, /^Note: symbols are missing for \d+ of \d+ locations: shown per binary, as pprof -symbolize=none does$/m);
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
