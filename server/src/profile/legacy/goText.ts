@@ -21,7 +21,7 @@ export const HIDDEN_RUNTIME = 'runtime frames (not named in debug=1 text)';
  * `dropHiddenLeaf`: heap profiles drop unnamed leading runtime frames, as
  * pprof's drop_frames (runtime\..*) would once symbolized.
  */
-export function nameGoTextFrames(text: string, p: LProfile, dropHiddenLeaf: boolean): { named: number; unnamed: number } {
+export function nameGoTextFrames(text: string, p: LProfile, dropHiddenLeaf: boolean): { named: number; unnamed: number; hidden: number } {
   const perSample = framesPerSample(text);
   const fns = new Map<string, LFunction>();
   const fnOf = (name: string, file: string): LFunction => {
@@ -36,7 +36,7 @@ export function nameGoTextFrames(text: string, p: LProfile, dropHiddenLeaf: bool
     if (!l) { l = make(); newLocs.set(key, l); }
     return l;
   };
-  let named = 0, unnamed = 0;
+  let named = 0, unnamed = 0, hidden = 0;
   p.samples.forEach((s, k) => {
     const frames = perSample[k] ?? [];
     const byPc = new Map<bigint, TextFrame[]>();
@@ -57,7 +57,7 @@ export function nameGoTextFrames(text: string, p: LProfile, dropHiddenLeaf: bool
         // Nothing named at all: the stack was runtime.goexit alone, empty in protobuf form.
         if (i < firstNamed && !dropHiddenLeaf) {
           const h = locFor('hidden', () => ({ id: 0, address: 0n, mapping: loc.mapping, lines: [{ fn: fnOf(HIDDEN_RUNTIME, ''), line: 0 }] }));
-          if (out[out.length - 1] !== h) out.push(h);
+          if (out[out.length - 1] !== h) { out.push(h); hidden++; }
         }
         // After the first named frame: runtime.goexit, which runtime/pprof leaves out of protobuf profiles too.
         unnamed++;
@@ -80,7 +80,7 @@ export function nameGoTextFrames(text: string, p: LProfile, dropHiddenLeaf: bool
   });
   remapLocationIDs(p);
   remapFunctionIDs(p);
-  return { named, unnamed };
+  return { named, unnamed, hidden };
 }
 
 /**

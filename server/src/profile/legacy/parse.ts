@@ -52,14 +52,16 @@ export function parseLegacy(bytes: Uint8Array): LegacyResult | null {
   const raw = parseLegacyRaw(bytes);
   if (!raw) return null;
   const { lp, parser, text } = raw;
-  const source: ProfileSource = { format: formatName(parser, bytes, text), legacy: true, symbolsMissing: false, notes: [] };
+  const java = parser === 'cpu' && lp.functions.length > 0;
+  const format = java ? `Java CPU profile (legacy binary, ${cpuWords(bytes)})` : formatName(parser, bytes, text);
+  const source: ProfileSource = { format, legacy: true, symbolsMissing: false, notes: [] };
   if (isGoText(parser, text)) {
-    const { unnamed } = nameGoTextFrames(text(), lp, parser === 'heap');
+    const { hidden } = nameGoTextFrames(text(), lp, parser === 'heap');
     if (parser === 'heap') {
       source.memStats = parseMemStats(text());
       source.notes.push('Go writes the same debug=1 text for heap and allocs: it opens on inuse_space, as pprof does');
     }
-    if (parser === 'count' && unnamed > 0) source.notes.push('the runtime frames at the top of each stack are not named in debug=1 text');
+    if (hidden > 0) source.notes.push("runtime frames at the top of stacks are not named in debug=1 text: they are one row, 'runtime frames (not named in debug=1 text)'");
   }
   for (const s of lp.samples) {
     if (s.values.length !== lp.sampleTypes.length) throw new ProfileError(`a ${source.format}, but malformed: a sample has ${s.values.length} values for ${lp.sampleTypes.length} sample types`);
