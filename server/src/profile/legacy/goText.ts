@@ -39,8 +39,14 @@ export function nameGoTextFrames(text: string, p: LProfile, dropHiddenLeaf: bool
   let named = 0, unnamed = 0, hidden = 0;
   p.samples.forEach((s, k) => {
     const frames = perSample[k] ?? [];
-    const byPc = new Map<bigint, TextFrame[]>();
-    for (const f of frames) { const g = byPc.get(f.pc); if (g) g.push(f); else byPc.set(f.pc, [f]); }
+    // Frames grouped by PC (a handful per stack: a linear scan beats a Map).
+    const pcs: bigint[] = [];
+    const groups: TextFrame[][] = [];
+    for (const f of frames) {
+      const k = pcs.length > 0 && pcs[pcs.length - 1] === f.pc ? pcs.length - 1 : pcs.indexOf(f.pc);
+      if (k >= 0) groups[k].push(f); else { pcs.push(f.pc); groups.push([f]); }
+    }
+    const byPc = { get: (pc: bigint): TextFrame[] | undefined => { const k = pcs.indexOf(pc); return k >= 0 ? groups[k] : undefined; } };
     // One entry per address: its frames (innermost first), or null when the text hides it.
     // A frame the runtime cannot name is printed with its raw PC, not PC − 1.
     const nameless = (l: LLocation): TextFrame[] | null => {
@@ -92,21 +98,28 @@ function inlinedInto(inner: TextFrame[], outer: TextFrame[]): boolean {
   return a.entry !== null && a.entry === b.entry && a.name !== b.name;
 }
 
-/** The `#` frame lines under each sample line, by sample index. */
+/** The `#` frame lines under each sample line, by sample index. One pass, no copy of the text. */
 function framesPerSample(text: string): TextFrame[][] {
   const out: TextFrame[][] = [];
   let cur: TextFrame[] | null = null;
-  let first = true;
-  for (const raw of text.split('\n')) {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (first) { first = false; if (line.startsWith('heap profile:')) continue; }
-    if (line.startsWith('# runtime.MemStats')) break;
-    if (line.startsWith('#')) {
-      if (cur && /^#\t+0x/.test(line)) cur.push(parseFrame(line));
-      continue;
+  let pos = 0;
+  if (text.startsWith('heap profile:')) pos = text.indexOf('\n') + 1 || text.length;
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const c = text.charCodeAt(pos);
+    if (c === 35 /* # */) {
+      if (text.startsWith('# runtime.MemStats', pos)) break;
+      if (cur && text.charCodeAt(pos + 1) === 9 /* \t */) {
+        let line = text.slice(pos, end);
+        if (line.endsWith('\r')) line = line.slice(0, -1);
+        if (/^#\t+0x/.test(line)) cur.push(parseFrame(line));
+      }
+    } else {
+      const at = text.indexOf('@', pos);
+      if (at >= 0 && at < end) { cur = []; out.push(cur); }
     }
-    if (line.trim() === '') continue;
-    if (line.includes('@')) { cur = []; out.push(cur); }
+    pos = end + 1;
   }
   return out;
 }

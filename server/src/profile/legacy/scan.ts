@@ -115,9 +115,12 @@ const HEX_RE = /0x[0-9a-f]+/g;
 /** pprof's parseHexAddresses: every 0x… in s, as uint64. */
 export function parseHexAddresses(s: string): bigint[] {
   const out: bigint[] = [];
-  for (const m of s.matchAll(HEX_RE)) {
-    const v = parseUint(m[0], 0);
-    if (v === null) throw new Malformed(`failed to parse as hex 64-bit number: ${m[0]}`);
+  HEX_RE.lastIndex = 0;
+  for (let m; (m = HEX_RE.exec(s));) {
+    const h = m[0];
+    // Fast path: up to 16 hex digits always fit in a uint64.
+    const v = h.length <= 18 ? BigInt(h) : parseUint(h, 0);
+    if (v === null) throw new Malformed(`failed to parse as hex 64-bit number: ${h}`);
     out.push(v);
   }
   if (out.length > LIMITS.maxStackDepth) throw new Malformed(`a stack deeper than ${LIMITS.maxStackDepth} frames`);
