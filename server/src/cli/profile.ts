@@ -112,8 +112,9 @@ not found (unresolved lines are listed, never dropped).`,
     const out = [...sourceLines(profile.source), `Type: ${type}`, `${rows.length} lines, total ${formatValue(agg.totals[t], unit)}`,
       `${'flat'.padStart(10)} ${'cum'.padStart(10)}  location`];
     for (const r of rows) {
-      const where = r.resolved ?? `${r.file} (not found)`;
-      out.push(`${formatValue(r.flat, unit).padStart(10)} ${formatValue(r.cum, unit).padStart(10)}  ${where}:${r.line} ${r.function}`);
+      // A frame without a source file (no symbols, Java stubs) is its name alone, as in pprof -lines.
+      const where = !r.file ? '' : `${r.resolved ?? `${r.file} (not found)`}${r.line ? `:${r.line}` : ''} `;
+      out.push(`${formatValue(r.flat, unit).padStart(10)} ${formatValue(r.cum, unit).padStart(10)}  ${where}${r.function}`);
     }
     process.stdout.write(out.join('\n') + '\n');
     return 0;
