@@ -113,7 +113,8 @@ function framesPerSample(text: string): TextFrame[][] {
       if (cur && text.charCodeAt(pos + 1) === 9 /* \t */) {
         let line = text.slice(pos, end);
         if (line.endsWith('\r')) line = line.slice(0, -1);
-        if (/^#\t+0x/.test(line)) cur.push(parseFrame(line));
+        const f = /^#\t+0x/.test(line) ? parseFrame(line) : null;
+        if (f) cur.push(f);
       }
     } else {
       const at = text.indexOf('@', pos);
@@ -124,14 +125,16 @@ function framesPerSample(text: string): TextFrame[][] {
   return out;
 }
 
-function parseFrame(line: string): TextFrame {
+/** A `#` frame line; null when it is not one (it is then a comment, as pprof reads it). */
+function parseFrame(line: string): TextFrame | null {
   const cells = line.split(/\t+/);
+  if (!/^0x[0-9a-f]{1,16}$/.test(cells[1] ?? '')) return null;
   const pc = BigInt(cells[1]);
   if (cells.length < 4) return { pc, name: '', entry: null, file: '', line: 0 };
   const fnOff = cells[2];
   const plus = fnOff.lastIndexOf('+0x');
   const name = plus >= 0 ? fnOff.slice(0, plus) : fnOff;
-  const entry = plus >= 0 && /^[0-9a-f]+$/.test(fnOff.slice(plus + 3)) ? pc - BigInt(fnOff.slice(plus + 1)) : null;
+  const entry = plus >= 0 && /^[0-9a-f]{1,16}$/.test(fnOff.slice(plus + 3)) ? pc - BigInt(fnOff.slice(plus + 1)) : null;
   const where = cells.slice(3).join('\t');
   const colon = where.lastIndexOf(':');
   const ln = colon >= 0 ? Number(where.slice(colon + 1)) : 0;
