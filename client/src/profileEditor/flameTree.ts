@@ -115,5 +115,7 @@ export function profileMeta(p: Profile, source: string, baseSource?: string): Pr
     sampleCount: p.samples.count,
   };
   if (baseSource !== undefined) meta.baseSource = baseSource;
+  if (p.source?.legacy) meta.format = p.source.format;
+  if (p.source?.notes.length) meta.notes = [...p.source.notes];
   return meta;
 }

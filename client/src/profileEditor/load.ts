@@ -1,8 +1,8 @@
 // Decoding a profile file for the editor, once, in the extension host. Pure: bytes
 // in, a tree for the webview or a one-line reason out; never throws.
 import { aggregate } from '../../../server/src/profile/aggregate';
-import { decodeProfile } from '../../../server/src/profile/decode';
 import type { Aggregates, Profile } from '../../../server/src/profile/model';
+import { openProfile } from '../../../server/src/profile/open';
 import type { ToWebview } from '../../../server/src/protocol/webview';
 import { profileMeta, toFlameTree } from './flameTree';
 
@@ -17,7 +17,7 @@ export type LoadResult = LoadedProfile | { source: string; error: string };
 export function loadProfile(bytes: Uint8Array, source: string): LoadResult {
   if (bytes.length === 0) return { source, error: `${source} is empty (0 bytes): not a pprof profile.` };
   try {
-    const profile = decodeProfile(bytes);
+    const profile = openProfile(bytes, { origin: source });
     if (profile.sampleTypes.length === 0) return { source, error: `${source} has no sample types: not a pprof profile.` };
     return { source, profile, agg: aggregate(profile) };
   } catch (e) {

@@ -33,6 +33,8 @@ export function renderHeader(meta: ProfileMeta, tree: FlameTree): void {
     } else fact(s.type, formatValue(total, s.unit));
   });
   if (meta.baseSource) fact('Compared with', meta.baseSource);
+  if (meta.format) fact('Format', meta.format);
+  for (const n of meta.notes ?? []) fact('Note', n);
 }
 
 export interface TipData {

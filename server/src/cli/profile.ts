@@ -3,17 +3,21 @@
 import * as fs from 'node:fs';
 import { aggregate } from '../profile/aggregate';
 import { captureProfile, isProfileUrl } from '../profile/capture';
-import { decodeProfile } from '../profile/decode';
 import { diffProfiles } from '../profile/diff';
 import { formatPercent, formatValue } from '../profile/format';
 import { loadResolveContext } from '../profile/goEnv';
-import type { Aggregates, Profile } from '../profile/model';
+import { openProfile } from '../profile/open';
+import { inlineMarks, type InlineMark } from '../profile/inlineMarks';
+import type { Aggregates, Profile, ProfileSource } from '../profile/model';
 import { sampleTypeIndex, topFunctions, type FunctionRow } from '../profile/query';
 import { resolveFiles } from '../profile/sourcePaths';
 import { CliError, type Command, parseArgs, stringFlag } from './command';
 
-const common = `PROFILE is a pprof file (gzip-compressed or raw protobuf), or an http(s) URL of a
-Go program's /debug/pprof/heap or /debug/pprof/allocs?seconds=N endpoint.
+const common = `PROFILE is a pprof file (gzip-compressed or raw protobuf), any of the older formats
+go tool pprof reads (Go's debug=1 text of heap, allocs, mutex, block, goroutine and
+threadcreate; gperftools heap, growth, contention, thread and binary CPU profiles;
+Java heapz, contentionz and CPU profiles), or an http(s) URL of a Go program's
+/debug/pprof endpoint (…/heap, …/heap?debug=1, …/allocs?seconds=N).
 
   --sample-type T   alloc_objects, alloc_space, inuse_objects, inuse_space, … (default:
                     the profile's default_sample_type, else its last type, as pprof)
@@ -28,16 +32,22 @@ export const topCommand: Command = {
 ${common}
   --limit N         show only the first N functions
 
-JSON: {"sampleType","unit","total","functions":[{"name","flat","cum"}]}, sorted by flat
-descending, then name.`,
+Functions whose calls were inlined into their callers are marked (inline), or
+(partial-inline) when only some were, as pprof -top does.
+
+JSON: {"sampleType","unit","total","functions":[{"name","flat","cum"[,"inline"]}]}, sorted by
+flat descending, then name; "inline" is "inline" or "partial-inline" when pprof marks it.`,
   async run(args) {
     const p = parseArgs(args, ['sample-type', 'limit'], ['json']);
     const [file, ...extra] = p.positional;
     if (!file || extra.length) throw new CliError('usage: heaplens top PROFILE [--sample-type T] [--json] [--limit N]');
     const limit = parseLimit(stringFlag(p, 'limit'));
-    const agg = aggregate(await load(file));
+    const profile = await load(file);
+    const agg = aggregate(profile);
     const t = pickType(agg, stringFlag(p, 'sample-type'));
-    printFunctions(agg, t, topFunctions(agg, t).slice(0, limit), p.flags.has('json'));
+    const marks = inlineMarks(profile, t);
+    const rows = topFunctions(agg, t).slice(0, limit).map((r) => (marks.has(r.name) ? { ...r, inline: marks.get(r.name) } : r));
+    printFunctions(agg, t, rows, p.flags.has('json'), profile.source);
     return 0;
   },
 };
@@ -58,7 +68,7 @@ descending, then name.`,
     const [base, current] = await Promise.all([load(baseFile), load(file)]);
     const agg = diffProfiles(base, current);
     const t = pickType(agg, stringFlag(p, 'sample-type'));
-    printFunctions(agg, t, topFunctions(agg, t).slice(0, limit), p.flags.has('json'));
+    printFunctions(agg, t, topFunctions(agg, t).slice(0, limit), p.flags.has('json'), current.source);
     return 0;
   },
 };
@@ -79,7 +89,8 @@ not found (unresolved lines are listed, never dropped).`,
     const p = parseArgs(args, ['sample-type', 'dir'], ['json']);
     const [file, ...extra] = p.positional;
     if (!file || extra.length) throw new CliError('usage: heaplens lines PROFILE [--sample-type T] [--json]');
-    const agg = aggregate(await load(file));
+    const profile = await load(file);
+    const agg = aggregate(profile);
     const t = pickType(agg, stringFlag(p, 'sample-type'));
     const ctx = await loadResolveContext(stringFlag(p, 'dir') ?? process.cwd());
     const resolved = resolveFiles(agg, ctx);
@@ -98,11 +109,12 @@ not found (unresolved lines are listed, never dropped).`,
       process.stdout.write(rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
       return 0;
     }
-    const out = [`Type: ${type}`, `${rows.length} lines, total ${formatValue(agg.totals[t], unit)}`,
+    const out = [...sourceLines(profile.source), `Type: ${type}`, `${rows.length} lines, total ${formatValue(agg.totals[t], unit)}`,
       `${'flat'.padStart(10)} ${'cum'.padStart(10)}  location`];
     for (const r of rows) {
-      const where = r.resolved ?? `${r.file} (not found)`;
-      out.push(`${formatValue(r.flat, unit).padStart(10)} ${formatValue(r.cum, unit).padStart(10)}  ${where}:${r.line} ${r.function}`);
+      // A frame without a source file (no symbols, Java stubs) is its name alone, as in pprof -lines.
+      const where = !r.file ? '' : `${r.resolved ?? `${r.file} (not found)`}${r.line ? `:${r.line}` : ''} `;
+      out.push(`${formatValue(r.flat, unit).padStart(10)} ${formatValue(r.cum, unit).padStart(10)}  ${where}${r.function}`);
     }
     process.stdout.write(out.join('\n') + '\n');
     return 0;
@@ -122,7 +134,7 @@ async function load(file: string): Promise<Profile> {
     }
   }
   try {
-    return decodeProfile(bytes);
+    return openProfile(bytes, { origin: file });
   } catch (e) {
     throw new CliError(`${file}: ${(e as Error).message}`);
   }
@@ -139,14 +151,22 @@ function parseLimit(s: string | undefined): number | undefined {
   return n;
 }
 
-function printFunctions(agg: Aggregates, t: number, rows: FunctionRow[], json: boolean): void {
+/** What the reader should know before the numbers: the input's format when not protobuf, deltas, missing symbols. */
+function sourceLines(source: ProfileSource | undefined): string[] {
+  if (!source) return [];
+  const out = source.legacy ? [`Format: ${source.format}`] : [];
+  for (const n of source.notes) out.push(`Note: ${n}`);
+  return out;
+}
+
+function printFunctions(agg: Aggregates, t: number, rows: (FunctionRow & { inline?: InlineMark })[], json: boolean, source?: ProfileSource): void {
   const { type, unit } = agg.sampleTypes[t];
   const total = agg.totals[t];
   if (json) {
     process.stdout.write(JSON.stringify({ sampleType: type, unit, total, functions: rows }) + '\n');
     return;
   }
-  const out = [`Type: ${type}${agg.isDiff ? ' (current − base)' : ''}`];
+  const out = [...sourceLines(source), `Type: ${type}${agg.isDiff ? ' (current − base)' : ''}`];
   if (agg.period) out.push(`Period: ${agg.periodType ? `${formatValue(agg.period, agg.periodType.unit)} of ${agg.periodType.type}` : agg.period}`);
   out.push(`Showing ${rows.length} functions, total ${formatValue(total, unit)}`);
   if (agg.isDiff) {
@@ -158,7 +178,7 @@ function printFunctions(agg: Aggregates, t: number, rows: FunctionRow[], json: b
     let sum = 0;
     for (const r of rows) {
       sum += r.flat;
-      out.push(`${formatValue(r.flat, unit).padStart(10)}  ${formatPercent(r.flat, total).padStart(6)}  ${formatPercent(sum, total).padStart(6)}  ${formatValue(r.cum, unit).padStart(10)}  ${formatPercent(r.cum, total).padStart(6)}  ${r.name}`);
+      out.push(`${formatValue(r.flat, unit).padStart(10)}  ${formatPercent(r.flat, total).padStart(6)}  ${formatPercent(sum, total).padStart(6)}  ${formatValue(r.cum, unit).padStart(10)}  ${formatPercent(r.cum, total).padStart(6)}  ${r.name}${r.inline ? ` (${r.inline})` : ''}`);
     }
   }
   process.stdout.write(out.join('\n') + '\n');

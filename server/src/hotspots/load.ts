@@ -4,9 +4,9 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { aggregate } from '../profile/aggregate';
 import { captureProfile, isProfileUrl } from '../profile/capture';
-import { decodeProfile } from '../profile/decode';
 import { diffProfiles } from '../profile/diff';
 import { ProfileError, type Aggregates } from '../profile/model';
+import { openProfile } from '../profile/open';
 
 /** Profile files larger than this are refused before reading (compressed size). */
 export const MAX_PROFILE_FILE_BYTES = 512 * 1024 * 1024;
@@ -47,7 +47,7 @@ export async function readProfileSource(src: SourceSpec, signal?: AbortSignal): 
 export function aggregateProfiles(current: ReadProfile, base?: ReadProfile): Aggregates {
   const decode = (r: ReadProfile) => {
     try {
-      return decodeProfile(r.bytes);
+      return openProfile(r.bytes, { origin: r.name });
     } catch (e) {
       throw new ProfileError(`${r.name}: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -9,6 +9,9 @@ export function formatValue(v: number, unit: string): string {
     while (x >= 1024 && i < units.length - 1) { x /= 1024; i++; }
     return sign + (i === 0 ? `${x}B` : `${trim(x)}${units[i]}`);
   }
+  // Java and gperftools profiles record time in coarser units: show them as time too.
+  const scale: Record<string, number> = { microseconds: 1e3, milliseconds: 1e6, seconds: 1e9 };
+  if (unit in scale) return formatValue(v * scale[unit], 'nanoseconds');
   if (unit === 'nanoseconds') {
     if (a >= 1e9) return `${sign}${trim(a / 1e9)}s`;
     if (a >= 1e6) return `${sign}${trim(a / 1e6)}ms`;

@@ -44,6 +44,9 @@
 //   signed values (current − base); `agg.isDiff` is true.
 // ───────────────────────────────────────────────────────────────────────────────
 
+import type { MemStats } from './legacy/memStats';
+export type { MemStats } from './legacy/memStats';
+
 /** Bad or unsupported input: the message is one line, fit to show a user as is. */
 export class ProfileError extends Error {
   constructor(message: string) {
@@ -132,6 +135,24 @@ export interface Profile {
   locations: LocationTable;
   stacks: StackTable;
   samples: SampleTable;
+  /** What the input was (set by open.ts; absent when decodeProfile is called directly). */
+  source?: ProfileSource;
+}
+
+/** Where a profile came from and what a reader should know about it (open.ts). */
+export interface ProfileSource {
+  /** For people: "pprof protobuf", "Go heap profile (debug=1 text)", … */
+  format: string;
+  /** Not protobuf: one of the older formats pprof still reads (legacy/). */
+  legacy: boolean;
+  /** Some frames have addresses only; they are shown as pprof does with -symbolize=none. */
+  symbolsMissing: boolean;
+  /** The `# runtime.MemStats` trailer of a Go debug=1 heap profile. */
+  memStats?: MemStats;
+  /** A delta profile (`/debug/pprof/allocs?seconds=N`, or a Go heap profile with a duration): its length. */
+  deltaSeconds?: number;
+  /** One-line remarks worth showing with the profile. */
+  notes: string[];
 }
 
 export interface DecodeOptions {

@@ -54,6 +54,10 @@ export interface ProfileMeta {
   sampleCount: number;
   /** When comparing: where the base profile came from. */
   baseSource?: string;
+  /** The input's format when it is not protobuf, e.g. "Go heap profile (debug=1 text)". */
+  format?: string;
+  /** One-line remarks: a delta's length, missing symbols. */
+  notes?: string[];
 }
 
 // ---- extension -> webview ----
@@ -164,6 +168,8 @@ function validateMeta(x: unknown): ProfileMeta | string {
   const pt = x.periodType;
   if (pt !== null && !(isObj(pt) && isStr(pt.type) && isStr(pt.unit))) return 'bad period type';
   if (x.baseSource !== undefined && !isStr(x.baseSource)) return 'bad base source';
+  if (x.format !== undefined && !isStr(x.format)) return 'bad format';
+  if (x.notes !== undefined && !(Array.isArray(x.notes) && x.notes.every(isStr))) return 'bad notes';
   return x as unknown as ProfileMeta;
 }
 
