@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   gc(); gc();
   const before = process.memoryUsage();
   const read = await readProfileSource({ path: profile });
-  const agg = aggregateProfiles(read);
+  const agg = await aggregateProfiles(read);
   const index = buildHeatIndex(agg, resolveFiles(agg, await loadResolveContext(dir)));
   (read as { bytes?: Uint8Array }).bytes = undefined; // the server drops the file's bytes after decoding
   gc(); gc();

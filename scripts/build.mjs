@@ -9,9 +9,11 @@ const watch = process.argv.includes('--watch');
 const node = { platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', ...node },
-  // Loaded by extension.js with new Worker(__dirname + '/decodeWorker.js'): profiles decode off the host's main thread.
+  // Forked by extension.js (decodeRunner.ts): profiles decode in a child process with its own memory limit.
   { entryPoints: ['client/src/profileEditor/decodeWorker.ts'], outfile: 'client/out/decodeWorker.js', ...node },
   { entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js', ...node },
+  // Forked by server.js for each profile load: decoding runs in its own process (hotspots/load.ts).
+  { entryPoints: ['server/src/hotspots/loaderMain.ts'], outfile: 'server/out/profileLoader.js', ...node },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node },
   { entryPoints: ['media/src/flamegraph/main.ts'], outfile: 'media/out/flamegraph.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ].filter((e) => existsSync(e.entryPoints[0]));

@@ -1,8 +1,8 @@
 // The HeapLens language server. Thin wiring: the logic lives in server/src/lsp/.
 // In VS Code the client starts it over IPC; other editors run
 // `node server/out/server.js --stdio`.
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { runEscapeAnalysis } from './escape/run';
+import { createGuardedConnection } from './limits/guardedConnection';
 import { assertionsFeature } from './lsp/assertionsFeature';
 import { codeActionsFeature } from './lsp/codeActionsFeature';
 import { escapeFeature } from './lsp/escapeFeature';
@@ -10,7 +10,8 @@ import { hoverFeature } from './lsp/hoverFeature';
 import { profileFeature } from './lsp/profileFeature';
 import { startServer } from './lsp/session';
 
-const connection = createConnection(ProposedFeatures.all);
+// Incoming messages are checked before vscode-jsonrpc sees them (limits/jsonDepth.ts).
+const connection = createGuardedConnection();
 
 startServer(connection, [
   escapeFeature({ runGo: runEscapeAnalysis }),

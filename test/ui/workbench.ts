@@ -75,7 +75,8 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-export async function openWorkbench(): Promise<Workbench> {
+/** `prepare` adds files to the workspace before VS Code opens it (the explorer sees them at once). */
+export async function openWorkbench(prepare?: (ws: string) => void): Promise<Workbench> {
   const vsix = await ensureVsix();
   const dirs = makeRunDirs('ui');
   let server: CodeServer | undefined;
@@ -84,6 +85,7 @@ export async function openWorkbench(): Promise<Workbench> {
     installVsix(dirs, vsix);
     const ws = copyExample(dirs);
     execFileSync('go', ['run', './cmd/loadgen', '-o', 'heap.pb.gz'], { cwd: ws, env: dirs.env, stdio: 'pipe', timeout: 120_000 });
+    prepare?.(ws);
     server = await startCodeServer({ dirs });
     browser = await launchChromium(dirs);
     const page = browser.page;

@@ -1,6 +1,6 @@
-// What the decode worker does, as a pure function so unit tests and the in-process
+// What the decode process does, as a pure function so unit tests and the in-process
 // fallback run the same code: profile bytes in, the webview's message out. Only the
-// compact tree crosses back; the decoded samples stay (and die) in the worker.
+// compact tree crosses back; the decoded samples stay (and die) in the child.
 import type { ToWebview } from '../../../server/src/protocol/webview';
 import { incompatible, isLoaded, loadProfile, profileMessage } from './load';
 
@@ -30,14 +30,4 @@ export function runDecodeJob(job: DecodeJob): DecodeReply {
   const why = incompatible(cur, base);
   if (why) return { ok: false, error: why };
   return { ok: true, message: profileMessage(cur, base), files: [...new Set([...cur.agg.files, ...base.agg.files])] };
-}
-
-/** The buffers behind a reply's typed arrays, once each, for postMessage's transfer list. */
-export function transferables(reply: DecodeReply): ArrayBuffer[] {
-  if (!reply.ok || reply.message.type !== 'profile') return [];
-  const t = reply.message.tree;
-  const arrays = [t.name, t.file, t.line, t.parent, t.size, ...t.cum, ...t.self, ...(t.baseCum ?? []), ...(t.baseSelf ?? [])];
-  const seen = new Set<ArrayBuffer>();
-  for (const a of arrays) if (a.buffer instanceof ArrayBuffer) seen.add(a.buffer);
-  return [...seen];
 }

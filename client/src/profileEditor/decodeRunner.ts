@@ -1,35 +1,26 @@
-// Runs a decode job in a worker thread (client/out/decodeWorker.js, next to the
-// bundled extension.js), so a million-sample profile does not freeze every other
-// extension on the host. One worker per job: aborting terminates it mid-decode.
+// Runs a decode job in a child process (client/out/decodeWorker.js, next to the
+// bundled extension.js) with its own heap and memory limits. Not a worker thread:
+// a V8 fatal error there ("invalid size", out of memory) ends the whole extension
+// host, every extension with it. A child that dies is one message in the editor.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { runIsolated, type IsolateLimits } from '../../../server/src/limits/isolate';
 import { runDecodeJob, type DecodeJob, type DecodeReply } from './decodeJob';
 
 export const CANCELLED: DecodeReply = { ok: false, error: 'HeapLens: decoding was cancelled.' };
+
+/** A million-sample profile needs about 500 MB to decode and draw. */
+export const DECODE_LIMITS: Omit<IsolateLimits, 'signal'> = { maxHeapMb: 1024, maxRssMb: 1536, timeoutMs: 120_000 };
 
 /**
  * `workerFile` defaults to the bundle's sibling; when it is missing (sources loaded
  * directly, as unit tests do) the job runs in-process, blocking, as before.
  */
-export function decodeInWorker(job: DecodeJob, signal?: AbortSignal, workerFile = path.join(__dirname, 'decodeWorker.js')): Promise<DecodeReply> {
-  if (signal?.aborted) return Promise.resolve(CANCELLED);
-  if (!existsSync(workerFile)) return Promise.resolve(runDecodeJob(job));
-  return new Promise((resolve) => {
-    const worker = new Worker(workerFile);
-    let done = false;
-    const finish = (r: DecodeReply) => {
-      if (done) return;
-      done = true;
-      signal?.removeEventListener('abort', onAbort);
-      resolve(r);
-      void worker.terminate();
-    };
-    const onAbort = () => finish(CANCELLED);
-    signal?.addEventListener('abort', onAbort);
-    worker.on('message', (r: DecodeReply) => finish(r));
-    worker.on('error', (e) => finish({ ok: false, error: `Cannot read ${job.current.source}: ${e.message}` }));
-    worker.on('exit', (code) => finish({ ok: false, error: `Cannot read ${job.current.source}: the decoder stopped (exit code ${code}).` }));
-    worker.postMessage(job);
-  });
+export async function decodeInChild(job: DecodeJob, signal?: AbortSignal, workerFile = path.join(__dirname, 'decodeWorker.js'), limits = DECODE_LIMITS): Promise<DecodeReply> {
+  if (signal?.aborted) return CANCELLED;
+  if (!existsSync(workerFile)) return runDecodeJob(job);
+  const r = await runIsolated<DecodeJob, DecodeReply>(workerFile, job, { ...limits, signal }, 'the decoder');
+  if (r.ok) return r.value;
+  if (r.reason === 'cancelled') return CANCELLED;
+  return { ok: false, error: `Cannot read ${job.current.source}: ${r.error}.` };
 }

@@ -1,11 +1,11 @@
 // The read-only custom editor for pprof files. The profile is decoded once, in
-// openCustomDocument, on a worker thread; each panel gets only the compact tree and
+// openCustomDocument, in a child process; each panel gets only the compact tree and
 // answers the webview's messages (open source, pick or drop a base profile).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseFromWebview, type FromWebview, type ToWebview } from '../../../server/src/protocol/webview';
 import type { DecodeInput, DecodeReply } from './decodeJob';
-import { decodeInWorker } from './decodeRunner';
+import { decodeInChild } from './decodeRunner';
 import { buildWebviewHtml } from './html';
 import { openSource } from './openSource';
 
@@ -54,8 +54,8 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
       async () => {
         const input = await readInput(uri, describe(uri));
         if (typeof input === 'string') return new ProfileDocument(uri, undefined, { ok: false, error: input });
-        // The worker gets a copy: `input` stays here for a later comparison.
-        return new ProfileDocument(uri, input, await decodeInWorker({ current: input }, abortOn(token)));
+        // The child gets a copy: `input` stays here for a later comparison.
+        return new ProfileDocument(uri, input, await decodeInChild({ current: input }, abortOn(token)));
       });
   }
 
@@ -77,7 +77,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'flamegraph.css')).toString(),
       title: path.basename(doc.uri.path),
     });
-    // With a base: the union tree the worker built from both profiles.
+    // With a base: the union tree the child built from both profiles.
     let base: { files: string[]; message: ToWebview } | undefined;
     const disposed = new AbortController();
     const send = (m: ToWebview) => void webview.postMessage(m);
@@ -93,7 +93,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
       if (!picked?.[0]) return;
       const input = await readInput(picked[0], describe(picked[0]));
       const r: DecodeReply = typeof input === 'string' ? { ok: false, error: input }
-        : await decodeInWorker({ current: doc.input, base: input }, disposed.signal);
+        : await decodeInChild({ current: doc.input, base: input }, disposed.signal);
       if (disposed.signal.aborted) return;
       if (!r.ok) {
         void vscode.window.showErrorMessage(`HeapLens: ${r.error}`);

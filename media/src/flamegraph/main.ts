@@ -74,7 +74,10 @@ const s = {
   ignore: [] as string[],
   transformed: new Map<string, FlameTree>(),
 };
-const derived = new WeakMap<FlameTree, { depth: Int32Array; maxDepth: number }>();
+const derived = new WeakMap<FlameTree, { depth: Int32Array; maxDepth: number; fullDepth: number }>();
+// A canvas taller than this many device pixels draws nothing at all (blank past
+// ~3,640 rows): deeper levels are left undrawn, and the view says how many.
+const MAX_CANVAS_PX = 32767;
 
 /** The top-down tree without the ignored functions' stacks. */
 function baseTree(): FlameTree | undefined {
@@ -111,7 +114,12 @@ function tree(): FlameTree | undefined {
 }
 function info(t: FlameTree) {
   let d = derived.get(t);
-  if (!d) { d = depths(t); derived.set(t, d); }
+  if (!d) {
+    const full = depths(t);
+    const drawable = Math.floor(MAX_CANVAS_PX / (ROW_HEIGHT * Math.max(1, window.devicePixelRatio || 1))) - 1;
+    d = { depth: full.depth, maxDepth: Math.min(full.maxDepth, drawable), fullDepth: full.maxDepth };
+    derived.set(t, d);
+  }
   return d;
 }
 
@@ -135,7 +143,8 @@ function requestDraw(): void {
 function relayout(): void {
   const t = tree();
   if (!t) return;
-  const { depth, maxDepth } = info(t);
+  const { depth, maxDepth, fullDepth } = info(t);
+  showDepthNote(maxDepth, fullDepth);
   const width = Math.max(1, ui.chart.clientWidth);
   const height = (maxDepth + 1) * ROW_HEIGHT;
   const dpr = window.devicePixelRatio || 1;
@@ -289,6 +298,18 @@ function announce(t: FlameTree, n: number): void {
   const st = s.meta.sampleTypes[s.t];
   const cum = t.cum[s.t][n];
   ui.status.textContent = `${t.names[t.name[n]]} — cum ${formatValue(cum, st.unit)} (${formatPercent(cum, t.cum[s.t][0])}), flat ${formatValue(t.self[s.t][n], st.unit)}`;
+}
+
+let depthNoteShown = false;
+function showDepthNote(drawn: number, full: number): void {
+  if (full > drawn) {
+    showMessage(`Stacks here are ${full.toLocaleString('en-US')} frames deep: the first ${drawn.toLocaleString('en-US')} levels are drawn, ` +
+      `${(full - drawn).toLocaleString('en-US')} more frames are not (too tall to draw). Search (/) and the Callers view still find them.`, 'notice');
+    depthNoteShown = true;
+  } else if (depthNoteShown) {
+    ui.message.hidden = true;
+    depthNoteShown = false;
+  }
 }
 
 function showMessage(text: string, kind: 'error' | 'notice'): void {

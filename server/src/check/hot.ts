@@ -2,7 +2,7 @@
 // resolved to files on disk, as a share of the profile's total bytes.
 import * as fs from 'node:fs';
 import { aggregate } from '../profile/aggregate';
-import { decodeProfile } from '../profile/decode';
+import { openProfile } from '../profile/open';
 import { loadResolveContext } from '../profile/goEnv';
 import { sampleTypeIndex } from '../profile/query';
 import { resolveFiles } from '../profile/sourcePaths';
@@ -23,7 +23,7 @@ export async function loadHotLines(file: string, moduleRoot: string, sampleType?
     throw new CheckError(`--profile ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   let agg;
-  try { agg = aggregate(decodeProfile(bytes)); } catch (e) {
+  try { agg = aggregate(openProfile(bytes)); } catch (e) {
     throw new CheckError(`--profile ${file}: ${(e as Error).message}`);
   }
   let t: number;

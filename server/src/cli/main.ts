@@ -34,6 +34,12 @@ async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
+// `heaplens top big.pb.gz | head -3`: the reader left, which is not an error of ours.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {

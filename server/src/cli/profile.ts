@@ -1,6 +1,5 @@
 // `heaplens top | lines | diff`: heap profiles from the command line. Values equal
 // `go tool pprof -top -nodecount=1000000 -nodefraction=0 -sample_index=T`.
-import * as fs from 'node:fs';
 import { aggregate } from '../profile/aggregate';
 import { captureProfile, isProfileUrl } from '../profile/capture';
 import { diffProfiles } from '../profile/diff';
@@ -11,6 +10,8 @@ import { inlineMarks, type InlineMark } from '../profile/inlineMarks';
 import type { Aggregates, Profile, ProfileSource } from '../profile/model';
 import { sampleTypeIndex, topFunctions, type FunctionRow } from '../profile/query';
 import { resolveFiles } from '../profile/sourcePaths';
+import { MAX_PROFILE_FILE_BYTES } from '../hotspots/load';
+import { FileReadError, readRegularFileSync } from '../limits/files';
 import { CliError, type Command, parseArgs, stringFlag } from './command';
 
 const common = `PROFILE is a pprof file (gzip-compressed or raw protobuf), any of the older formats
@@ -121,16 +122,21 @@ not found (unresolved lines are listed, never dropped).`,
   },
 };
 
+/** Larger profile files are refused before reading (the language server's limit too). */
+const MAX_INPUT_BYTES = MAX_PROFILE_FILE_BYTES;
+
 async function load(file: string): Promise<Profile> {
   let bytes: Uint8Array;
   if (isProfileUrl(file)) {
     bytes = await captureProfile(file);
+  } else if (file === '-') {
+    bytes = await readStdin(MAX_INPUT_BYTES);
   } else {
     try {
-      bytes = fs.readFileSync(file === '-' ? 0 : file);
+      // Regular files only: /dev/zero would read forever, a FIFO would block forever.
+      bytes = readRegularFileSync(file, MAX_INPUT_BYTES);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new CliError(code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file}: is a directory` : `${file}: cannot read (${code ?? String(e)})`);
+      throw new CliError(e instanceof FileReadError ? e.message : `${file}: cannot read (${String(e)})`);
     }
   }
   try {
@@ -138,6 +144,24 @@ async function load(file: string): Promise<Profile> {
   } catch (e) {
     throw new CliError(`${file}: ${(e as Error).message}`);
   }
+}
+
+function readStdin(maxBytes: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    process.stdin.on('data', (d: Buffer) => {
+      size += d.length;
+      if (size > maxBytes) {
+        process.stdin.destroy();
+        reject(new CliError(`standard input: more than ${Math.round(maxBytes / 1048576)} MB; refusing`));
+        return;
+      }
+      chunks.push(d);
+    });
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
+    process.stdin.on('error', (e) => reject(new CliError(`standard input: cannot read (${e.message})`)));
+  });
 }
 
 function pickType(agg: Aggregates, name: string | undefined): number {

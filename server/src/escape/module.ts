@@ -1,6 +1,7 @@
 // Finding the Go module (or workspace) a directory belongs to.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readSmallTextFile } from '../limits/files';
 
 function findUp(dir: string, name: string): string | undefined {
   let d = path.resolve(dir);
@@ -27,7 +28,7 @@ export function findWorkspaceRoot(dir: string, env: NodeJS.ProcessEnv = process.
 /** The module path declared in a go.mod file, or undefined. */
 export function readModulePath(moduleRoot: string): string | undefined {
   try {
-    const text = fs.readFileSync(path.join(moduleRoot, 'go.mod'), 'utf8');
+    const text = readSmallTextFile(path.join(moduleRoot, 'go.mod'), 1024 * 1024) ?? '';
     return /^\s*module\s+("?)([^\s"]+)\1/m.exec(text)?.[2];
   } catch {
     return undefined;
@@ -37,7 +38,7 @@ export function readModulePath(moduleRoot: string): string | undefined {
 /** The `go` directive of a go.mod file (e.g. "1.21"), or undefined. */
 export function readGoDirective(moduleRoot: string): string | undefined {
   try {
-    const text = fs.readFileSync(path.join(moduleRoot, 'go.mod'), 'utf8');
+    const text = readSmallTextFile(path.join(moduleRoot, 'go.mod'), 1024 * 1024) ?? '';
     return /^\s*go\s+(\d+\.\d+(?:\.\d+)?)/m.exec(text)?.[1];
   } catch {
     return undefined;

@@ -1,9 +1,9 @@
 // Runs the Go compiler's escape analysis and parses what it prints.
 // Kept apart from the parser so the parser stays pure and the runner stays small.
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runBounded, SpawnError } from '../limits/process';
 import { findModuleRoot } from './module';
 import { parseCompilerOutput } from './parse';
 import type { ParseResult } from './types';
@@ -27,6 +27,8 @@ export interface GoRunOptions {
   onStart?: (info: { argv: string[]; cwd: string }) => void;
   /** Stop reading output past this many bytes (a runaway `all=-m`). Default 512 MiB. */
   maxOutputBytes?: number;
+  /** Kill the build (its whole process group) after this long. Default 10 minutes. */
+  timeoutMs?: number;
 }
 
 export interface GoRunResult {
@@ -40,7 +42,7 @@ export interface GoRunResult {
   result: ParseResult;
 }
 
-export type GoToolErrorCode = 'not-found' | 'too-old' | 'not-module' | 'failed';
+export type GoToolErrorCode = 'not-found' | 'too-old' | 'not-go' | 'not-module' | 'failed' | 'timed-out';
 
 /** An environment problem, with a message a person can act on. */
 export class GoToolError extends Error {
@@ -50,6 +52,7 @@ export class GoToolError extends Error {
 }
 
 const MIN_GO_MINOR = 21;
+const MIN_GO_MINOR_TEXT = `1.${MIN_GO_MINOR}`;
 const versions = new Map<string, Promise<string>>();
 
 /** `go env GOVERSION` for a binary (cached), or a GoToolError when it is missing or too old. */
@@ -63,14 +66,29 @@ export function goVersion(goBin = 'go', env: NodeJS.ProcessEnv = process.env): P
   return v;
 }
 
+/** The version probe answers in milliseconds; a `go` that does not is broken or waiting on the network. */
+export const VERSION_PROBE_TIMEOUT_MS = 20_000;
+const PROBE_OUTPUT_BYTES = 64 * 1024;
+
 async function probeVersion(goBin: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const out = await capture(goBin, ['env', 'GOVERSION'], os.tmpdir(), env);
+  let out;
+  try {
+    out = await runBounded(goBin, ['env', 'GOVERSION'], { cwd: os.tmpdir(), env, timeoutMs: VERSION_PROBE_TIMEOUT_MS, maxOutputBytes: PROBE_OUTPUT_BYTES });
+  } catch (e) {
+    throw e instanceof SpawnError ? spawnError(goBin, e) : e;
+  }
+  if (out.timedOut) {
+    throw new GoToolError('failed', `'${goBin} env GOVERSION' did not answer within ${VERSION_PROBE_TIMEOUT_MS / 1000} s; check that ${goBin} is Go and that its toolchain is installed (GOTOOLCHAIN)`);
+  }
   const version = out.stdout.trim();
-  const m = /^go1\.(\d+)/.exec(version);
   if (out.code !== 0 || !version) {
     throw new GoToolError('failed', `'${goBin} env GOVERSION' failed: ${firstLine(out.stderr) || `exit code ${out.code}`}`);
   }
-  // Development builds ("devel go1.x-…") are taken as new enough.
+  const m = /^go1\.(\d+)/.exec(version);
+  // Development builds ("devel go1.x-…") are taken as new enough; anything else is not Go.
+  if (!m && !/^devel\b/.test(version)) {
+    throw new GoToolError('not-go', `${goBin} does not look like Go: 'go env GOVERSION' printed "${firstLine(version).slice(0, 80)}" (set heaplens.goPath to a Go ${MIN_GO_MINOR_TEXT}+ binary)`);
+  }
   if (m && +m[1] < MIN_GO_MINOR) {
     throw new GoToolError('too-old', `HeapLens needs Go 1.${MIN_GO_MINOR} or later; ${goBin} is ${version}`);
   }
@@ -83,30 +101,19 @@ const escapeDebug = new Map<string, Promise<boolean>>();
  * Whether this Go's compiler knows `-d=escapedebug` (newer Go; 1.21 and 1.22 reject the
  * key). With it, the compiler says which interface conversions it boxes without
  * allocating (constants, zero-size and single-byte values), so HeapLens never calls
- * those allocations. Asked once per binary.
+ * those allocations. Asked once per binary, bounded like the version probe.
  */
 export function hasEscapeDebug(goBin = 'go', env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   let v = escapeDebug.get(goBin);
   if (!v) {
-    v = capture(goBin, ['tool', 'compile', '-d', 'help'], os.tmpdir(), env).then((o) => /^\s*escapedebug\b/m.test(o.stdout + o.stderr), () => false);
+    v = runBounded(goBin, ['tool', 'compile', '-d', 'help'], { cwd: os.tmpdir(), env, timeoutMs: VERSION_PROBE_TIMEOUT_MS, maxOutputBytes: PROBE_OUTPUT_BYTES })
+      .then((o) => /^\s*escapedebug\b/m.test(o.stdout + o.stderr), () => false);
     escapeDebug.set(goBin, v);
   }
   return v;
 }
 
-function capture(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d; });
-    child.stderr.on('data', (d: Buffer) => { stderr += d; });
-    child.on('error', (err: NodeJS.ErrnoException) => reject(spawnError(cmd, err)));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
-
-function spawnError(cmd: string, err: NodeJS.ErrnoException): GoToolError {
+function spawnError(cmd: string, err: { code?: string; message: string }): GoToolError {
   if (err.code === 'ENOENT') {
     return new GoToolError('not-found', `Go was not found: '${cmd}' is not on PATH or does not exist (install Go 1.${MIN_GO_MINOR}+ or set heaplens.goPath)`);
   }
@@ -135,8 +142,12 @@ export async function runEscapeAnalysis(opts: GoRunOptions): Promise<GoRunResult
   const cwd = findModuleRoot(opts.moduleRoot) ?? (() => {
     throw new GoToolError('not-module', `no go.mod found in ${opts.moduleRoot} or above it: HeapLens analyses Go modules`);
   })();
-  const version = await goVersion(goBin, env);
-  const debug = await hasEscapeDebug(goBin, env);
+  // The probes are shared and cached; a cancel must not wait for them.
+  const version = await untilAborted(goVersion(goBin, env), opts.signal);
+  const debug = version === undefined ? undefined : await untilAborted(hasEscapeDebug(goBin, env), opts.signal);
+  if (version === undefined || debug === undefined) {
+    return { argv: [goBin], cwd, durationMs: 0, exitCode: -1, cancelled: true, stderr: '', result: { findings: [], errors: [], packages: [], orphans: [] } };
+  }
 
   let overlayDir: string | undefined;
   let overlayFile: string | undefined;
@@ -156,7 +167,7 @@ export async function runEscapeAnalysis(opts: GoRunOptions): Promise<GoRunResult
   opts.onStart?.({ argv, cwd });
   try {
     const t0 = performance.now();
-    const out = await runCancellable(argv, cwd, env, opts.signal, opts.maxOutputBytes ?? 512 * 1024 * 1024);
+    const out = await runCancellable(argv, cwd, env, opts.signal, opts.maxOutputBytes ?? 512 * 1024 * 1024, opts.timeoutMs ?? BUILD_TIMEOUT_MS);
     const durationMs = performance.now() - t0;
     const result = out.cancelled
       ? { findings: [], errors: [], packages: [], orphans: [] }
@@ -185,34 +196,32 @@ function parseOnce(command: string, stderr: string, cwd: string, failed: boolean
   return result;
 }
 
+export const BUILD_TIMEOUT_MS = 10 * 60_000;
+
 interface RawRun { code: number; stderr: string; cancelled: boolean }
 
-function runCancellable(argv: string[], cwd: string, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined, maxBytes: number): Promise<RawRun> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return resolve({ code: -1, stderr: '', cancelled: true });
+async function runCancellable(argv: string[], cwd: string, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined, maxBytes: number, timeoutMs: number): Promise<RawRun> {
+  let out;
+  try {
     // Its own process group, so cancelling kills `compile` children too, not just `go`.
-    const child = spawn(argv[0], argv.slice(1), { cwd, env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let cancelled = false;
-    const kill = () => {
-      try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
-    };
-    const onAbort = () => { cancelled = true; kill(); };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    child.stderr.on('data', (d: Buffer) => {
-      if (size >= maxBytes) return;
-      chunks.push(d);
-      size += d.length;
-      if (size >= maxBytes) kill();
-    });
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      signal?.removeEventListener('abort', onAbort);
-      reject(spawnError(argv[0], err));
-    });
-    child.on('close', (code) => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve({ code: code ?? -1, stderr: Buffer.concat(chunks).toString('utf8'), cancelled });
-    });
+    out = await runBounded(argv[0], argv.slice(1), { cwd, env, signal, timeoutMs, maxOutputBytes: maxBytes, stdout: false });
+  } catch (e) {
+    throw e instanceof SpawnError ? spawnError(argv[0], e) : e;
+  }
+  if (out.timedOut) {
+    throw new GoToolError('timed-out', `'${argv.slice(0, 2).join(' ')}' did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped`);
+  }
+  return { code: out.code, stderr: out.stderr, cancelled: out.cancelled };
+}
+
+/** The value of `p`, or undefined as soon as `signal` aborts. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e) => { signal.removeEventListener('abort', onAbort); reject(e); });
   });
 }

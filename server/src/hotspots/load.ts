@@ -1,15 +1,16 @@
-// Reading a profile for the overlays: from a file (bounded) or a pprof URL
-// (cancellable), decoded and aggregated once, optionally diffed against a base.
+// Reading a profile for the overlays: a file (stat here, read by the loader) or a
+// pprof URL (captured here, cancellable), then decoded and aggregated in a child
+// process (loaderMain.ts) with its own memory and time limits, so a hostile or huge
+// profile never blocks hovers and diagnostics, and a crash there is one message.
 import * as fs from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { aggregate } from '../profile/aggregate';
 import { captureProfile, isProfileUrl } from '../profile/capture';
-import { diffProfiles } from '../profile/diff';
 import { ProfileError, type Aggregates } from '../profile/model';
-import { openProfile } from '../profile/open';
+import { runIsolated, type IsolateLimits } from '../limits/isolate';
+import { MAX_PROFILE_FILE_BYTES, runLoadJob, type LoadJob, type ProfileInput, type ServerAggregates } from './loadJob';
 
-/** Profile files larger than this are refused before reading (compressed size). */
-export const MAX_PROFILE_FILE_BYTES = 512 * 1024 * 1024;
+export { MAX_PROFILE_FILE_BYTES } from './loadJob';
 
 export interface SourceSpec {
   path?: string;
@@ -17,7 +18,7 @@ export interface SourceSpec {
 }
 
 export interface ReadProfile {
-  bytes: Uint8Array;
+  input: ProfileInput;
   /** For people: base name of the file, or the URL. */
   name: string;
   /** The file's mtime, or the capture's end. */
@@ -28,7 +29,7 @@ export async function readProfileSource(src: SourceSpec, signal?: AbortSignal): 
   if (src.url) {
     if (!isProfileUrl(src.url)) throw new ProfileError(`not an http(s) URL: ${src.url}`);
     const bytes = await captureProfile(src.url, { signal });
-    return { bytes, name: src.url, takenAt: Date.now() };
+    return { input: { name: src.url, bytes }, name: src.url, takenAt: Date.now() };
   }
   if (!src.path) throw new ProfileError('give a profile path or URL');
   let st;
@@ -39,19 +40,32 @@ export async function readProfileSource(src: SourceSpec, signal?: AbortSignal): 
   }
   if (!st.isFile()) throw new ProfileError(`not a file: ${src.path}`);
   if (st.size > MAX_PROFILE_FILE_BYTES) throw new ProfileError(`profile ${src.path} is larger than ${MAX_PROFILE_FILE_BYTES} bytes`);
-  const bytes = new Uint8Array(await fs.readFile(src.path, { signal }));
-  return { bytes, name: path.basename(src.path), takenAt: st.mtimeMs };
+  const name = path.basename(src.path);
+  return { input: { name, path: src.path }, name, takenAt: st.mtimeMs };
 }
 
-/** Decodes and aggregates; with a base, the result is current − base. Errors name the file. */
-export function aggregateProfiles(current: ReadProfile, base?: ReadProfile): Aggregates {
-  const decode = (r: ReadProfile) => {
-    try {
-      return openProfile(r.bytes, { origin: r.name });
-    } catch (e) {
-      throw new ProfileError(`${r.name}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  };
-  const cur = decode(current);
-  return base ? diffProfiles(decode(base), cur) : aggregate(cur);
+/** The loader's limits: a million-sample profile needs about 400 MB. */
+export const LOADER_LIMITS: Omit<IsolateLimits, 'signal'> = { maxHeapMb: 1024, maxRssMb: 1536, timeoutMs: 120_000 };
+
+/** The bundled loader next to server.js; absent when sources run directly (unit tests, benchmarks). */
+const loaderScript = path.join(__dirname, 'profileLoader.js');
+
+/**
+ * Decodes and aggregates in the loader process; with a base, current − base.
+ * Errors (bad input, out of memory, crash, timeout) are ProfileErrors with one sentence.
+ */
+export async function aggregateProfiles(current: ReadProfile, base?: ReadProfile, signal?: AbortSignal, script = loaderScript): Promise<Aggregates> {
+  const job: LoadJob = { current: current.input, base: base?.input };
+  if (!existsSync(script)) return withoutTree(runLoadJob(job));
+  const r = await runIsolated<LoadJob, ServerAggregates>(script, job, { ...LOADER_LIMITS, signal }, `loading ${current.name}`);
+  if (r.ok) return withoutTree(r.value);
+  if (r.reason === 'cancelled') throw new ProfileError('cancelled');
+  throw new ProfileError(r.error);
+}
+
+/** The overlays never draw a flame tree; asking for it is a programming error. */
+function withoutTree(agg: ServerAggregates): Aggregates {
+  return Object.defineProperty(agg, 'tree', {
+    get(): never { throw new Error('the language server keeps no flame tree (hotspots/loadJob.ts)'); },
+  }) as Aggregates;
 }

@@ -227,17 +227,26 @@ export class Analyzer {
   }
 
   private compileFailed(dir: string, req: RunRequest, trigger: string, open: OpenDocument[], run: GoRunResult, moduleRoot: string): AnalyzePackageResult {
-    const first = run.result.errors[0];
+    // `go` states some problems on a line of its own ("go: errors parsing go.mod:")
+    // and the reason on the next, with a position: keep both, with a path that
+    // means something to the user (relative to the module, absolute outside it).
+    const errors = run.result.errors;
+    const first = errors.find((e) => e.path);
+    const lead = errors[0] && !errors[0].path ? errors[0].message.replace(/:\s*$/, '') : undefined;
     let why: string;
     const related: DiagnosticRelatedInformation[] = [];
     if (first) {
-      const rel = path.relative(moduleRoot, first.path) || first.file;
-      why = `the package does not compile: ${rel}:${first.line}${first.column ? `:${first.column}` : ''}: ${first.message}`;
+      const inModule = path.relative(moduleRoot, first.path);
+      const rel = inModule && !inModule.startsWith('..') && !path.isAbsolute(inModule) ? inModule : first.path;
+      const where = `${rel}:${first.line}${first.column ? `:${first.column}` : ''}: ${first.message}`;
+      why = lead ? `${lead}: ${where}` : `the package does not compile: ${where}`;
       const lines = lineSource((p) => open.find((d) => d.path === p)?.text);
       related.push({
         location: { uri: this.uriOf(first.path, open), range: placeRange(lines(first.path, first.line), first.line, first.column) },
         message: first.message,
       });
+    } else if (lead) {
+      why = `'go' failed (exit code ${run.exitCode}): ${lead}`;
     } else {
       const line = run.stderr.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#'));
       why = `'go' failed (exit code ${run.exitCode})${line ? `: ${line}` : ''}`;

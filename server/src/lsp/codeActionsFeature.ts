@@ -15,6 +15,7 @@ import { fixesFor } from '../fixes/index';
 import type { Feature, ServerContext } from './features';
 import type { PlacedFinding } from './findingsStore';
 import { packageFiles, pathToUri, uriToPath } from './packages';
+import { readSmallTextFile } from '../limits/files';
 
 export const EXPLAIN_COMMAND = 'heaplens.explainFinding';
 
@@ -119,11 +120,7 @@ function packageInput(ctx: ServerContext, file: string): { files: Map<string, st
 
 const MAX_BYTES = 8 * 1024 * 1024;
 function readText(file: string): string | undefined {
-  try {
-    return fs.statSync(file).size <= MAX_BYTES ? fs.readFileSync(file, 'utf8') : undefined;
-  } catch {
-    return undefined;
-  }
+  return readSmallTextFile(file, MAX_BYTES);
 }
 
 const sameRange = (a: Range, b: Range) =>

@@ -31,6 +31,8 @@ export interface FileFindings {
   /** Sorted by position. */
   findings: PlacedFinding[];
   byLine: Map<number, PlacedFinding[]>;
+  /** The last line any finding covers. */
+  lastLine: number;
 }
 
 /** What `Diagnostic.data` holds for diagnostics made from findings. */
@@ -59,7 +61,9 @@ export class FindingsStore {
     const sorted = [...findings].sort((a, b) =>
       a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     const byLine = new Map<number, PlacedFinding[]>();
+    let lastLine = 0;
     for (const f of sorted) {
+      lastLine = Math.max(lastLine, f.range.end.line);
       for (let l = f.range.start.line; l <= f.range.end.line; l++) {
         const list = byLine.get(l);
         if (list) list.push(f);
@@ -67,7 +71,7 @@ export class FindingsStore {
       }
       this.byId.set(f.id, f);
     }
-    this.files.set(path, { path, uri, findings: sorted, byLine });
+    this.files.set(path, { path, uri, findings: sorted, byLine, lastLine });
   }
 
   clearFile(path: string): void {
@@ -90,7 +94,14 @@ export class FindingsStore {
     const file = this.file(uri);
     if (!file) return [];
     const out: PlacedFinding[] = [];
-    for (let l = range.start.line; l <= range.end.line; l++) {
+    // Clamped to the lines that have findings: a client may ask for 0..2^31-1, and the
+    // work must follow the file, not the request.
+    const from = Math.max(0, range.start.line), to = Math.min(range.end.line, file.lastLine);
+    if (to - from + 1 > file.byLine.size) {
+      for (const [l, list] of file.byLine) if (l >= from && l <= to) for (const f of list) if (touches(f.range, range) && !out.includes(f)) out.push(f);
+      return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    }
+    for (let l = from; l <= to; l++) {
       for (const f of file.byLine.get(l) ?? []) if (touches(f.range, range) && !out.includes(f)) out.push(f);
     }
     return out;

@@ -1,9 +1,9 @@
 // Where a compiler finding sits in an LSP document: the compiler counts 1-based
 // lines and 1-based BYTE columns; LSP counts 0-based lines and UTF-16 columns.
-import * as fs from 'node:fs';
 import type { Range } from 'vscode-languageserver';
 import { byteColumnToUtf16 } from '../escape/positions';
 import { maskLine } from '../escape/signal';
+import { readSmallTextFile } from '../limits/files';
 
 /** The text of one line of a file (1-based), from the editor when it is open, else from disk. */
 export type LineSource = (file: string, line1: number) => string | undefined;
@@ -20,11 +20,7 @@ export function lineSource(openText: (file: string) => string | undefined, maxBy
     if (!cache.has(file)) {
       let text = openText(file);
       if (text === undefined) {
-        try {
-          if (fs.statSync(file).size <= maxBytes) text = fs.readFileSync(file, 'utf8');
-        } catch {
-          text = undefined;
-        }
+        text = readSmallTextFile(file, maxBytes);
       }
       lines = text?.split(/\r?\n/);
       cache.set(file, lines);

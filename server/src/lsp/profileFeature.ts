@@ -27,7 +27,7 @@ import { hotspotReason, rankHotspots, type EscapeOnLine, type Hotspot } from '..
 import { loadResolveContext } from '../profile/goEnv';
 import { ProfileError, type ResolveContext } from '../profile/model';
 import { sampleTypeIndex } from '../profile/query';
-import { resolveFiles } from '../profile/sourcePaths';
+import { resolveOpenableFiles, sourceRoots } from '../profile/sourcePaths';
 import {
   ClearProfileRequest,
   HeatRequest,
@@ -41,7 +41,8 @@ import { HEAP_KINDS } from './analyzer';
 import type { Feature, ServerContext } from './features';
 import type { FindingDiagnosticData } from './findingsStore';
 import { pathToUri, uriToPath } from './packages';
-import { ProfileState, type ActiveProfile } from './profileState';
+import { MAX_SOURCE_BYTES, ProfileState, type ActiveProfile } from './profileState';
+import { readSmallTextFile } from '../limits/files';
 
 /** The client command a code lens runs (client/src/hotspots). */
 export const SHOW_HOTSPOTS_COMMAND = 'heaplens.showHotspots';
@@ -147,7 +148,8 @@ function wire(ctx: ServerContext): void {
     try {
       const current = await readProfileSource(params, ac.signal);
       const base = params.base ? await readProfileSource(params.base, ac.signal) : undefined;
-      const agg = aggregateProfiles(current, base);
+      // Off this thread: the loader process decodes, with its own memory and time limits.
+      const agg = await aggregateProfiles(current, base, ac.signal);
       const t = params.sampleType ? sampleTypeIndex(agg, params.sampleType) : agg.defaultSampleType;
       const folderDir = params.folderUri ? uriToPath(params.folderUri) : params.path ? path.dirname(params.path) : undefined;
       const settings = await ctx.settingsFor(params.folderUri ?? (params.path ? pathToUri(params.path) : ''));
@@ -155,7 +157,10 @@ function wire(ctx: ServerContext): void {
         ? await resolveContext(folderDir, settings.goBin, ac.signal)
         : { goroot: null, gomodcache: null, workspaceModules: [], userMappings: [] };
       if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
-      const resolved = resolveFiles(agg, rctx);
+      // Only regular files under the folder, its modules, GOROOT or GOMODCACHE: a profile
+      // naming /etc/passwd or /dev/zero gets no overlay and nothing is read from there.
+      const roots = sourceRoots([folderDir, ...rctx.workspaceModules.map((m) => m.dir)], rctx);
+      const resolved = resolveOpenableFiles(agg, rctx, roots);
       const index = buildHeatIndex(agg, resolved);
       const resolvedByName = new Map(agg.files.map((f, i) => [f, resolved[i]] as const));
       const profile: ActiveProfile = {
@@ -312,7 +317,8 @@ function share(v: number, total: number): string {
 }
 
 function readText(file: string): string | undefined {
-  try { return fs.readFileSync(file, 'utf8'); } catch { return undefined; }
+  // A profile may name /dev/zero or a FIFO: regular files, bounded, only.
+  return readSmallTextFile(file, MAX_SOURCE_BYTES);
 }
 
 function staleNote(p: ActiveProfile, file: string, edited: boolean): string | undefined {

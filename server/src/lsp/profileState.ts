@@ -1,10 +1,10 @@
 // The profiles loaded in this session (one per workspace folder) and how their
 // line numbers map onto the buffers being edited. No LSP wiring here.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Aggregates } from '../profile/model';
 import type { FileHeat, HeatIndex, LineHeat } from '../hotspots/heatIndex';
 import { LineMap } from '../hotspots/lineMap';
+import { readSmallTextFile } from '../limits/files';
 
 export interface ActiveProfile {
   folderUri: string;
@@ -21,7 +21,7 @@ export interface ActiveProfile {
 }
 
 /** Go files over this size are not read for line tracking (annotations stay on profiled lines). */
-const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
+export const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
 
 export class ProfileState {
   readonly profiles = new Map<string, ActiveProfile>();
@@ -115,10 +115,5 @@ export class ProfileState {
 }
 
 function readSmall(file: string): string | undefined {
-  try {
-    if (fs.statSync(file).size > MAX_SOURCE_BYTES) return undefined;
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readSmallTextFile(file, MAX_SOURCE_BYTES);
 }

@@ -2,6 +2,8 @@
 import { ProfileError, type CaptureOptions } from './model';
 
 export const DEFAULT_MAX_CAPTURE_BYTES = 256 * 1024 * 1024;
+/** Longest delta profile (?seconds=N) HeapLens waits for. */
+export const MAX_CAPTURE_SECONDS = 3600;
 
 export function isProfileUrl(s: string): boolean {
   return /^https?:\/\//i.test(s);
@@ -12,8 +14,16 @@ export async function captureProfile(url: string, opts: CaptureOptions = {}): Pr
   try { u = new URL(url); } catch { throw new ProfileError(`not a URL: ${url}`); }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ProfileError(`unsupported URL scheme ${u.protocol} (use http or https)`);
   // A delta profile (?seconds=N) takes N seconds before the server answers.
-  const seconds = Number(u.searchParams.get('seconds') ?? 0);
-  const timeoutMs = opts.timeoutMs ?? (Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0) + 30000;
+  const raw = u.searchParams.get('seconds');
+  const seconds = Number(raw ?? 0);
+  if (raw !== null && !(Number.isFinite(seconds) && seconds >= 0)) {
+    throw new ProfileError(`?seconds=${raw} is not a number of seconds`);
+  }
+  // Past this the timer itself would overflow (and fire at once); an hour is already a long delta.
+  if (seconds > MAX_CAPTURE_SECONDS) {
+    throw new ProfileError(`?seconds=${raw} is too long: HeapLens captures at most ${MAX_CAPTURE_SECONDS} seconds (1 hour); use a shorter window`);
+  }
+  const timeoutMs = Math.min(opts.timeoutMs ?? (seconds > 0 ? seconds * 1000 : 0) + 30000, 2 ** 31 - 1);
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_CAPTURE_BYTES;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;

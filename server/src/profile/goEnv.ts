@@ -1,29 +1,68 @@
 // Builds a ResolveContext for a directory: runs `go env` (the only process this
-// module starts) and reads go.work / go.mod files.
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+// module starts, bounded; none at all with noProcess) and reads go.work / go.mod files.
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { readSmallTextFile } from '../limits/files';
+import { runBounded } from '../limits/process';
 import type { ResolveContext } from './model';
 
 export interface GoEnvOptions {
   goPath?: string;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * Start no process (Restricted Mode: `go env` can download and run a toolchain
+   * named by the folder's go.mod). GOROOT and GOMODCACHE then come from the
+   * environment and from where `go` sits on PATH, read from disk only.
+   */
+  noProcess?: boolean;
 }
 
-/** GOROOT and GOMODCACHE from `go env -json`; nulls when go is missing. */
-export function goEnv(dir: string, opts: GoEnvOptions = {}): Promise<{ goroot: string | null; gomodcache: string | null }> {
-  return new Promise((resolve) => {
-    execFile(opts.goPath ?? 'go', ['env', '-json', 'GOROOT', 'GOMODCACHE'], { cwd: dir, signal: opts.signal, timeout: opts.timeoutMs ?? 20000 }, (err, stdout) => {
-      if (err) { resolve({ goroot: null, gomodcache: null }); return; }
-      try {
-        const env = JSON.parse(stdout) as { GOROOT?: string; GOMODCACHE?: string };
-        resolve({ goroot: env.GOROOT || null, gomodcache: env.GOMODCACHE || null });
-      } catch {
-        resolve({ goroot: null, gomodcache: null });
-      }
+type GoDirs = { goroot: string | null; gomodcache: string | null };
+
+/** GOROOT and GOMODCACHE from `go env -json`; nulls when go is missing, fails or hangs. */
+export async function goEnv(dir: string, opts: GoEnvOptions = {}): Promise<GoDirs> {
+  if (opts.noProcess) return goEnvWithoutGo();
+  try {
+    const out = await runBounded(opts.goPath || 'go', ['env', '-json', 'GOROOT', 'GOMODCACHE'], {
+      cwd: dir, signal: opts.signal, timeoutMs: opts.timeoutMs ?? 20000, maxOutputBytes: 64 * 1024,
     });
-  });
+    if (out.code !== 0 || out.timedOut || out.cancelled || out.truncated) return { goroot: null, gomodcache: null };
+    const env = JSON.parse(out.stdout) as { GOROOT?: unknown; GOMODCACHE?: unknown };
+    const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+    return { goroot: str(env.GOROOT), gomodcache: str(env.GOMODCACHE) };
+  } catch {
+    return { goroot: null, gomodcache: null };
+  }
+}
+
+/**
+ * What `go env` would most likely say, without running anything: $GOROOT, else the
+ * directory above the `bin/go` found on PATH (symlinks resolved); $GOMODCACHE, else
+ * $GOPATH/pkg/mod, else ~/go/pkg/mod. Only directories that exist count.
+ */
+export function goEnvWithoutGo(env: NodeJS.ProcessEnv = process.env): GoDirs {
+  const isDir = (p: string | undefined | null): p is string => {
+    try { return !!p && statSync(p).isDirectory(); } catch { return false; }
+  };
+  let goroot: string | null = isDir(env.GOROOT) ? env.GOROOT : null;
+  if (!goroot) {
+    for (const d of (env.PATH ?? '').split(path.delimiter)) {
+      if (!d || !path.isAbsolute(d)) continue;
+      const bin = path.join(d, 'go');
+      try {
+        const real = realpathSync(bin);
+        if (!statSync(real).isFile()) continue;
+        const root = path.dirname(path.dirname(real));
+        if (isDir(path.join(root, 'src', 'runtime'))) { goroot = root; break; }
+      } catch { /* not here */ }
+    }
+  }
+  const gopath = (env.GOPATH ?? '').split(path.delimiter).find((d) => d && path.isAbsolute(d))
+    ?? (env.HOME ? path.join(env.HOME, 'go') : undefined);
+  const candidates = [env.GOMODCACHE, gopath && path.join(gopath, 'pkg', 'mod')];
+  const gomodcache = candidates.find(isDir) ?? null;
+  return { goroot, gomodcache };
 }
 
 export async function loadResolveContext(
@@ -58,7 +97,9 @@ export function findWorkspaceModules(dir: string): { modulePath: string; dir: st
   const add = (modDir: string): void => {
     const f = path.join(modDir, 'go.mod');
     if (!existsSync(f) || found.has(modDir)) return;
-    const mp = parseModulePath(readFileSync(f, 'utf8'));
+    // A hostile folder's go.mod may be a FIFO or a huge file: bounded, regular files only.
+    const text = readSmallTextFile(f, MAX_GO_MOD_BYTES);
+    const mp = text === undefined ? null : parseModulePath(text);
     if (mp) found.set(modDir, mp);
   };
   let work: string | null = null;
@@ -68,12 +109,13 @@ export function findWorkspaceModules(dir: string): { modulePath: string; dir: st
     if (!mod && existsSync(path.join(d, 'go.mod'))) mod = d;
     if (path.dirname(d) === d) break;
   }
-  if (work) for (const u of parseGoWorkUses(readFileSync(path.join(work, 'go.work'), 'utf8'))) add(path.resolve(work, u));
+  if (work) for (const u of parseGoWorkUses(readSmallTextFile(path.join(work, 'go.work'), MAX_GO_MOD_BYTES) ?? '')) add(path.resolve(work, u));
   if (mod) add(mod);
   walkForGoMod(path.resolve(dir), 0, { left: 2000 }, add);
   return [...found].map(([d, modulePath]) => ({ modulePath, dir: d }));
 }
 
+const MAX_GO_MOD_BYTES = 1024 * 1024;
 const SKIP = new Set(['node_modules', '.git', 'vendor', 'testdata', 'out']);
 
 function walkForGoMod(dir: string, depth: number, budget: { left: number }, add: (d: string) => void): void {

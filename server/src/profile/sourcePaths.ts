@@ -3,7 +3,7 @@
 // dependencies, without for the main module), GOROOT files, module-cache copies
 // with upper-case letters escaped as `!x`, and vendor/ copies. Unresolved files
 // give null; callers report them rather than drop them.
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Aggregates, ResolveContext } from './model';
 
@@ -149,4 +149,63 @@ export function escapeModulePath(p: string): string {
 
 export function unescapeModulePath(p: string): string {
   return p.replace(/!([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+// ── Where a file a profile names may be opened or read from ───────────────────────
+// A profile is untrusted input: its file names can be /etc/passwd, $GOROOT/../../x,
+// example.com/mod/../../.. or a symlink out of the workspace. A resolved path is
+// used only when its real path (`..` and symlinks resolved) is a regular file under
+// a workspace folder, GOROOT or GOMODCACHE.
+
+/** The directories files may come from: workspace folders, GOROOT, GOMODCACHE (real paths). */
+export function sourceRoots(workspaceDirs: (string | null | undefined)[], ctx: Pick<ResolveContext, 'goroot' | 'gomodcache'>): string[] {
+  const out: string[] = [];
+  for (const d of [...workspaceDirs, ctx.goroot, ctx.gomodcache]) {
+    if (!d) continue;
+    try { out.push(realpathSync(d)); } catch { /* missing: contributes nothing */ }
+  }
+  return [...new Set(out)];
+}
+
+export function isInside(child: string, root: string): boolean {
+  const rel = path.relative(root, child);
+  return rel === '' || (!rel.startsWith('..' + path.sep) && rel !== '..' && !path.isAbsolute(rel));
+}
+
+/** `file`'s real path when it is a regular file inside one of `roots`; otherwise why not, in words. */
+export function openableSource(file: string, roots: string[]): { path: string } | { reason: string } {
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    return { reason: `not opened: ${file} does not exist` };
+  }
+  if (!roots.some((r) => isInside(real, r))) {
+    return { reason: `not opened: outside the workspace (${real} is not under a workspace folder, GOROOT or GOMODCACHE)` };
+  }
+  let regular = false;
+  try { regular = statSync(real).isFile(); } catch { /* vanished */ }
+  if (!regular) return { reason: `not opened: ${real} is not a regular file` };
+  return { path: real };
+}
+
+/**
+ * resolveSourcePath, trying only candidates openableSource accepts (so a later rule
+ * can still find the workspace's copy); when only a refused candidate exists, the
+ * reason it was refused ("not opened: outside the workspace …"); null when none.
+ */
+export function resolveOpenableSource(file: string, ctx: ResolveContext, roots: string[]): { path: string } | { reason: string } | null {
+  const plainExists = ctx.exists ?? existsSync;
+  const hit = resolveSourcePath(file, { ...ctx, exists: (p) => plainExists(p) && 'path' in openableSource(p, roots) });
+  if (hit) return { path: hit };
+  const refused = resolveSourcePath(file, ctx);
+  return refused ? openableSource(refused, roots) : null;
+}
+
+/** resolveFiles, keeping only files openableSource accepts (the rest are unresolved). */
+export function resolveOpenableFiles(agg: Pick<Aggregates, 'files'>, ctx: ResolveContext, roots: string[]): (string | null)[] {
+  return agg.files.map((f) => {
+    const r = resolveOpenableSource(f, ctx, roots);
+    return r && 'path' in r ? r.path : null;
+  });
 }

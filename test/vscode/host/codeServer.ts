@@ -165,6 +165,11 @@ export interface StartOptions {
    * code-server's command line rejects. Only for the newest target; the oldest runs code-server.
    */
   testDriver?: boolean;
+  /**
+   * Keep Workspace Trust on: folders open in Restricted Mode (the run's settings
+   * must say security.workspace.trust.startupPrompt "never", or a dialog blocks).
+   */
+  restricted?: boolean;
 }
 
 export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
@@ -185,7 +190,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     codeServerEntry(),
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check', ...(opts.restricted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', opts.dirs.userData,
     '--extensions-dir', opts.dirs.extensions,
