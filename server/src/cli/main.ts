@@ -2,12 +2,14 @@
 import { CliError, type Command } from './command';
 import { escapeCommand } from './escape';
 import { diffCommand, linesCommand, topCommand } from './profile';
+import { watchCommand } from './watch';
 
 const commands: Record<string, Command> = {
   escape: escapeCommand,
   top: topCommand,
   lines: linesCommand,
   diff: diffCommand,
+  watch: watchCommand,
 };
 
 const usage = `usage: heaplens <command> [options]
