@@ -28,7 +28,7 @@ export async function buildLeaky(): Promise<LeakyBuild> {
 export interface Running { url: string; stop(): void; procs: ChildProcess[] }
 
 /** Starts the service (extra flags as given) and, unless `rps` is 0, the load generator. */
-export async function startLeaky(b: LeakyBuild, flags: string[], rps = 50): Promise<Running> {
+export async function startLeaky(b: LeakyBuild, flags: string[], rps = 20): Promise<Running> {
   const service = spawn(b.service, ['-addr', '127.0.0.1:0', '-lifeline', ...flags], { stdio: ['pipe', 'pipe', 'inherit'] });
   const [line] = (await once(createInterface({ input: service.stdout! }), 'line')) as [string];
   const url = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(line)![1];

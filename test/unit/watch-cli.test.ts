@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { captureProfile } from '../../server/src/profile/capture';
 import { runCli } from '../helpers/profileFixtures';
 import { buildLeaky, markers, startLeaky, type LeakyBuild } from '../helpers/leaky';
 
@@ -68,15 +69,40 @@ test('the text table names the leak lines and exits 1 with --fail-on-leak', asyn
   assert.match(r.stdout, new RegExp(`Leak suspects[^]*leaks\\.go:${line} main\\.decodeImage\\n.*via main\\.thumbnail leaks\\.go:\\d+`));
 });
 
-test('a service that goes away is reported once and waited for', async () => {
+test('a service that goes away is reported once, waited for, and welcomed back', async (t) => {
+  // Real profiles from the real service, served by a stand-in that goes away after
+  // its first snapshot and comes back on the same port a second later.
   const svc = await startLeaky(build, [], 0);
-  setTimeout(() => svc.stop(), 1500);
-  const r = await runCli(['watch', svc.url, '--every', '200ms', '--for', '3s']);
+  t.after(() => svc.stop());
+  const heap = await captureProfile(`${svc.url}/debug/pprof/heap`);
+  const goroutine = await captureProfile(`${svc.url}/debug/pprof/goroutine`);
+  let served = 0;
+  const sockets = new Set<import('node:net').Socket>();
+  const serve = (s: http.Server) => s.on('connection', (c) => { sockets.add(c); c.on('close', () => sockets.delete(c)); });
+  const handler: http.RequestListener = (req, res) => {
+    if (req.url!.startsWith('/debug/pprof/heap?gc') || req.url === '/debug/pprof/heap') {
+      res.end(heap);
+      if (++served === 1) setImmediate(goAway);
+    } else if (req.url === '/debug/pprof/goroutine') res.end(goroutine);
+    else { res.writeHead(404); res.end(); }
+  };
+  let stand = http.createServer(handler);
+  serve(stand);
+  await new Promise<void>((r) => stand.listen(0, '127.0.0.1', r));
+  const port = (stand.address() as AddressInfo).port;
+  function goAway() {
+    stand.close();
+    for (const c of sockets) c.destroy();
+    setTimeout(() => { stand = http.createServer(handler); serve(stand); stand.listen(port, '127.0.0.1'); servers.push(stand); }, 1000);
+  }
+  const r = await runCli(['watch', `http://127.0.0.1:${port}/debug/pprof/`, '--every', '200ms', '--snapshots', '3', '--for', '60s']);
   assert.equal(r.code, 0, r.stderr);
-  const said = r.stderr.split('\n').filter((l) => /does not answer/.test(l));
-  assert.equal(said.length, 1, r.stderr);
-  assert.match(said[0], /has the service stopped\? Waiting/);
-  assert.match(r.stdout, /snapshots/);
+  const said = r.stderr.split('\n').filter(Boolean);
+  assert.equal(said.length, 3, r.stderr);
+  assert.match(said[0], /no runtime metrics/);
+  assert.match(said[1], /does not answer \(.*ECONNREFUSED.*\): has the service stopped\? Waiting for it/);
+  assert.match(said[2], /answers again/);
+  assert.match(r.stdout, /3 snapshots/);
 });
 
 test('a slow service is reported once; a service that is not Go stops the watch', async () => {
