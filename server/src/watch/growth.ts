@@ -11,7 +11,10 @@ export interface Trend {
   first: number;
   last: number;
   peak: number;
-  /** Intervals that grew / all intervals (0..1); shrinking intervals count against it. */
+  /**
+   * Of the intervals in which the value changed, the share that grew (0..1). Intervals
+   * without change say nothing: no GC completed, or no sampled allocation happened there.
+   */
   steadiness: number;
   /** growth / what the site allocated meanwhile (0..1), when known: a leak keeps what it allocates. */
   retention?: number;
@@ -21,7 +24,7 @@ export interface Trend {
 export interface TrendOptions {
   /** Smaller growth is never a suspect. */
   minGrowth: number;
-  /** Share of intervals that must grow (default 0.75). */
+  /** Share of changes that must be growth (default 0.9). */
   minSteadiness?: number;
   /** Bytes the site allocated from the first snapshot to the last, when known. */
   allocated?: number;
@@ -31,8 +34,9 @@ export interface TrendOptions {
 
 /**
  * `values` are one series over consecutive snapshots. A leak grows by at least
- * minGrowth, grows in ≥ minSteadiness of the intervals, shrinks in none (tiny
- * wobbles of sampled profiles aside) and ends at its peak.
+ * minGrowth, rises in at least 3 intervals (or every one of a shorter watch), nearly
+ * never falls (a sampled profile is noisy; a leak frees nothing), keeps at least half
+ * of what it allocated meanwhile, and ends at its peak.
  */
 export function trendOf(values: number[], opts: TrendOptions): Trend {
   const first = values[0] ?? 0, last = values[values.length - 1] ?? 0;
@@ -46,15 +50,15 @@ export function trendOf(values: number[], opts: TrendOptions): Trend {
     if (d > eps) ups++;
     else if (d < -eps) downs++;
   }
-  const steadiness = steps > 0 ? Math.max(0, (ups - downs) / steps) : 0;
-  const minSteadiness = opts.minSteadiness ?? 0.75;
+  const steadiness = ups + downs > 0 ? ups / (ups + downs) : 0;
   let verdict: Verdict = 'steady';
   const fellBack = peak - first >= opts.minGrowth && peak - last >= 0.5 * (peak - first);
   // A busy handler's in-flight memory can rise a few times in a row by chance; a leak
-  // also keeps most of what it allocated, a busy handler a small share.
+  // also keeps most of what it allocates, a busy handler a small share.
   const retention = opts.allocated !== undefined && opts.allocated > 0 ? Math.min(1, Math.max(0, growth / opts.allocated)) : undefined;
   const keeps = retention === undefined || retention >= (opts.minRetention ?? 0.5);
-  if (steps >= 2 && growth >= opts.minGrowth && downs === 0 && ups / steps >= minSteadiness && keeps) verdict = 'leak';
+  const rises = ups >= Math.min(3, steps) && ups >= 2;
+  if (growth >= opts.minGrowth && rises && steadiness >= (opts.minSteadiness ?? 0.9) && keeps) verdict = 'leak';
   else if (fellBack) verdict = 'load';
   else if (growth >= opts.minGrowth) verdict = 'growing';
   else if (-growth >= opts.minGrowth) verdict = 'shrinking';
@@ -120,9 +124,9 @@ const byVerdictThenGrowth = (a: { t: Trend }, b: { t: Trend }) => rank[a.t.verdi
 export function growthReport(snaps: SnapshotView[], opts: GrowthOptions = {}): GrowthReport {
   const minBytes = opts.minGrowthBytes ?? 256 * 1024;
   const minG = opts.minGrowthGoroutines ?? 10;
-  const tb = { minGrowth: minBytes, minSteadiness: opts.minSteadiness };
   const last = snaps[snaps.length - 1];
   const series = <T>(get: (s: SnapshotView) => T) => snaps.map(get);
+  const tb = { minGrowth: minBytes, minSteadiness: opts.minSteadiness };
 
   const keys = new Set<string>();
   for (const s of snaps) for (const k of s.heap.sites.keys()) keys.add(k);

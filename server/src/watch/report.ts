@@ -32,7 +32,7 @@ export function renderReport(r: GrowthReport, base: string, last: Snapshot | und
   const s = suspects(r);
   out.push('');
   if (s.lines.length) {
-    out.push('Leak suspects: in-use memory that grew at (nearly) every snapshot and never fell back');
+    out.push('Leak suspects: in-use memory that kept growing, never fell back, and was kept as allocated');
     out.push(`${'growth'.padStart(11)} ${'in use'.padStart(10)} ${'steady'.padStart(6)} ${'kept'.padStart(5)} ${'objects'.padStart(9)}  allocation site`);
     for (const l of s.lines.slice(0, limit)) {
       out.push(`${signed(l.bytes.growth, bytes).padStart(11)} ${bytes(l.bytes.last).padStart(10)} ${pct(l.bytes.steadiness).padStart(6)} ${kept(l.bytes).padStart(5)} ${signed(l.objects.growth, (v) => String(Math.round(v))).padStart(9)}  ${where(l.site)}`);
@@ -68,7 +68,7 @@ function goroutineLine(g: GoroutineRow): string {
 }
 
 function verdictText(t: Trend): string {
-  return { leak: 'grew at every snapshot', growing: 'grew, unsteadily', load: 'rose and fell back: load', steady: 'steady', shrinking: 'shrank' }[t.verdict];
+  return { leak: 'kept growing', growing: 'grew, unsteadily', load: 'rose and fell back: load', steady: 'steady', shrinking: 'shrank' }[t.verdict];
 }
 
 /** The heaviest call path to a site, callers outermost last: "main.thumbnail leaks.go:68 ← …". */

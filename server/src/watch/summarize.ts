@@ -58,7 +58,7 @@ export function summarizeHeap(p: Profile): HeapSummary {
     const bytes = perStack[s * 3], objects = perStack[s * 3 + 1], allocated = perStack[s * 3 + 2];
     if (bytes === 0 && objects === 0 && allocated === 0) continue;
     const frames = stackFrames(p, s);
-    if (!frames.length) continue;
+    if (!frames.length || isObserver(frames)) continue;
     const at = siteIndex(frames);
     const key = siteKey(frames[at]);
     const v = out.sites.get(key);
@@ -80,7 +80,7 @@ export function summarizeGoroutines(p: Profile): GoroutineSummary {
     const n = perStack[s];
     if (n === 0) continue;
     const frames = stackFrames(p, s);
-    if (!frames.length) continue;
+    if (!frames.length || isObserver(frames)) continue;
     const at = siteIndex(frames);
     const wait = waitKind(frames.slice(0, Math.max(at, 1)));
     const key = `${siteKey(frames[at])}\0${wait}`;
@@ -90,6 +90,11 @@ export function summarizeGoroutines(p: Profile): GoroutineSummary {
     addPath(out.paths!, key, n, frames, at);
   }
   return out;
+}
+
+/** The profile endpoints' own work (gzip of the profile being written): the watch watching itself. */
+function isObserver(frames: FrameRef[]): boolean {
+  return frames.some((f) => f.fn.startsWith('runtime/pprof.') || f.fn.startsWith('net/http/pprof.'));
 }
 
 /** What a goroutine waits on, read from the runtime frames at the top of its stack. */
