@@ -17,7 +17,7 @@ const KEEP = 60;
 async function main(): Promise<void> {
   const build = await buildLeaky();
   // Small leaks only: the service itself must not eat the shared machine over the run.
-  const svc = await startLeaky(build, ['-leak', 'sessions,goroutines', '-memprofilerate', '65536'], 10);
+  const svc = await startLeaky(build, ['-leak', 'sessions,goroutines', '-memprofilerate', '65536'], 10, '30m');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-bench-watch-'));
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
   const checkpoints = new Set([10, 100, 250, 500, 750, 1000].filter((n) => n <= SNAPSHOTS));

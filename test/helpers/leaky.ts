@@ -28,12 +28,12 @@ export async function buildLeaky(): Promise<LeakyBuild> {
 export interface Running { url: string; stop(): void; procs: ChildProcess[] }
 
 /** Starts the service (extra flags as given) and, unless `rps` is 0, the load generator. */
-export async function startLeaky(b: LeakyBuild, flags: string[], rps = 20): Promise<Running> {
+export async function startLeaky(b: LeakyBuild, flags: string[], rps = 20, loadFor = '2m'): Promise<Running> {
   const service = spawn(b.service, ['-addr', '127.0.0.1:0', '-lifeline', ...flags], { stdio: ['pipe', 'pipe', 'inherit'] });
   const [line] = (await once(createInterface({ input: service.stdout! }), 'line')) as [string];
   const url = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(line)![1];
   const procs: ChildProcess[] = [service];
-  if (rps > 0) procs.push(spawn(b.loadgen, ['-url', url, '-rps', String(rps), '-for', '2m', '-lifeline'], { stdio: ['pipe', 'ignore', 'ignore'] }));
+  if (rps > 0) procs.push(spawn(b.loadgen, ['-url', url, '-rps', String(rps), '-for', loadFor, '-lifeline'], { stdio: ['pipe', 'ignore', 'ignore'] }));
   return { url, procs, stop: () => { for (const p of procs) { p.stdin?.end(); p.kill(); } } };
 }
 

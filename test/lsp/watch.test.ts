@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { InlayHintRequest, type InlayHint, type MarkupContent } from 'vscode-languageserver-protocol';
 import {
-  WatchNoticeNotification, WatchSnapshotNotification, WatchStartRequest, WatchStopRequest,
+  WatchNoticeNotification, WatchSetBaseRequest, WatchSnapshotNotification, WatchStartRequest, WatchStopRequest,
   type WatchNoticeParams, type WatchSnapshotParams,
 } from '../../server/src/protocol/lsp';
 import { buildLeaky, markers, startLeaky, type LeakyBuild, type Running } from '../helpers/leaky';
@@ -43,7 +43,12 @@ test('each planted leak is a suspect on its line within 5 snapshots; the busy ha
   const started = await client.conn.sendRequest(WatchStartRequest.type, { folderUri, url: svc.url, everyMs: 200, gc: true, keep: 5, minGrowthBytes: 128 * 1024 });
   assert.equal(started.base, `${svc.url}/debug/pprof/`);
   const s = await fifth;
+  // A clicked point in the live view: growth is then measured from that snapshot.
+  const rebased = new Promise<WatchSnapshotParams>((resolve) => client.conn.onNotification(WatchSnapshotNotification.type, (p) => { if (p.baseSeq === s.points[2].seq) resolve(p); }));
+  await client.conn.sendRequest(WatchSetBaseRequest.type, { folderUri, seq: s.points[2].seq });
+  assert.equal((await rebased).baseSeq, s.points[2].seq);
   await client.conn.sendRequest(WatchStopRequest.type, { folderUri });
+  await assert.rejects(client.conn.sendRequest(WatchSetBaseRequest.type, { folderUri, seq: 1 }), /not kept/);
   const m = markers(build.dir);
   const leaks = s.lines.filter((l) => l.verdict === 'leak');
   for (const leak of ['buffers', 'sessions', 'thumbnails']) {

@@ -10,7 +10,7 @@ import { loadResolveContext } from '../profile/goEnv';
 import type { ResolveContext } from '../profile/model';
 import { resolveSourcePath } from '../profile/sourcePaths';
 import {
-  WatchNoticeNotification, WatchSnapshotNotification, WatchStartRequest, WatchStopRequest,
+  WatchNoticeNotification, WatchSetBaseRequest, WatchSnapshotNotification, WatchStartRequest, WatchStopRequest,
   type WatchNoticeParams, type WatchPoint, type WatchSuspect,
 } from '../protocol/lsp';
 import { endpointsFor } from '../watch/endpoints';
@@ -25,11 +25,19 @@ type Show = (folderUri: string, current: ReadProfile, base: ReadProfile, signal:
 
 const MAX_ROWS = 20;
 
+interface Watch {
+  ac: AbortController;
+  ring?: SnapshotRing;
+  /** Growth is measured from this snapshot (the oldest kept when unset or dropped). */
+  baseSeq?: number;
+  publish(): void;
+}
+
 export function wireWatch(ctx: ServerContext, show: Show): void {
   const { connection } = ctx;
-  const watches = new Map<string, AbortController>();
+  const watches = new Map<string, Watch>();
 
-  const stop = (folderUri: string) => { watches.get(folderUri)?.abort(); watches.delete(folderUri); };
+  const stop = (folderUri: string) => { watches.get(folderUri)?.ac.abort(); watches.delete(folderUri); };
 
   connection.onRequest(WatchStartRequest.type, async (params) => {
     const folderUri = params.folderUri ?? '';
@@ -42,7 +50,6 @@ export function wireWatch(ctx: ServerContext, show: Show): void {
     }
     if (!(params.everyMs >= 100)) throw new ResponseError(ErrorCodes.InvalidParams, 'the watch interval must be at least 100 ms');
     const ac = new AbortController();
-    watches.set(folderUri, ac);
     const folderDir = params.folderUri ? uriToPath(params.folderUri) : undefined;
     const settings = await ctx.settingsFor(params.folderUri ?? '');
     const rctx: Promise<ResolveContext | null> = folderDir
@@ -51,33 +58,43 @@ export function wireWatch(ctx: ServerContext, show: Show): void {
     const notice = (kind: WatchNoticeParams['kind'], message: string, stopped: boolean) =>
       void connection.sendNotification(WatchNoticeNotification.type, { folderUri, kind, message, stopped });
     let showing = Promise.resolve();
+    const w: Watch = {
+      ac,
+      // One overlay update at a time, in snapshot order.
+      publish: () => { showing = showing.then(() => publish(w)); },
+    };
+    const publish = async (w: Watch) => {
+      const ring = w.ring;
+      if (ac.signal.aborted || !ring) return;
+      const snaps = ring.from(w.baseSeq);
+      const from = snaps.length ? snaps : [...ring.all()];
+      const resolve = await rctx;
+      const report = growthReport(from, { minGrowthBytes: params.minGrowthBytes });
+      // The overlay first, so a client that hears of the snapshot finds the code annotated.
+      if (from.length >= 2) await showGrowth(ring, from[0].seq, folderUri, show, ac.signal).catch((e: unknown) => ctx.log(`heap watch: growth overlay not shown: ${(e as Error).message}`));
+      if (ac.signal.aborted) return;
+      const where = (file: string) => { const p = resolve ? resolveSourcePath(file, resolve) : null; return p ? pathToUri(p) : undefined; };
+      void connection.sendNotification(WatchSnapshotNotification.type, {
+        folderUri, base, baseSeq: from[0].seq,
+        points: ring.all().map(point),
+        lines: report.lines.filter((l) => l.bytes.verdict !== 'steady').slice(0, MAX_ROWS).map((l) => lineSuspect(l, where)),
+        goroutines: report.goroutines.groups.filter((g) => g.count.verdict !== 'steady').slice(0, MAX_ROWS).map((g) => groupSuspect(g, where)),
+      });
+    };
+    watches.set(folderUri, w);
     const done = runWatch({
       url: params.url, everyMs: params.everyMs, gc: params.gc, keep: params.keep ?? 60,
       dir: params.storageDir, signal: ac.signal,
       onNotice: (n) => { ctx.log(`heap watch: ${n.message}`); notice(n.kind, n.message, n.fatal); },
       onSnapshot: (s, ring) => {
-        // One overlay update at a time, in snapshot order.
-        showing = showing.then(async () => {
-          if (ac.signal.aborted) return;
-          const resolve = await rctx;
-          const report = growthReport([...ring.all()], { minGrowthBytes: params.minGrowthBytes });
-          // The overlay first, so a client that hears of the snapshot finds the code annotated.
-          if (ring.size >= 2) await showGrowth(ring, folderUri, show, ac.signal).catch((e: unknown) => ctx.log(`heap watch: growth overlay not shown: ${(e as Error).message}`));
-          if (ac.signal.aborted) return;
-          const where = (file: string) => { const p = resolve ? resolveSourcePath(file, resolve) : null; return p ? pathToUri(p) : undefined; };
-          void connection.sendNotification(WatchSnapshotNotification.type, {
-            folderUri, base,
-            points: ring.all().map(point),
-            lines: report.lines.filter((l) => l.bytes.verdict !== 'steady').slice(0, MAX_ROWS).map((l) => lineSuspect(l, where)),
-            goroutines: report.goroutines.groups.filter((g) => g.count.verdict !== 'steady').slice(0, MAX_ROWS).map((g) => groupSuspect(g, where)),
-          });
-        });
         ctx.log(`heap watch: snapshot #${s.seq}, ${formatValue(s.heap.inuseBytes, 'bytes')} in use, ${s.goroutines?.total ?? '?'} goroutines`);
+        w.ring = ring;
+        w.publish();
       },
     });
     void done.then(
-      (r) => { if (watches.get(folderUri) === ac) watches.delete(folderUri); if (r.stopped !== 'not-go') notice('stopped', `heap watch of ${r.endpoints.base} stopped`, true); },
-      (e: unknown) => { if (watches.get(folderUri) === ac) watches.delete(folderUri); notice('stopped', `heap watch stopped: ${(e as Error).message}`, true); },
+      (r) => { if (watches.get(folderUri) === w) watches.delete(folderUri); if (r.stopped !== 'not-go') notice('stopped', `heap watch of ${r.endpoints.base} stopped`, true); },
+      (e: unknown) => { if (watches.get(folderUri) === w) watches.delete(folderUri); notice('stopped', `heap watch stopped: ${(e as Error).message}`, true); },
     );
     return { base };
   });
@@ -86,10 +103,17 @@ export function wireWatch(ctx: ServerContext, show: Show): void {
     if (folderUri !== undefined) stop(folderUri);
     else for (const f of [...watches.keys()]) stop(f);
   });
+
+  connection.onRequest(WatchSetBaseRequest.type, ({ folderUri, seq }) => {
+    const w = watches.get(folderUri ?? '');
+    if (!w?.ring?.all().some((s) => s.seq === seq)) throw new ResponseError(ErrorCodes.InvalidParams, `snapshot #${seq} is not kept (any more)`);
+    w.baseSeq = seq;
+    w.publish();
+  });
 }
 
-async function showGrowth(ring: SnapshotRing, folderUri: string, show: Show, signal: AbortSignal): Promise<void> {
-  const first = ring.all()[0], last = ring.last()!;
+async function showGrowth(ring: SnapshotRing, baseSeq: number, folderUri: string, show: Show, signal: AbortSignal): Promise<void> {
+  const first = ring.all().find((s) => s.seq === baseSeq)!, last = ring.last()!;
   const a = ring.profiles(first.seq), b = ring.profiles(last.seq);
   if (!a || !b) return;
   await show(folderUri,

@@ -234,6 +234,8 @@ export interface WatchPoint {
 export interface WatchSnapshotParams {
   folderUri: string;
   base: string;
+  /** The snapshot growth is measured from. */
+  baseSeq: number;
   /** Every kept snapshot, oldest first (at most `keep`). */
   points: WatchPoint[];
   /** Leak suspects first, then other growing lines, at most 20. */
@@ -259,4 +261,14 @@ export interface WatchNoticeParams {
 export namespace WatchNoticeNotification {
   export const method = 'heaplens/watchNotice';
   export const type = new NotificationType<WatchNoticeParams>(method);
+}
+
+export interface WatchSetBaseParams extends FolderParams {
+  seq: number;
+}
+
+/** Client → server: measure growth from this kept snapshot (the live view's clicked point). */
+export namespace WatchSetBaseRequest {
+  export const method = 'heaplens/watchSetBase';
+  export const type = new RequestType<WatchSetBaseParams, void, void>(method);
 }
