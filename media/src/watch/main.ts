@@ -114,7 +114,8 @@ function rows(table: string, items: WatchSuspect[], unit: (v: number) => string)
     } else {
       where.append(el('span', `${name} (not in this workspace)`));
     }
-    if (s.path?.length) where.append(el('div', `via ${s.path.slice(-4, -1).reverse().join(' ← ')}`, 'path'));
+    const callers = s.path?.slice(0, -1).reverse().slice(0, 3) ?? [];
+    if (callers.length) where.append(el('div', `via ${callers.join(' ← ')}`, 'path'));
     tr.append(where);
     tr.append(el('td', s.summary, 'muted'));
     body.append(tr);

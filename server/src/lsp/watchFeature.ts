@@ -14,6 +14,7 @@ import {
   type WatchNoticeParams, type WatchPoint, type WatchSuspect,
 } from '../protocol/lsp';
 import { endpointsFor } from '../watch/endpoints';
+import { isStdlib } from '../watch/frames';
 import { growthReport, type GoroutineRow, type GrowthRow } from '../watch/growth';
 import type { SnapshotRing } from '../watch/ring';
 import type { Snapshot } from '../watch/snapshot';
@@ -130,8 +131,9 @@ function point(s: Snapshot): WatchPoint {
 
 const num = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? null : v);
 const pct = (x: number) => `${Math.round(x * 100)}%`;
+/** Your code's frames of a call path, root first (net/http's plumbing says nothing about a leak). */
 const pathOf = (frames: { fn: string; file: string; line: number }[] | undefined) =>
-  frames?.map((f) => `${f.fn} ${path.basename(f.file)}:${f.line}`);
+  frames?.filter((f, i) => i === frames.length - 1 || !isStdlib(f.fn)).map((f) => `${f.fn} ${path.basename(f.file)}:${f.line}`);
 
 function lineSuspect(l: GrowthRow, where: (f: string) => string | undefined): WatchSuspect {
   const t = l.bytes;
