@@ -150,15 +150,18 @@ export function growthReport(snaps: SnapshotView[], opts: GrowthOptions = {}): G
 
   const groups: (GoroutineRow & { t: Trend })[] = [];
   let total: Trend | null = null;
-  if (snaps.every((s) => s.goroutines)) {
-    total = trendOf(series((s) => s.goroutines!.total), { minGrowth: minG, minSteadiness: opts.minSteadiness });
+  // A snapshot whose goroutine profile failed is a gap, not a zero.
+  const gsnaps = snaps.filter((s) => s.goroutines);
+  if (gsnaps.length >= 2) {
+    const glast = gsnaps[gsnaps.length - 1];
+    total = trendOf(gsnaps.map((s) => s.goroutines!.total), { minGrowth: minG, minSteadiness: opts.minSteadiness });
     const gkeys = new Set<string>();
-    for (const s of snaps) for (const k of s.goroutines!.groups.keys()) gkeys.add(k);
+    for (const s of gsnaps) for (const k of s.goroutines!.groups.keys()) gkeys.add(k);
     for (const key of gkeys) {
-      const counts = series((s) => s.goroutines!.groups.get(key) ?? 0);
+      const counts = gsnaps.map((s) => s.goroutines!.groups.get(key) ?? 0);
       const t = trendOf(counts, { minGrowth: minG, minSteadiness: opts.minSteadiness });
-      const group = infoOf(snaps, key, (s) => s.goroutines!.info)! as GoroutineRow['group'];
-      groups.push({ group, count: t, series: counts, paths: last.goroutines!.paths?.get(key) ?? [], t });
+      const group = infoOf(gsnaps, key, (s) => s.goroutines!.info)! as GoroutineRow['group'];
+      groups.push({ group, count: t, series: counts, paths: glast.goroutines!.paths?.get(key) ?? [], t });
     }
     groups.sort((a, b) => byVerdictThenGrowth(a, b) || b.t.last - a.t.last);
   }
