@@ -16,6 +16,7 @@ const entries = [
   { entryPoints: ['server/src/hotspots/loaderMain.ts'], outfile: 'server/out/profileLoader.js', ...node },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node },
   { entryPoints: ['media/src/flamegraph/main.ts'], outfile: 'media/out/flamegraph.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  { entryPoints: ['media/src/watch/main.ts'], outfile: 'media/out/watch.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({

@@ -4,6 +4,7 @@ import { registerCommands } from './commands';
 import { EscapeAnalysis } from './escapeAnalysis';
 import { registerHotspots } from './hotspots/register';
 import { registerProfileEditor } from './profileEditor/register';
+import { registerWatch } from './watch/register';
 
 let escape: EscapeAnalysis | undefined;
 
@@ -13,6 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(escape);
   registerCommands(context, escape);
   registerHotspots(context, escape);
+  registerWatch(context, escape);
 }
 
 /** Returns the language client's stop, so VS Code waits for the server (and its go runs) to end. */

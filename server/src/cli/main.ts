@@ -3,6 +3,7 @@ import { checkCommand } from './check';
 import { CliError, type Command } from './command';
 import { escapeCommand } from './escape';
 import { diffCommand, linesCommand, topCommand } from './profile';
+import { watchCommand } from './watch';
 
 const commands: Record<string, Command> = {
   escape: escapeCommand,
@@ -10,6 +11,7 @@ const commands: Record<string, Command> = {
   lines: linesCommand,
   diff: diffCommand,
   check: checkCommand,
+  watch: watchCommand,
 };
 
 const usage = `usage: heaplens <command> [options]

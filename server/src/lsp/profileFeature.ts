@@ -22,7 +22,7 @@ import { allocLabel } from '../hotspots/allocLabels';
 import { costLabel, costPhrase, formatValueOf } from '../hotspots/format';
 import { buildHeatIndex } from '../hotspots/heatIndex';
 import { renderProfileHover } from '../hotspots/hoverText';
-import { aggregateProfiles, readProfileSource } from '../hotspots/load';
+import { aggregateProfiles, readProfileSource, type ReadProfile } from '../hotspots/load';
 import { hotspotReason, rankHotspots, type EscapeOnLine, type Hotspot } from '../hotspots/rank';
 import { loadResolveContext } from '../profile/goEnv';
 import { ProfileError, type ResolveContext } from '../profile/model';
@@ -35,6 +35,7 @@ import {
   LoadProfileRequest,
   SetSampleTypeRequest,
   type HotspotItem,
+  type LoadProfileParams,
   type ProfileInfo,
 } from '../protocol/lsp';
 import { HEAP_KINDS } from './analyzer';
@@ -43,6 +44,7 @@ import type { FindingDiagnosticData } from './findingsStore';
 import { pathToUri, uriToPath } from './packages';
 import { MAX_SOURCE_BYTES, ProfileState, type ActiveProfile } from './profileState';
 import { readSmallTextFile } from '../limits/files';
+import { wireWatch } from './watchFeature';
 
 /** The client command a code lens runs (client/src/hotspots). */
 export const SHOW_HOTSPOTS_COMMAND = 'heaplens.showHotspots';
@@ -139,6 +141,36 @@ function wire(ctx: ServerContext): void {
     return c;
   };
 
+  /** Decodes `current` (minus `base`), resolves its files and makes it the folder's overlay. */
+  const show = async (params: LoadProfileParams, current: ReadProfile, base: ReadProfile | undefined, signal: AbortSignal, isCancelled: () => boolean, t0: number) => {
+    // Off this thread: the loader process decodes, with its own memory and time limits.
+    const agg = await aggregateProfiles(current, base, signal);
+    const t = params.sampleType ? sampleTypeIndex(agg, params.sampleType) : agg.defaultSampleType;
+    const folderDir = params.folderUri ? uriToPath(params.folderUri) : params.path ? path.dirname(params.path) : undefined;
+    const settings = await ctx.settingsFor(params.folderUri ?? (params.path ? pathToUri(params.path) : ''));
+    const rctx = folderDir
+      ? await resolveContext(folderDir, settings.goBin, signal)
+      : { goroot: null, gomodcache: null, workspaceModules: [], userMappings: [] };
+    if (isCancelled()) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+    // Only regular files under the folder, its modules, GOROOT or GOMODCACHE: a profile
+    // naming /etc/passwd or /dev/zero gets no overlay and nothing is read from there.
+    const roots = sourceRoots([folderDir, ...rctx.workspaceModules.map((m) => m.dir)], rctx);
+    const resolved = resolveOpenableFiles(agg, rctx, roots);
+    const index = buildHeatIndex(agg, resolved);
+    const resolvedByName = new Map(agg.files.map((f, i) => [f, resolved[i]] as const));
+    const profile: ActiveProfile = {
+      folderUri: folderOf(params.folderUri), folderDir, agg, index, resolvedByName, t, takenAt: current.takenAt,
+      source: current.name, baseSource: base?.name,
+    };
+    const previous = state.profiles.get(profile.folderUri);
+    state.set(profile);
+    for (const d of documents.all()) { const f = uriToPath(d.uri); if (f) state.onOpenOrChange(f); }
+    ctx.log(`heap profile ${current.name}${base ? ` (diff against ${base.name})` : ''} loaded in ${Math.round(performance.now() - t0)} ms: ` +
+      `${index.files.size} source files found, ${index.unresolved.length} not found`);
+    refresh(previous ? [previous, profile] : [profile]);
+    return info(profile);
+  };
+
   connection.onRequest(LoadProfileRequest.type, async (params, token) => {
     const ac = new AbortController();
     // A cancel that arrived before dispatch gives a token that never fires: check it too.
@@ -148,32 +180,7 @@ function wire(ctx: ServerContext): void {
     try {
       const current = await readProfileSource(params, ac.signal);
       const base = params.base ? await readProfileSource(params.base, ac.signal) : undefined;
-      // Off this thread: the loader process decodes, with its own memory and time limits.
-      const agg = await aggregateProfiles(current, base, ac.signal);
-      const t = params.sampleType ? sampleTypeIndex(agg, params.sampleType) : agg.defaultSampleType;
-      const folderDir = params.folderUri ? uriToPath(params.folderUri) : params.path ? path.dirname(params.path) : undefined;
-      const settings = await ctx.settingsFor(params.folderUri ?? (params.path ? pathToUri(params.path) : ''));
-      const rctx = folderDir
-        ? await resolveContext(folderDir, settings.goBin, ac.signal)
-        : { goroot: null, gomodcache: null, workspaceModules: [], userMappings: [] };
-      if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
-      // Only regular files under the folder, its modules, GOROOT or GOMODCACHE: a profile
-      // naming /etc/passwd or /dev/zero gets no overlay and nothing is read from there.
-      const roots = sourceRoots([folderDir, ...rctx.workspaceModules.map((m) => m.dir)], rctx);
-      const resolved = resolveOpenableFiles(agg, rctx, roots);
-      const index = buildHeatIndex(agg, resolved);
-      const resolvedByName = new Map(agg.files.map((f, i) => [f, resolved[i]] as const));
-      const profile: ActiveProfile = {
-        folderUri: folderOf(params.folderUri), folderDir, agg, index, resolvedByName, t, takenAt: current.takenAt,
-        source: current.name, baseSource: base?.name,
-      };
-      const previous = state.profiles.get(profile.folderUri);
-      state.set(profile);
-      for (const d of documents.all()) { const f = uriToPath(d.uri); if (f) state.onOpenOrChange(f); }
-      ctx.log(`heap profile ${current.name}${base ? ` (diff against ${base.name})` : ''} loaded in ${Math.round(performance.now() - t0)} ms: ` +
-        `${index.files.size} source files found, ${index.unresolved.length} not found`);
-      refresh(previous ? [previous, profile] : [profile]);
-      return info(profile);
+      return await show(params, current, base, ac.signal, () => token.isCancellationRequested, t0);
     } catch (e) {
       if (e instanceof ResponseError) throw e;
       if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
@@ -306,6 +313,9 @@ function wire(ctx: ServerContext): void {
     });
     return { markdown };
   });
+
+  // A heap watch shows its growth (last − base snapshot) through the same overlays as a diff.
+  wireWatch(ctx, (folderUri, current, base, signal) => show({ folderUri, sampleType: 'inuse_space' }, current, base, signal, () => signal.aborted, performance.now()));
 
   documents.onDidOpen(({ document }) => { const f = uriToPath(document.uri); if (f) state.onOpenOrChange(f); });
   documents.onDidChangeContent(({ document }) => { const f = uriToPath(document.uri); if (f) state.onOpenOrChange(f); });

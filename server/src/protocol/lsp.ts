@@ -175,3 +175,105 @@ export namespace HeatRequest {
   export const method = 'heaplens/heat';
   export const type = new RequestType<HeatParams, HeatResult, void>(method);
 }
+
+// ── Heap watch of a running service (server/src/lsp/watchFeature.ts) ────────────
+
+export interface WatchStartParams {
+  /** The folder whose code the service runs; the growth overlay goes there. */
+  folderUri?: string;
+  /** The service's pprof index, e.g. http://127.0.0.1:6060/debug/pprof/ */
+  url: string;
+  everyMs: number;
+  /** heap?gc=1: a GC before each snapshot. */
+  gc?: boolean;
+  /** Snapshots kept (memory and disk). */
+  keep?: number;
+  /** Where the kept profiles go (the extension's workspace storage); memory when absent. */
+  storageDir?: string;
+  /** Bytes of growth below which a line is never a suspect. */
+  minGrowthBytes?: number;
+}
+
+/** Client → server: start watching (a folder's earlier watch stops). Resolves at once with the pprof index. */
+export namespace WatchStartRequest {
+  export const method = 'heaplens/watchStart';
+  export const type = new RequestType<WatchStartParams, { base: string }, void>(method);
+}
+
+/** Client → server: stop the folder's watch (all watches without a folder). */
+export namespace WatchStopRequest {
+  export const method = 'heaplens/watchStop';
+  export const type = new RequestType<FolderParams, void, void>(method);
+}
+
+export interface WatchSuspect {
+  /** The source file on this machine, when found. */
+  uri?: string;
+  /** As the profile names it. */
+  file: string;
+  /** 1-based, as in the profile. */
+  line: number;
+  function: string;
+  verdict: 'leak' | 'growing' | 'load' | 'steady' | 'shrinking';
+  /** In-use bytes (heap) or goroutines gained since the base snapshot. */
+  growth: number;
+  /** "+12 MiB in use, grew at 4 of 4 snapshots, kept 98% of what it allocated" */
+  summary: string;
+  /** Goroutine groups: what they wait on. */
+  wait?: string;
+  /** Heaviest call path, root first: "fn file:line". */
+  path?: string[];
+}
+
+export interface WatchPoint {
+  seq: number;
+  takenAt: number;
+  inuseBytes: number;
+  inuseObjects: number;
+  goroutines: number | null;
+  heapSys: number | null;
+  heapGoal: number | null;
+  numGC: number | null;
+}
+
+export interface WatchSnapshotParams {
+  folderUri: string;
+  base: string;
+  /** The snapshot growth is measured from. */
+  baseSeq: number;
+  /** Every kept snapshot, oldest first (at most `keep`). */
+  points: WatchPoint[];
+  /** Leak suspects first, then other growing lines, at most 20. */
+  lines: WatchSuspect[];
+  goroutines: WatchSuspect[];
+}
+
+/** Server → client: a snapshot was taken; the growth overlay was refreshed. */
+export namespace WatchSnapshotNotification {
+  export const method = 'heaplens/watchSnapshot';
+  export const type = new NotificationType<WatchSnapshotParams>(method);
+}
+
+export interface WatchNoticeParams {
+  folderUri: string;
+  kind: 'unreachable' | 'slow' | 'http-error' | 'not-go' | 'back' | 'no-metrics' | 'stopped';
+  message: string;
+  /** The watch has stopped. */
+  stopped: boolean;
+}
+
+/** Server → client: the service went away, is slow, is not Go, came back; or the watch stopped. Said once per change. */
+export namespace WatchNoticeNotification {
+  export const method = 'heaplens/watchNotice';
+  export const type = new NotificationType<WatchNoticeParams>(method);
+}
+
+export interface WatchSetBaseParams extends FolderParams {
+  seq: number;
+}
+
+/** Client → server: measure growth from this kept snapshot (the live view's clicked point). */
+export namespace WatchSetBaseRequest {
+  export const method = 'heaplens/watchSetBase';
+  export const type = new RequestType<WatchSetBaseParams, void, void>(method);
+}
