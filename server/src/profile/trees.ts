@@ -2,18 +2,20 @@
 // distinct stacks of one or more profiles on first use (see aggregate.ts).
 import type { Frames, Keys } from './aggregate';
 import { childLinks, Growable, KeyedTree } from './buffers';
+import { overBudget, type WorkBudget } from './limits';
 import type { Aggregates, Profile } from './model';
 
 export interface TreeInputs {
   profiles: Profile[];
+  /** Per profile: +1, or −1 for a diff's base. */
+  scales: number[];
   frames: Frames[];
-  /** Per profile, stack-major sums with the diff sign applied. */
-  stackValues: Float64Array[];
   T: number;
   K: number;
   lineFn: Int32Array;
   keys: Keys;
   byLine: boolean;
+  budget: WorkBudget;
 }
 
 export interface Trees {
@@ -24,9 +26,15 @@ export interface Trees {
 
 export function buildTrees(inp: TreeInputs): Trees {
   const { T, lineFn, keys } = inp;
+  // Every frame of every stack becomes a tree step: checked against the cap first.
   let frameCount = 0;
-  inp.profiles.forEach((p) => { frameCount += p.stacks.location.length; });
-  const lineTree = new KeyedTree(Math.ceil(frameCount * 0.6));
+  inp.profiles.forEach((p, i) => {
+    const { frameStart } = inp.frames[i];
+    const loc = p.stacks.location;
+    for (let e = 0; e < loc.length; e++) frameCount += frameStart[loc[e] + 1] - frameStart[loc[e]];
+  });
+  if (frameCount > inp.budget.limit) throw overBudget(inp.budget);
+  const lineTree = new KeyedTree(Math.min(Math.ceil(frameCount * 0.6), 1 << 24));
   const inlined = new Growable('i32', 1024);
   inlined.push(0);
   const leaves = inp.profiles.map((p, i) => insertStacks(p, inp.frames[i], lineTree, inlined));
@@ -36,7 +44,7 @@ export function buildTrees(inp: TreeInputs): Trees {
   const line = lineTree.key.i32();
   const selfNT = new Float64Array(N * T);
   leaves.forEach((leaf, p) => {
-    const sv = inp.stackValues[p];
+    const sv = sumByStack(inp.profiles[p], inp.scales[p], T);
     for (let s = 0; s < leaf.length; s++) {
       const base = leaf[s] * T;
       for (let t = 0; t < T; t++) selfNT[base + t] += sv[s * T + t];
@@ -68,6 +76,17 @@ function insertStacks(profile: Profile, frames: Frames, tree: KeyedTree, inlined
     leaf[s] = node;
   }
   return leaf;
+}
+
+/** Sample values summed per stack, stack-major: out[s * T + t], with the sign applied. */
+function sumByStack(profile: Profile, scale: number, T: number): Float64Array {
+  const { count, stack, values } = profile.samples;
+  const out = new Float64Array(profile.stacks.count * T);
+  for (let i = 0, row = 0; i < count; i++, row += T) {
+    const base = stack[i] * T;
+    for (let t = 0; t < T; t++) out[base + t] += scale * values[row + t];
+  }
+  return out;
 }
 
 function perType(T: number, n: number): Float64Array[] {
@@ -140,7 +159,9 @@ function functionTree(
     depth[n] = depth[parent[n]] + 1;
   }
   const self = perType(T, count);
-  for (let t = 0; t < T; t++) for (let n = 1; n < N; n++) self[t][map[n]] += ltSelf[t][n];
+  // The root's own value is the samples with an empty stack: in the total, as in
+  // pprof (whose total counts every sample), though no function has them.
+  for (let t = 0; t < T; t++) for (let n = 0; n < N; n++) self[t][map[n]] += ltSelf[t][n];
   const total = perType(T, count);
   for (let t = 0; t < T; t++) {
     total[t].set(self[t]);
