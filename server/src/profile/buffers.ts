@@ -296,6 +296,43 @@ export class StackEntries {
   }
 }
 
+/** (int32, int32) → int32 lookups, open addressing, 3 ints a slot; −1 when absent. */
+export class PairMap {
+  private slots = emptySlots(1024);
+  private mask = 1023;
+  private size = 0;
+
+  get(a: number, b: number): number {
+    const slots = this.slots, mask = this.mask;
+    for (let h = hash(a, b) & mask; ; h = (h + 1) & mask) {
+      const i = h * 3;
+      if (slots[i + 2] === -1) return -1;
+      if (slots[i] === a && slots[i + 1] === b) return slots[i + 2];
+    }
+  }
+
+  /** Adds (a, b) → v; (a, b) must be absent. */
+  set(a: number, b: number, v: number): void {
+    if (++this.size * 2 > this.mask) this.grow();
+    const slots = this.slots, mask = this.mask;
+    let h = hash(a, b) & mask;
+    while (slots[h * 3 + 2] !== -1) h = (h + 1) & mask;
+    slots[h * 3] = a; slots[h * 3 + 1] = b; slots[h * 3 + 2] = v;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = emptySlots((this.mask + 1) * 2);
+    this.mask = this.mask * 2 + 1;
+    for (let i = 0; i < old.length; i += 3) {
+      if (old[i + 2] === -1) continue;
+      let h = hash(old[i], old[i + 1]) & this.mask;
+      while (this.slots[h * 3 + 2] !== -1) h = (h + 1) & this.mask;
+      this.slots[h * 3] = old[i]; this.slots[h * 3 + 1] = old[i + 1]; this.slots[h * 3 + 2] = old[i + 2];
+    }
+  }
+}
+
 function hash(parent: number, key: number): number {
   let h = Math.imul(parent, 0x9e3779b1) ^ Math.imul(key, 0x85ebca77);
   h ^= h >>> 15;

@@ -1,7 +1,7 @@
 // The call trees behind the flamegraph and the per-line top stacks, built from the
 // distinct stacks of one or more profiles on first use (see aggregate.ts).
 import type { Frames, Keys } from './aggregate';
-import { childLinks, Growable, KeyedTree } from './buffers';
+import { childLinks, Growable, KeyedTree, PairMap } from './buffers';
 import { overBudget, type WorkBudget } from './limits';
 import type { Aggregates, Profile } from './model';
 
@@ -34,7 +34,11 @@ export function buildTrees(inp: TreeInputs): Trees {
     for (let e = 0; e < loc.length; e++) frameCount += frameStart[loc[e] + 1] - frameStart[loc[e]];
   });
   if (frameCount > inp.budget.limit) throw overBudget(inp.budget);
-  const lineTree = new KeyedTree(Math.min(Math.ceil(frameCount * 0.6), 1 << 24));
+  let entries = 0;
+  inp.profiles.forEach((p) => { entries += p.stacks.location.length; });
+  // Start small and grow: shared prefixes and inlined lines walked once make far
+  // fewer nodes than frames.
+  const lineTree = new KeyedTree(Math.min(entries, 1 << 20));
   const inlined = new Growable('i32', 1024);
   inlined.push(0);
   const leaves = inp.profiles.map((p, i) => insertStacks(p, inp.frames[i], lineTree, inlined));
@@ -60,18 +64,29 @@ export function buildTrees(inp: TreeInputs): Trees {
   };
 }
 
-/** Inserts each distinct stack root first; returns each stack's leaf node. */
+/**
+ * Inserts each stack root first; returns each stack's leaf node. A location with
+ * inlined lines is several nodes: where it hangs under a node already seen, the
+ * node it ends at is remembered (per node and location), so its lines are walked
+ * once, not once per stack.
+ */
 function insertStacks(profile: Profile, frames: Frames, tree: KeyedTree, inlined: Growable): Int32Array {
   const { count, start, location } = profile.stacks;
   const { frameStart, frameLine } = frames;
   const leaf = new Int32Array(count);
+  const ends = new PairMap();
   for (let s = 0; s < count; s++) {
     let node = 0;
     for (let e = start[s + 1] - 1; e >= start[s]; e--) {
       const loc = location[e];
       const a = frameStart[loc], b = frameStart[loc + 1];
+      if (b - a === 1) { node = child(tree, inlined, node, frameLine[a], 0); continue; }
+      const known = ends.get(node, loc);
+      if (known >= 0) { node = known; continue; }
+      const from = node;
       // The last frame is the outermost caller; earlier ones were inlined into it.
       for (let k = b - 1; k >= a; k--) node = child(tree, inlined, node, frameLine[k], k === b - 1 ? 0 : 1);
+      ends.set(from, loc, node);
     }
     leaf[s] = node;
   }
