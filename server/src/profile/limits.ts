@@ -3,8 +3,8 @@
 // so memory and time grow with the file, never with what a few KB can claim: 255 KB
 // of gzip can inflate to 250 MB of empty strings, 1.4 MB can name one location with
 // 10^5 inlined lines from 10^5 stacks. Real profiles sit far below every cap
-// (runtime/pprof writes ~1 sample and ~5 location ids per gzip byte; see
-// docs/security.md); the floors let small files with big content through.
+// (runtime/pprof writes under 1 sample and ~4 location ids per gzip byte; see
+// docs/profile-limits.md); the floors let small files with big content through.
 import { ProfileError, type Profile } from './model';
 
 export interface Cap { floor: number; perByte: number; ceiling: number; what: string }
