@@ -1,13 +1,19 @@
-// Profile → Aggregates for every sample type at once. Work is per DISTINCT stack
-// (samples sharing a stack are summed first), with typed arrays throughout. Flat and
-// cum per function and per line come from one walk of each stack, with stamps so a
-// function or line counts once per stack even when it recurses. The call trees (the
-// flamegraph's, and the per-line one behind top stacks) are built on first use:
-// `heaplens top` never pays for them. Inlined frames are frames of their own, as in
-// pprof. Several profiles with a sign each merge into one set of aggregates: diffs.
+// Profile → Aggregates for every sample type at once, with typed arrays throughout.
+// Per function and per line, flat and cum come from one pass over the stacks each,
+// computed when first read (`heaplens top` never pays for lines): flat goes to the
+// leaf, cum to every distinct function (line) on the stack once, found with a
+// generation stamp per id. What a location contributes is worked out once per
+// location (its distinct lines and functions, innermost first), so a location with
+// many inlined lines costs its size once plus one pass per stack; the total work is
+// checked against a cap relative to the file (limits.ts) before it can run away.
+// The call trees (the flamegraph's, and the per-line one behind top stacks) are
+// built on first use. Inlined frames are frames of their own, as in pprof. Several
+// profiles with a sign each merge into one set of aggregates: diffs.
 import { Growable } from './buffers';
-import type { AggregateOptions, Aggregates, Profile, ValueType } from './model';
+import { overBudget, workBudget, type WorkBudget } from './limits';
+import type { AggregateOptions, Aggregates, FunctionAggregates, LineAggregates, Profile, ValueType } from './model';
 import { buildTrees, type TreeInputs, type Trees } from './trees';
+import { hex64 } from './wire';
 
 export interface WeightedProfile {
   profile: Profile;
@@ -59,7 +65,7 @@ export class Keys {
   }
   /** The line-number → line-id map of (file, fn), for callers that look up many lines of one function. */
   linesOf(file: number, fn: number): Map<number, number> {
-    const outer = fn * 1048576 + file;
+    const outer = fn * 134217728 + file; // both < 2^26 (limits.ts), so exact
     let inner = this.lineIds.get(outer);
     if (!inner) { inner = new Map(); this.lineIds.set(outer, inner); }
     return inner;
@@ -79,12 +85,19 @@ export class Keys {
 
 /**
  * A profile's locations as frames: location loc has frames frameStart[loc] ..
- * frameStart[loc+1]-1, innermost first, each a global line id.
+ * frameStart[loc+1]-1, innermost first, each a global line id. `distinctLines` and
+ * `distinctFns` list each location's lines and functions once (innermost first):
+ * what a stack through it adds to cum.
  */
 export interface Frames {
   frameStart: Int32Array;
   frameLine: Int32Array;
+  distinctLines: Csr;
+  distinctFns: Csr;
 }
+
+/** Lists packed in one array: list i is item[start[i]] .. item[start[i+1]-1]. */
+export interface Csr { start: Int32Array; item: Int32Array }
 
 export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions, isDiff: boolean): Aggregates {
   const first = inputs[inputs.length - 1].profile;
@@ -92,10 +105,10 @@ export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions,
   const K = Math.max(1, opts.topStackLimit ?? 5);
   const keys = new Keys();
   const frames = inputs.map(({ profile }) => locationFrames(profile, keys));
-  const stackValues = inputs.map(({ profile, scale }) => sumByStack(profile, scale, T));
   const F = keys.fnName.length;
   const L = keys.lineFile.length;
   const lineFn = keys.lineFn.i32();
+  const budget = workBudget(inputs.map((i) => i.profile));
 
   const totals = new Float64Array(T);
   for (const { profile, scale } of inputs) {
@@ -106,25 +119,34 @@ export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions,
       totals[t] += scale * sum;
     }
   }
-  // Line-major sums (one cache miss per frame for all types), split per type at the end.
-  const lineFlatNT = new Float64Array(L * T), lineCumNT = new Float64Array(L * T);
-  const fnFlatNT = new Float64Array(F * T), fnCumNT = new Float64Array(F * T);
-  const lineStamp = new Int32Array(L).fill(-1), fnStamp = new Int32Array(F).fill(-1);
-  let stampBase = 0;
-  const leafLines: Int32Array[] = [];
-  inputs.forEach(({ profile }, p) => {
-    leafLines.push(flatAndCum(profile, frames[p], stackValues[p], lineFn, T, stampBase, lineStamp, fnStamp, lineFlatNT, fnFlatNT, lineCumNT, fnCumNT));
-    stampBase += profile.stacks.count;
-  });
-  const lineFlat = splitTypes(lineFlatNT, L, T), lineCum = splitTypes(lineCumNT, L, T);
-  const fnFlat = splitTypes(fnFlatNT, F, T), fnCum = splitTypes(fnCumNT, F, T);
+  const pass = (byLine: boolean) => flatAndCum(inputs, frames, T, byLine ? L : F, byLine, lineFn, budget);
+
+  const fnNames = keys.fnName.i32(), fnFiles = keys.fnFile.i32(), fnStart = keys.fnStartLine.f64();
+  let fnAgg: FunctionAggregates | undefined;
+  const functions = (): FunctionAggregates => {
+    if (!fnAgg) {
+      const { flat, cum } = pass(false);
+      fnAgg = { count: F, name: fnNames, file: fnFiles, startLine: fnStart, flat, cum };
+    }
+    return fnAgg;
+  };
+  const lineFiles = keys.lineFile.i32(), lineNos = keys.lineNo.f64();
+  let lineAgg: LineAggregates | undefined;
+  const lines = (): LineAggregates => {
+    if (!lineAgg) {
+      const { flat, cum } = pass(true);
+      lineAgg = { count: L, file: lineFiles, line: lineNos, fn: lineFn, flat, cum };
+    }
+    return lineAgg;
+  };
 
   const treeInputs: TreeInputs = {
-    profiles: inputs.map((i) => i.profile), frames, stackValues, T, K, lineFn, keys,
-    byLine: opts.granularity === 'line',
+    profiles: inputs.map((i) => i.profile), scales: inputs.map((i) => i.scale), frames, T, K, lineFn, keys,
+    byLine: opts.granularity === 'line', budget,
   };
   let trees: Trees | undefined;
   const lazy = (): Trees => (trees ??= buildTrees(treeInputs));
+  let bySample: Aggregates['lineSamples'] | undefined;
   return {
     sampleTypes: first.sampleTypes.map((v: ValueType) => ({ ...v })),
     defaultSampleType: first.defaultSampleType,
@@ -134,17 +156,11 @@ export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions,
     totals,
     strings: keys.strings,
     files: keys.files,
-    functions: {
-      count: F, name: keys.fnName.i32(), file: keys.fnFile.i32(), startLine: keys.fnStartLine.f64(),
-      flat: fnFlat, cum: fnCum,
-    },
-    lines: {
-      count: L, file: keys.lineFile.i32(), line: keys.lineNo.f64(), fn: lineFn,
-      flat: lineFlat, cum: lineCum,
-    },
+    get functions() { return functions(); },
+    get lines() { return lines(); },
     get tree() { return lazy().tree; },
     topStackLimit: K,
-    lineSamples: samplesByLine(inputs, leafLines, L),
+    get lineSamples() { return (bySample ??= samplesByLine(inputs, frames, L)); },
     get lineNodes() { return lazy().lineNodes; },
     get lineTree() { return lazy().lineTree; },
   };
@@ -168,7 +184,7 @@ function locationFrames(profile: Profile, keys: Keys): Frames {
     const start = locs.lineStart[loc], end = locs.lineStart[loc + 1];
     if (start === end) {
       const m = locs.mapping[loc];
-      const addr = `0x${locs.address[loc].toString(16)}`;
+      const addr = hex64(locs.addressHi[loc], locs.addressLo[loc]);
       const name = m >= 0 && profile.mappings[m].filename ? `${profile.mappings[m].filename} ${addr}` : addr;
       frameLine.push(keys.line(noFile, 0, keys.fn(name, noFile, 0)));
       continue;
@@ -181,61 +197,83 @@ function locationFrames(profile: Profile, keys: Keys): Frames {
     }
   }
   frameStart[locs.count] = frameLine.length;
-  return { frameStart, frameLine: frameLine.i32() };
+  const lines = frameLine.i32();
+  return {
+    frameStart, frameLine: lines,
+    distinctLines: distinctPerLocation(frameStart, lines, (l) => l, keys.lineFile.length),
+    distinctFns: distinctPerLocation(frameStart, lines, (l) => keys.lineFn.data[l], keys.fnName.length),
+  };
 }
 
-/** Sample values summed per distinct stack, stack-major: out[s * T + t]. */
-function sumByStack(profile: Profile, scale: number, T: number): Float64Array {
-  const { count, stack, values } = profile.samples;
-  const out = new Float64Array(profile.stacks.count * T);
-  for (let i = 0, row = 0; i < count; i++, row += T) {
-    const base = stack[i] * T;
-    for (let t = 0; t < T; t++) out[base + t] += scale * values[row + t];
+/** Each location's frames mapped by `key`, duplicates dropped (first kept), stamps per key. */
+function distinctPerLocation(frameStart: Int32Array, frameLine: Int32Array, key: (line: number) => number, keyCount: number): Csr {
+  const n = frameStart.length - 1;
+  const start = new Int32Array(n + 1);
+  const item = new Growable('i32', frameLine.length + 16);
+  const stamp = new Int32Array(keyCount).fill(-1);
+  for (let loc = 0; loc < n; loc++) {
+    start[loc] = item.length;
+    for (let k = frameStart[loc]; k < frameStart[loc + 1]; k++) {
+      const v = key(frameLine[k]);
+      if (stamp[v] === loc) continue;
+      stamp[v] = loc;
+      item.push(v);
+    }
   }
-  return out;
+  start[n] = item.length;
+  return { start, item: item.i32() };
 }
 
 /**
- * Flat goes to the innermost frame of the leaf location; cum to every distinct line
- * and function on the stack, once (stamps). Returns each stack's leaf line (−1: empty).
+ * One pass over every sample: flat to the innermost frame of the leaf location, cum
+ * to each distinct function (or line) on its stack once. A location seen earlier in
+ * the same stack (recursion) adds nothing new and is skipped whole.
  */
 function flatAndCum(
-  profile: Profile, frames: Frames, sv: Float64Array, lineFn: Int32Array, T: number, stampBase: number,
-  lineStamp: Int32Array, fnStamp: Int32Array,
-  lineFlat: Float64Array, fnFlat: Float64Array, lineCum: Float64Array, fnCum: Float64Array,
-): Int32Array {
-  const { count, start, location } = profile.stacks;
-  const { frameStart, frameLine } = frames;
-  const leafLine = new Int32Array(count).fill(-1);
-  for (let s = 0; s < count; s++) {
-    const a = start[s], b = start[s + 1];
-    if (a === b) continue;
-    const base = s * T;
-    const leaf = frameLine[frameStart[location[a]]];
-    leafLine[s] = leaf;
-    let zero = true;
-    for (let t = 0; t < T; t++) if (sv[base + t] !== 0) { zero = false; break; }
-    if (zero) continue;
-    const lb = leaf * T, fb = lineFn[leaf] * T;
-    for (let t = 0; t < T; t++) { lineFlat[lb + t] += sv[base + t]; fnFlat[fb + t] += sv[base + t]; }
-    const stamp = stampBase + s;
-    for (let e = a; e < b; e++) {
-      const loc = location[e];
-      for (let k = frameStart[loc], kEnd = frameStart[loc + 1]; k < kEnd; k++) {
-        const l = frameLine[k];
-        if (lineStamp[l] === stamp) continue;
-        lineStamp[l] = stamp;
-        const lc = l * T;
-        for (let t = 0; t < T; t++) lineCum[lc + t] += sv[base + t];
-        const f = lineFn[l];
-        if (fnStamp[f] === stamp) continue;
-        fnStamp[f] = stamp;
-        const fc = f * T;
-        for (let t = 0; t < T; t++) fnCum[fc + t] += sv[base + t];
+  inputs: WeightedProfile[], frames: Frames[], T: number, N: number, byLine: boolean,
+  lineFn: Int32Array, budget: WorkBudget,
+): { flat: Float64Array[]; cum: Float64Array[] } {
+  const flatNT = new Float64Array(N * T), cumNT = new Float64Array(N * T);
+  const stamp = new Int32Array(N).fill(-1);
+  const v = new Float64Array(T);
+  let work = 0;
+  let gen = 0;
+  for (let p = 0; p < inputs.length; p++) {
+    const { profile, scale } = inputs[p];
+    const { start, location } = profile.stacks;
+    const { count, stack, values } = profile.samples;
+    const { frameStart, frameLine } = frames[p];
+    const { start: dStart, item: dItem } = byLine ? frames[p].distinctLines : frames[p].distinctFns;
+    const locStamp = new Int32Array(profile.locations.count).fill(-1);
+    for (let i = 0; i < count; i++, gen++) {
+      const s = stack[i];
+      const a = start[s], b = start[s + 1];
+      if (a === b) continue;
+      let zero = true;
+      for (let t = 0, row = i * T; t < T; t++) { v[t] = scale * values[row + t]; if (v[t] !== 0) zero = false; }
+      if (zero) continue;
+      const leafLine = frameLine[frameStart[location[a]]];
+      const fb = (byLine ? leafLine : lineFn[leafLine]) * T;
+      for (let t = 0; t < T; t++) flatNT[fb + t] += v[t];
+      for (let e = a; e < b; e++) {
+        const loc = location[e];
+        if (locStamp[loc] === gen) continue;
+        locStamp[loc] = gen;
+        const kEnd = dStart[loc + 1];
+        let k = dStart[loc];
+        work += kEnd - k;
+        for (; k < kEnd; k++) {
+          const x = dItem[k];
+          if (stamp[x] === gen) continue;
+          stamp[x] = gen;
+          const c = x * T;
+          for (let t = 0; t < T; t++) cumNT[c + t] += v[t];
+        }
       }
+      if (work > budget.limit) throw overBudget(budget);
     }
   }
-  return leafLine;
+  return { flat: splitTypes(flatNT, N, T), cum: splitTypes(cumNT, N, T) };
 }
 
 function splitTypes(nt: Float64Array, N: number, T: number): Float64Array[] {
@@ -248,10 +286,15 @@ function splitTypes(nt: Float64Array, N: number, T: number): Float64Array[] {
 }
 
 /** Samples with a size label grouped by leaf line (counting sort), for size distributions on demand. */
-function samplesByLine(inputs: WeightedProfile[], leafLines: Int32Array[], L: number): Aggregates['lineSamples'] {
+function samplesByLine(inputs: WeightedProfile[], frames: Frames[], L: number): Aggregates['lineSamples'] {
   const lineOf = (p: number, i: number): number => {
-    const s = inputs[p].profile.samples;
-    return s.bytes[i] === s.bytes[i] ? leafLines[p][s.stack[i]] : -1;
+    const { samples, stacks } = inputs[p].profile;
+    if (samples.bytes[i] !== samples.bytes[i]) return -1;
+    const s = samples.stack[i];
+    const a = stacks.start[s];
+    if (a === stacks.start[s + 1]) return -1;
+    const f = frames[p];
+    return f.frameLine[f.frameStart[stacks.location[a]]];
   };
   const start = new Int32Array(L + 1);
   inputs.forEach(({ profile }, p) => {

@@ -3,30 +3,37 @@
 // the lookup table keeps (parent, key, node) side by side: one cache miss a probe.
 import type { StackTable } from './model';
 
-type Kind = 'i32' | 'f64';
+type Kind = 'i32' | 'f64' | 'u32';
+
+function make(kind: Kind, n: number): Int32Array | Float64Array | Uint32Array {
+  return kind === 'i32' ? new Int32Array(n) : kind === 'u32' ? new Uint32Array(n) : new Float64Array(n);
+}
 
 /** An append-only typed array that doubles when full. */
 export class Growable {
-  data: Int32Array | Float64Array;
+  data: Int32Array | Float64Array | Uint32Array;
   length = 0;
   constructor(private readonly kind: Kind, capacity = 64) {
-    this.data = kind === 'i32' ? new Int32Array(capacity) : new Float64Array(capacity);
+    this.data = make(kind, capacity);
   }
   push(v: number): void {
     if (this.length === this.data.length) this.grow();
     this.data[this.length++] = v;
   }
   private grow(): void {
-    const next = this.kind === 'i32' ? new Int32Array(this.data.length * 2) : new Float64Array(this.data.length * 2);
+    const next = make(this.kind, this.data.length * 2);
     next.set(this.data);
     this.data = next;
   }
   /** A right-sized copy (its .buffer holds exactly the data: safe to transfer). */
   i32(): Int32Array { return this.data instanceof Int32Array ? this.data.slice(0, this.length) : Int32Array.from(this.data.subarray(0, this.length)); }
   f64(): Float64Array { return this.data instanceof Float64Array ? this.data.slice(0, this.length) : Float64Array.from(this.data.subarray(0, this.length)); }
+  u32(): Uint32Array { return this.data instanceof Uint32Array ? this.data.slice(0, this.length) : Uint32Array.from(this.data.subarray(0, this.length)); }
   /**
    * The filled part as a view, no copy (copying the biggest arrays would briefly
-   * need both). Push no more afterwards.
+   * need both). Its .buffer may be larger than the view (a reservation never
+   * written: address space, not memory); send a slice() to another process.
+   * Push no more afterwards.
    */
   viewF64(): Float64Array { return this.data instanceof Float64Array ? this.data.subarray(0, this.length) : this.f64(); }
   viewI32(): Int32Array { return this.data instanceof Int32Array ? this.data.subarray(0, this.length) : this.i32(); }
@@ -193,6 +200,136 @@ export class DistinctStacks {
       location[e] = lastIdx;
     }
     return { count: this.hashes.length, start: this.start.i32(), location };
+  }
+}
+
+/**
+ * The location ids of every sample's stack, as read (leaf first), kept raw until the
+ * location table is known (it may follow the samples on the wire; `finish` resolves
+ * ids in place). A sample whose stack equals the one before shares its entry; no
+ * other interning: in real heap profiles almost every stack is distinct, and
+ * hashing them cost more than everything else in `top`. Ids above int32 (rare)
+ * get negative stand-ins.
+ */
+export class StackEntries {
+  /** Filled part: keys[0 .. len-1]. The decoder's hot loop writes here directly (see `room`). */
+  keys: Int32Array;
+  len = 0;
+  private begun = 0;
+  private readonly starts = new Growable('i32', 1024);
+  private readonly bigIds = new Map<number, number>();
+  private readonly bigIdList: number[] = [];
+
+  /** `over` is called (and must throw) when more than `limit` entries arrive. */
+  constructor(capacity: number, private readonly limit: number, private readonly over: () => void) {
+    this.keys = new Int32Array(Math.max(64, Math.min(capacity, limit)));
+    this.starts.push(0);
+  }
+
+  begin(): void { this.begun = this.len; }
+
+  push(id: number): void {
+    if (this.len === this.keys.length) this.grow();
+    this.keys[this.len++] = id <= 0x7fffffff ? id : this.keyOf(id);
+  }
+
+  /** Makes room for `n` more entries; returns `keys` (it may have moved). */
+  room(n: number): Int32Array {
+    while (this.len + n > this.keys.length) this.grow();
+    return this.keys;
+  }
+
+  private keyOf(id: number): number {
+    let k = this.bigIds.get(id);
+    if (k === undefined) { k = -1 - this.bigIdList.length; this.bigIds.set(id, k); this.bigIdList.push(id); }
+    return k;
+  }
+
+  private grow(): void {
+    if (this.keys.length >= this.limit) this.over();
+    const next = new Int32Array(Math.min(this.limit, this.keys.length * 2));
+    next.set(this.keys.subarray(0, this.len));
+    this.keys = next;
+  }
+
+  /** The stack index of the sample just read. */
+  end(): number {
+    const n = this.starts.length - 1;
+    const starts = this.starts.data, keys = this.keys;
+    const len = this.len - this.begun;
+    if (n > 0 && starts[n] - starts[n - 1] === len) {
+      const prev = starts[n - 1], cur = this.begun;
+      let i = 0;
+      while (i < len && keys[prev + i] === keys[cur + i]) i++;
+      if (i === len) { this.len = cur; return n - 1; }
+    }
+    this.starts.push(this.len);
+    return n;
+  }
+
+  /**
+   * Resolves ids to location indexes in place (through `dense`, id → index or −1,
+   * when ids are small, else `lookup`), throwing for unknown ones; hands over the arrays.
+   */
+  finish(dense: Int32Array | null, lookup: (id: number) => number): StackTable {
+    const n = this.len, keys = this.keys;
+    if (dense) {
+      const size = dense.length;
+      for (let e = 0; e < n; e++) {
+        const k = keys[e];
+        const i = k >= 0 && k < size ? dense[k] : -1;
+        keys[e] = i >= 0 ? i : lookup(k >= 0 ? k : this.bigIdList[-1 - k]);
+      }
+    } else {
+      let lastKey = 0, lastIdx = -1;
+      for (let e = 0; e < n; e++) {
+        const k = keys[e];
+        if (k !== lastKey || lastIdx < 0) { lastKey = k; lastIdx = lookup(k >= 0 ? k : this.bigIdList[-1 - k]); }
+        keys[e] = lastIdx;
+      }
+    }
+    // A view: the reserved tail was never written, so it holds no memory (its
+    // .buffer is larger than the view; send a slice() to another process).
+    const location = keys.subarray(0, n);
+    this.keys = new Int32Array(0);
+    return { count: this.starts.length - 1, start: this.starts.i32(), location };
+  }
+}
+
+/** (int32, int32) → int32 lookups, open addressing, 3 ints a slot; −1 when absent. */
+export class PairMap {
+  private slots = emptySlots(1024);
+  private mask = 1023;
+  private size = 0;
+
+  get(a: number, b: number): number {
+    const slots = this.slots, mask = this.mask;
+    for (let h = hash(a, b) & mask; ; h = (h + 1) & mask) {
+      const i = h * 3;
+      if (slots[i + 2] === -1) return -1;
+      if (slots[i] === a && slots[i + 1] === b) return slots[i + 2];
+    }
+  }
+
+  /** Adds (a, b) → v; (a, b) must be absent. */
+  set(a: number, b: number, v: number): void {
+    if (++this.size * 2 > this.mask) this.grow();
+    const slots = this.slots, mask = this.mask;
+    let h = hash(a, b) & mask;
+    while (slots[h * 3 + 2] !== -1) h = (h + 1) & mask;
+    slots[h * 3] = a; slots[h * 3 + 1] = b; slots[h * 3 + 2] = v;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = emptySlots((this.mask + 1) * 2);
+    this.mask = this.mask * 2 + 1;
+    for (let i = 0; i < old.length; i += 3) {
+      if (old[i + 2] === -1) continue;
+      let h = hash(old[i], old[i + 1]) & this.mask;
+      while (this.slots[h * 3 + 2] !== -1) h = (h + 1) & this.mask;
+      this.slots[h * 3] = old[i]; this.slots[h * 3 + 1] = old[i + 1]; this.slots[h * 3 + 2] = old[i + 2];
+    }
   }
 }
 

@@ -1,22 +1,28 @@
 // pprof protobuf → Profile in one walk over the wire format. Samples go straight
-// into typed arrays and a table of distinct stacks; no object per sample. Field
-// numbers follow google/pprof proto/profile.proto.
+// into typed arrays; no object per sample. Every table is capped relative to the
+// file's size (limits.ts), ids and indexes are exact or refused, addresses exact
+// uint64. Field numbers follow google/pprof proto/profile.proto.
 import { Reader } from 'protobufjs/minimal';
-import { gunzipBounded, isGzip } from './gunzip';
-import { DistinctStacks, Growable } from './buffers';
+import { DEFAULT_MAX_INFLATED, gunzipBounded, isGzip } from './gunzip';
+import { Growable, StackEntries } from './buffers';
+import { inflateLimit, limitsFor, overLimit, type CapName, type Limits } from './limits';
 import {
   ProfileError, type DecodeOptions, type FunctionTable, type LocationTable, type Mapping,
   type Profile, type SampleTable, type ValueType,
 } from './model';
+import { done, id, index, skip, sub, svarint, tag, uvarint64 } from './wire';
 
 export { ProfileError } from './model';
 
 export function decodeProfile(bytes: Uint8Array, opts: DecodeOptions = {}): Profile {
   if (bytes.length === 0) throw new ProfileError('empty file, not a pprof profile');
-  const raw = isGzip(bytes) ? gunzipBounded(bytes, opts.maxInflatedBytes, opts.inflater) : bytes;
+  const fileBytes = bytes.length;
+  const raw = isGzip(bytes) ? gunzipBounded(bytes, inflateLimit(fileBytes, opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED), opts.inflater, fileBytes) : bytes;
   if (raw.length === 0) throw new ProfileError('empty profile data');
   try {
-    return resolve(walk(raw));
+    const profile = resolve(walk(raw, limitsFor(fileBytes), fileBytes));
+    profile.fileBytes = fileBytes;
+    return profile;
   } catch (e) {
     if (e instanceof ProfileError) throw e;
     throw new ProfileError(`not a pprof profile (${wireErrorReason(e)})`);
@@ -28,6 +34,8 @@ function wireErrorReason(e: unknown): string {
   if (/index out of range/.test(msg)) return 'truncated or corrupt protobuf data';
   return `malformed protobuf: ${msg.split('\n')[0]}`;
 }
+
+interface RawMapping { id: number; start: bigint; limit: bigint; offset: bigint; filename: number; buildId: number }
 
 /** What the walk collects before ids and string indexes can be checked and resolved. */
 interface RawProfile {
@@ -41,10 +49,10 @@ interface RawProfile {
   keepFrames: number;
   comments: number[];
   defaultSampleType: number;
-  mappings: { id: number; start: number; limit: number; offset: number; filename: number; buildId: number }[];
+  mappings: RawMapping[];
   fn: { id: Growable; name: Growable; systemName: Growable; filename: Growable; startLine: Growable };
-  loc: { id: Growable; mappingId: Growable; address: Growable; lineStart: Growable; lineFnId: Growable; lineNumber: Growable };
-  trie: DistinctStacks;
+  loc: { id: Growable; mappingId: Growable; addressHi: Growable; addressLo: Growable; lineStart: Growable; lineFnId: Growable; lineNumber: Growable };
+  stacks: StackEntries;
   sampleStack: Growable;
   sampleValues: Growable;
   valuesPerSample: Growable;
@@ -54,41 +62,62 @@ interface RawProfile {
   labelNum: Growable;
 }
 
-function walk(buf: Uint8Array): RawProfile {
+/** Counts entries of each table against its cap as the walk fills it. */
+class Budget {
+  constructor(readonly limits: Limits, readonly fileBytes: number) {}
+  check(name: CapName, count: number): void {
+    if (count > this.limits[name]) throw overLimit(name, this.limits[name], this.fileBytes);
+  }
+}
+
+function walk(buf: Uint8Array, limits: Limits, fileBytes: number): RawProfile {
   const r = Reader.create(buf);
+  const budget = new Budget(limits, fileBytes);
+  // Reserve from the raw size so the big arrays never grow (a stack entry or a value
+  // costs at least a byte on the wire, a sample at least five): pages never written
+  // are never committed, so a reservation costs address space, not memory.
+  const reserve = (cap: number, perByte: number) => Math.min(cap, Math.floor(buf.length * perByte), 1 << 26) + 1024;
   const p: RawProfile = {
     strings: [], sampleTypes: [], periodType: null, period: 0, timeNanos: 0, durationNanos: 0,
     dropFrames: 0, keepFrames: 0, comments: [], defaultSampleType: 0, mappings: [],
     fn: { id: new Growable('f64'), name: new Growable('i32'), systemName: new Growable('i32'), filename: new Growable('i32'), startLine: new Growable('f64') },
-    loc: { id: new Growable('f64'), mappingId: new Growable('f64'), address: new Growable('f64'), lineStart: new Growable('i32'), lineFnId: new Growable('f64'), lineNumber: new Growable('f64') },
-    // Distinct stack nodes are bounded by the location ids on the wire (≥ 1 byte each).
-    trie: new DistinctStacks(),
-    sampleStack: new Growable('i32', 1024), sampleValues: new Growable('f64', 4096), valuesPerSample: new Growable('i32', 1024),
-    labelSample: new Growable('i32'), labelKey: new Growable('i32'), labelNum: new Growable('f64'),
+    loc: { id: new Growable('f64'), mappingId: new Growable('f64'), addressHi: new Growable('u32'), addressLo: new Growable('u32'), lineStart: new Growable('i32'), lineFnId: new Growable('f64'), lineNumber: new Growable('f64') },
+    stacks: new StackEntries(reserve(limits.stackEntries, 1), limits.stackEntries, () => budget.check('stackEntries', Infinity)),
+    sampleStack: new Growable('i32', reserve(limits.samples, 1 / 5)), sampleValues: new Growable('f64', reserve(limits.values, 1)),
+    valuesPerSample: new Growable('i32', reserve(limits.samples, 1 / 5)),
+    labelSample: new Growable('i32', reserve(limits.labels, 1 / 6)), labelKey: new Growable('i32', reserve(limits.labels, 1 / 6)), labelNum: new Growable('f64', reserve(limits.labels, 1 / 6)),
   };
   let sampleCount = 0;
   while (r.pos < r.len) {
-    const tag = r.uint32();
-    const field = tag >>> 3;
-    const wire = tag & 7;
+    const t = tag(r);
+    const field = t >>> 3;
+    const wire = t & 7;
     switch (field) {
-      case 1: if (wire === 2) { p.sampleTypes.push(valueType(r)); continue; } break;
-      case 2: if (wire === 2) { sample(r, p, sampleCount++); continue; } break;
-      case 3: if (wire === 2) { p.mappings.push(mapping(r)); continue; } break;
-      case 4: if (wire === 2) { location(r, p); continue; } break;
-      case 5: if (wire === 2) { fn(r, p); continue; } break;
-      case 6: if (wire === 2) { p.strings.push(r.string()); continue; } break;
-      case 7: if (wire === 0) { p.dropFrames = varint(r); continue; } break;
-      case 8: if (wire === 0) { p.keepFrames = varint(r); continue; } break;
-      case 9: if (wire === 0) { p.timeNanos = varint(r); continue; } break;
-      case 10: if (wire === 0) { p.durationNanos = varint(r); continue; } break;
+      case 1: if (wire === 2) { budget.check('sampleTypes', p.sampleTypes.length + 1); p.sampleTypes.push(valueType(r)); continue; } break;
+      case 2: if (wire === 2) { budget.check('samples', sampleCount + 1); sample(r, p, sampleCount++, budget); continue; } break;
+      case 3: if (wire === 2) { budget.check('mappings', p.mappings.length + 1); p.mappings.push(mapping(r)); continue; } break;
+      case 4: if (wire === 2) { budget.check('locations', p.loc.id.length + 1); location(r, p, budget); continue; } break;
+      case 5: if (wire === 2) { budget.check('functions', p.fn.id.length + 1); fn(r, p); continue; } break;
+      case 6: if (wire === 2) { budget.check('strings', p.strings.length + 1); p.strings.push(r.string()); continue; } break;
+      case 7: if (wire === 0) { p.dropFrames = index(r, 'drop_frames'); continue; } break;
+      case 8: if (wire === 0) { p.keepFrames = index(r, 'keep_frames'); continue; } break;
+      case 9: if (wire === 0) { p.timeNanos = svarint(r); continue; } break;
+      case 10: if (wire === 0) { p.durationNanos = svarint(r); continue; } break;
       case 11: if (wire === 2) { p.periodType = valueType(r); continue; } break;
-      case 12: if (wire === 0) { p.period = varint(r); continue; } break;
-      case 13: if (wire === 0) { p.comments.push(varint(r)); continue; } if (wire === 2) { packed(r, (v) => p.comments.push(v)); continue; } break;
-      case 14: if (wire === 0) { p.defaultSampleType = varint(r); continue; } break;
+      case 12: if (wire === 0) { p.period = svarint(r); continue; } break;
+      case 13:
+        if (wire === 0) { budget.check('comments', p.comments.length + 1); p.comments.push(index(r, 'comment')); continue; }
+        if (wire === 2) {
+          const end = sub(r);
+          while (r.pos < end) { budget.check('comments', p.comments.length + 1); p.comments.push(index(r, 'comment')); }
+          done(r, end);
+          continue;
+        }
+        break;
+      case 14: if (wire === 0) { p.defaultSampleType = index(r, 'default sample type'); continue; } break;
     }
     if (field === 0) throw new ProfileError('not a pprof profile (field number 0)');
-    r.skipType(wire);
+    skip(r, wire);
   }
   if (r.pos > r.len) throw new ProfileError('not a pprof profile (truncated or corrupt protobuf data)');
   return p;
@@ -98,44 +127,51 @@ function valueType(r: Reader): [number, number] {
   const end = sub(r);
   let type = 0, unit = 0;
   while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === 8) type = varint(r);
-    else if (tag === 16) unit = varint(r);
-    else r.skipType(tag & 7);
+    const t = tag(r);
+    if (t === 8) type = index(r, 'sample type');
+    else if (t === 16) unit = index(r, 'sample type unit');
+    else skip(r, t & 7);
   }
   done(r, end);
   return [type, unit];
 }
 
-function sample(r: Reader, p: RawProfile, index: number): void {
+function sample(r: Reader, p: RawProfile, index: number, budget: Budget): void {
   const end = sub(r);
-  p.trie.beginStack();
+  const stacks = p.stacks;
+  stacks.begin();
   let nValues = 0;
   while (r.pos < end) {
-    const tag = r.uint32();
-    switch (tag) {
+    const t = tag(r);
+    switch (t) {
       case 10: { // location_id, packed: the hot loop of big profiles, varints read inline
         const e = sub(r);
-        const buf = r.buf, trie = p.trie;
+        const buf = r.buf;
         let pos = r.pos;
+        // At most one id per byte: room for all of them, then plain stores.
+        const keys = stacks.room(e - pos);
+        let len = stacks.len;
         while (pos < e) {
           let b = buf[pos++];
-          if (b < 128) { trie.pushKey(b); continue; }
+          if (b < 128) { keys[len++] = b; continue; }
           let v = b & 127;
           b = buf[pos++]; v |= (b & 127) << 7;
-          if (b < 128 && pos <= e) { trie.pushKey(v); continue; }
+          if (b < 128 && pos <= e) { keys[len++] = v; continue; }
           b = buf[pos++]; v |= (b & 127) << 14;
-          if (b < 128 && pos <= e) { trie.pushKey(v); continue; }
+          if (b < 128 && pos <= e) { keys[len++] = v; continue; }
           // Rare: 4+ byte ids. The generic reader checks bounds.
           r.pos = pos - 3;
-          trie.pushId(varint(r));
+          stacks.len = len;
+          stacks.push(id(r, 'location'));
+          len = stacks.len;
           pos = r.pos;
         }
+        stacks.len = len;
         r.pos = pos;
         done(r, e);
         break;
       }
-      case 8: p.trie.pushId(varint(r)); break; // location_id, unpacked
+      case 8: stacks.push(id(r, 'location')); break; // location_id, unpacked
       case 18: { // values, packed; small ones read inline
         const e = sub(r);
         const values = p.sampleValues, buf = r.buf;
@@ -149,7 +185,7 @@ function sample(r: Reader, p: RawProfile, index: number): void {
               b = buf[pos++]; v |= (b & 127) << 14;
               if (b >= 128) {
                 b = buf[pos++]; v |= (b & 127) << 21;
-                if (b >= 128) { r.pos = pos - 4; v = varint(r); pos = r.pos; }
+                if (b >= 128) { r.pos = pos - 4; v = svarint(r); pos = r.pos; }
               }
             }
           }
@@ -158,158 +194,109 @@ function sample(r: Reader, p: RawProfile, index: number): void {
         }
         r.pos = pos;
         done(r, e);
+        budget.check('values', values.length);
         break;
       }
-      case 16: p.sampleValues.push(varint(r)); nValues++; break;
-      case 26: label(r, p, index); break;
-      default: r.skipType(tag & 7);
+      case 16: p.sampleValues.push(svarint(r)); nValues++; budget.check('values', p.sampleValues.length); break;
+      case 26: label(r, p, index, budget); break;
+      default: skip(r, t & 7);
     }
   }
   done(r, end);
   p.valuesPerSample.push(nValues);
-  p.sampleStack.push(p.trie.endStack());
+  p.sampleStack.push(stacks.end());
 }
 
-function label(r: Reader, p: RawProfile, index: number): void {
+function label(r: Reader, p: RawProfile, sampleIndex: number, budget: Budget): void {
   const end = sub(r);
   let key = 0, num = 0, isNum = false;
   while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === 8) key = varint(r);
-    else if (tag === 24) { num = varint(r); isNum = true; } else r.skipType(tag & 7);
+    const t = tag(r);
+    if (t === 8) key = index(r, 'label key');
+    else if (t === 24) { num = svarint(r); isNum = true; } else skip(r, t & 7);
   }
   done(r, end);
-  if (isNum) { p.labelSample.push(index); p.labelKey.push(key); p.labelNum.push(num); }
+  if (isNum) {
+    budget.check('labels', p.labelSample.length + 1);
+    p.labelSample.push(sampleIndex); p.labelKey.push(key); p.labelNum.push(num);
+  }
 }
 
-function mapping(r: Reader): RawProfile['mappings'][number] {
+const half = { hi: 0, lo: 0 };
+const big = (): bigint => (BigInt(half.hi) << 32n) | BigInt(half.lo);
+
+function mapping(r: Reader): RawMapping {
   const end = sub(r);
-  const m = { id: 0, start: 0, limit: 0, offset: 0, filename: 0, buildId: 0 };
+  const m: RawMapping = { id: 0, start: 0n, limit: 0n, offset: 0n, filename: 0, buildId: 0 };
   while (r.pos < end) {
-    const tag = r.uint32();
-    switch (tag) {
-      case 8: m.id = varint(r); break;
-      case 16: m.start = varint(r); break;
-      case 24: m.limit = varint(r); break;
-      case 32: m.offset = varint(r); break;
-      case 40: m.filename = varint(r); break;
-      case 48: m.buildId = varint(r); break;
-      default: r.skipType(tag & 7);
+    const t = tag(r);
+    switch (t) {
+      case 8: m.id = id(r, 'mapping'); break;
+      case 16: uvarint64(r, half); m.start = big(); break;
+      case 24: uvarint64(r, half); m.limit = big(); break;
+      case 32: uvarint64(r, half); m.offset = big(); break;
+      case 40: m.filename = index(r, 'mapping filename'); break;
+      case 48: m.buildId = index(r, 'mapping build id'); break;
+      default: skip(r, t & 7);
     }
   }
   done(r, end);
   return m;
 }
 
-function location(r: Reader, p: RawProfile): void {
+function location(r: Reader, p: RawProfile, budget: Budget): void {
   const end = sub(r);
-  let id = 0, mappingId = 0, address = 0;
-  p.loc.lineStart.push(p.loc.lineFnId.length);
+  let locId = 0, mappingId = 0, addrHi = 0, addrLo = 0;
+  const loc = p.loc;
+  loc.lineStart.push(loc.lineFnId.length);
   while (r.pos < end) {
-    const tag = r.uint32();
-    switch (tag) {
-      case 8: id = varint(r); break;
-      case 16: mappingId = varint(r); break;
-      case 24: address = varint(r); break;
+    const t = tag(r);
+    switch (t) {
+      case 8: locId = id(r, 'location'); break;
+      case 16: mappingId = id(r, 'mapping'); break;
+      case 24: uvarint64(r, half); addrHi = half.hi; addrLo = half.lo; break;
       case 34: {
         const lend = sub(r);
         let fnId = 0, line = 0;
         while (r.pos < lend) {
-          const t = r.uint32();
-          if (t === 8) fnId = varint(r);
-          else if (t === 16) line = varint(r);
-          else r.skipType(t & 7);
+          const lt = tag(r);
+          if (lt === 8) fnId = id(r, 'function');
+          else if (lt === 16) line = svarint(r);
+          else skip(r, lt & 7);
         }
         done(r, lend);
-        p.loc.lineFnId.push(fnId);
-        p.loc.lineNumber.push(line);
+        budget.check('lines', loc.lineFnId.length + 1);
+        loc.lineFnId.push(fnId);
+        loc.lineNumber.push(line);
         break;
       }
-      default: r.skipType(tag & 7);
+      default: skip(r, t & 7);
     }
   }
   done(r, end);
-  p.loc.id.push(id);
-  p.loc.mappingId.push(mappingId);
-  p.loc.address.push(address);
+  loc.id.push(locId);
+  loc.mappingId.push(mappingId);
+  loc.addressHi.push(addrHi);
+  loc.addressLo.push(addrLo);
 }
 
 function fn(r: Reader, p: RawProfile): void {
   const end = sub(r);
-  let id = 0, name = 0, systemName = 0, filename = 0, startLine = 0;
+  let fnId = 0, name = 0, systemName = 0, filename = 0, startLine = 0;
   while (r.pos < end) {
-    const tag = r.uint32();
-    switch (tag) {
-      case 8: id = varint(r); break;
-      case 16: name = varint(r); break;
-      case 24: systemName = varint(r); break;
-      case 32: filename = varint(r); break;
-      case 40: startLine = varint(r); break;
-      default: r.skipType(tag & 7);
+    const t = tag(r);
+    switch (t) {
+      case 8: fnId = id(r, 'function'); break;
+      case 16: name = index(r, 'function name'); break;
+      case 24: systemName = index(r, 'function system name'); break;
+      case 32: filename = index(r, 'function filename'); break;
+      case 40: startLine = svarint(r); break;
+      default: skip(r, t & 7);
     }
   }
   done(r, end);
-  p.fn.id.push(id); p.fn.name.push(name); p.fn.systemName.push(systemName);
+  p.fn.id.push(fnId); p.fn.name.push(name); p.fn.systemName.push(systemName);
   p.fn.filename.push(filename); p.fn.startLine.push(startLine);
-}
-
-/** Enters a length-delimited field; returns where it ends. */
-function sub(r: Reader): number {
-  const len = r.uint32();
-  const end = r.pos + len;
-  if (end > r.len) throw new ProfileError('not a pprof profile (truncated or corrupt protobuf data)');
-  return end;
-}
-
-function done(r: Reader, end: number): void {
-  if (r.pos !== end) throw new ProfileError('not a pprof profile (field overruns its message)');
-}
-
-function packed(r: Reader, each: (v: number) => void): number {
-  const end = sub(r);
-  let n = 0;
-  while (r.pos < end) { each(varint(r)); n++; }
-  done(r, end);
-  return n;
-}
-
-const TWO32 = 4294967296;
-
-/** A varint as a JS number (int64 semantics; exact up to 2^53). Faster than Long. */
-function varint(r: Reader): number {
-  const buf = r.buf;
-  const len = r.len;
-  let pos = r.pos;
-  if (pos < len && buf[pos] < 0x80) { r.pos = pos + 1; return buf[pos]; }
-  let lo = 0, hi = 0, b = 0;
-  for (let i = 0; i < 4; i++) {
-    if (pos >= len) throw new ProfileError('not a pprof profile (truncated varint)');
-    b = buf[pos++];
-    lo = (lo | ((b & 127) << (i * 7))) >>> 0;
-    if (b < 128) { r.pos = pos; return lo; }
-  }
-  if (pos >= len) throw new ProfileError('not a pprof profile (truncated varint)');
-  b = buf[pos++];
-  lo = (lo | ((b & 127) << 28)) >>> 0;
-  hi = (b & 127) >> 4;
-  if (b >= 128) {
-    let i = 0;
-    for (; i < 5; i++) {
-      if (pos >= len) throw new ProfileError('not a pprof profile (truncated varint)');
-      b = buf[pos++];
-      hi = (hi | ((b & 127) << (i * 7 + 3))) >>> 0;
-      if (b < 128) break;
-    }
-    if (i === 5) throw new ProfileError('not a pprof profile (varint too long)');
-  }
-  r.pos = pos;
-  if (hi >>> 31) {
-    // Two's complement negative int64.
-    const nlo = (~lo + 1) >>> 0;
-    const nhi = ((~hi >>> 0) + (nlo === 0 ? 1 : 0)) >>> 0;
-    return -(nhi * TWO32 + nlo);
-  }
-  return hi * TWO32 + lo;
 }
 
 // ── Resolving ids and string indexes, with range checks ───────────────────────
@@ -373,8 +360,11 @@ function resolve(p: RawProfile): Profile {
     if (m === undefined) throw new ProfileError(`mapping id ${id} out of range`);
     locMapping[i] = m;
   }
+  const addressHi = p.loc.addressHi.u32(), addressLo = p.loc.addressLo.u32();
+  const address = new Float64Array(nl);
+  for (let i = 0; i < nl; i++) address[i] = addressHi[i] * 4294967296 + addressLo[i];
   const locations: LocationTable = {
-    count: nl, id: p.loc.id.f64(), mapping: locMapping, address: p.loc.address.f64(),
+    count: nl, id: p.loc.id.f64(), mapping: locMapping, addressHi, addressLo, address,
     lineStart: p.loc.lineStart.i32(), lineFunction, lineNumber: p.loc.lineNumber.f64(),
   };
   const locIndex = new IdIndex(locations.id);
@@ -383,7 +373,7 @@ function resolve(p: RawProfile): Profile {
     if (!locIndex.set(locations.id[i], i)) throw new ProfileError(`duplicate location id ${locations.id[i]}`);
   }
 
-  const stacks = p.trie.finish((id) => {
+  const stacks = p.stacks.finish(locIndex.denseTable(), (id) => {
     const i = locIndex.get(id);
     if (i === undefined) throw new ProfileError(`location id ${id} out of range`);
     return i;
@@ -397,7 +387,7 @@ function resolve(p: RawProfile): Profile {
   }
   const bytes = new Float64Array(n).fill(NaN);
   const bytesKey = strings.indexOf('bytes');
-  const ls = p.labelSample.i32(), lk = p.labelKey.i32(), lv = p.labelNum.f64();
+  const ls = p.labelSample.viewI32(), lk = p.labelKey.viewI32(), lv = p.labelNum.viewF64();
   for (let i = 0; i < ls.length; i++) {
     str(lk[i], 'label key');
     if (lk[i] === bytesKey && bytesKey > 0) bytes[ls[i]] = lv[i];
@@ -441,6 +431,8 @@ class IdIndex {
     this.map!.set(id, index);
     return true;
   }
+  /** id → index (−1: none) when ids are small, for hot loops. */
+  denseTable(): Int32Array | null { return this.dense; }
   get(id: number): number | undefined {
     if (this.dense) {
       const i = id >= 0 && id < this.dense.length ? this.dense[id] : -1;

@@ -62,9 +62,10 @@ export interface ValueType {
 
 export interface Mapping {
   id: number;
-  memoryStart: number;
-  memoryLimit: number;
-  fileOffset: number;
+  /** uint64 on the wire, exact. */
+  memoryStart: bigint;
+  memoryLimit: bigint;
+  fileOffset: bigint;
   filename: string;
   buildId: string;
 }
@@ -89,6 +90,10 @@ export interface LocationTable {
   id: Float64Array;
   /** Index into Profile.mappings, or -1. */
   mapping: Int32Array;
+  /** The uint64 address, exact, as two halves: print it with hex64(addressHi[i], addressLo[i]) (wire.ts). */
+  addressHi: Uint32Array;
+  addressLo: Uint32Array;
+  /** The nearest double (exact below 2^53): for ordering, never for printing. */
   address: Float64Array;
   lineStart: Int32Array;
   /** Function index (into FunctionTable), or -1 when the line has none. */
@@ -97,9 +102,10 @@ export interface LocationTable {
 }
 
 /**
- * Distinct sample stacks: stack s is locations location[start[s]] .. location[start[s+1]-1],
- * LEAF FIRST as on the wire (location indexes, not ids). Samples with the same stack
- * share one entry, so work per stack is done once.
+ * Sample stacks: stack s is locations location[start[s]] .. location[start[s+1]-1],
+ * LEAF FIRST as on the wire (location indexes, not ids). Consecutive samples with
+ * the same stack share one entry; others have their own (in real heap profiles
+ * almost every sample has its own stack, so interning them costs more than it saves).
  */
 export interface StackTable {
   count: number;
@@ -137,6 +143,11 @@ export interface Profile {
   samples: SampleTable;
   /** What the input was (set by open.ts; absent when decodeProfile is called directly). */
   source?: ProfileSource;
+  /**
+   * Size of the file it was decoded from (gzip or raw): the aggregation's work is
+   * capped relative to it (limits.ts). Absent for profiles built another way.
+   */
+  fileBytes?: number;
 }
 
 /** Where a profile came from and what a reader should know about it (open.ts). */
@@ -156,7 +167,10 @@ export interface ProfileSource {
 }
 
 export interface DecodeOptions {
-  /** Stop inflating gzip input past this many bytes (gzip bombs). Default 512 MiB. */
+  /**
+   * Stop inflating gzip input past this many bytes (gzip bombs). Default 512 MiB;
+   * a tighter cap of 128 × the file's size (at least 64 MiB) applies as well (limits.ts).
+   */
   maxInflatedBytes?: number;
   /** 'native' (Node's zlib, default where it exists) or 'pako' (portable JS). */
   inflater?: 'native' | 'pako';

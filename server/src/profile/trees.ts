@@ -1,19 +1,21 @@
 // The call trees behind the flamegraph and the per-line top stacks, built from the
 // distinct stacks of one or more profiles on first use (see aggregate.ts).
 import type { Frames, Keys } from './aggregate';
-import { childLinks, Growable, KeyedTree } from './buffers';
+import { childLinks, Growable, KeyedTree, PairMap } from './buffers';
+import { overBudget, type WorkBudget } from './limits';
 import type { Aggregates, Profile } from './model';
 
 export interface TreeInputs {
   profiles: Profile[];
+  /** Per profile: +1, or −1 for a diff's base. */
+  scales: number[];
   frames: Frames[];
-  /** Per profile, stack-major sums with the diff sign applied. */
-  stackValues: Float64Array[];
   T: number;
   K: number;
   lineFn: Int32Array;
   keys: Keys;
   byLine: boolean;
+  budget: WorkBudget;
 }
 
 export interface Trees {
@@ -24,9 +26,19 @@ export interface Trees {
 
 export function buildTrees(inp: TreeInputs): Trees {
   const { T, lineFn, keys } = inp;
+  // Every frame of every stack becomes a tree step: checked against the cap first.
   let frameCount = 0;
-  inp.profiles.forEach((p) => { frameCount += p.stacks.location.length; });
-  const lineTree = new KeyedTree(Math.ceil(frameCount * 0.6));
+  inp.profiles.forEach((p, i) => {
+    const { frameStart } = inp.frames[i];
+    const loc = p.stacks.location;
+    for (let e = 0; e < loc.length; e++) frameCount += frameStart[loc[e] + 1] - frameStart[loc[e]];
+  });
+  if (frameCount > inp.budget.limit) throw overBudget(inp.budget);
+  let entries = 0;
+  inp.profiles.forEach((p) => { entries += p.stacks.location.length; });
+  // Start small and grow: shared prefixes and inlined lines walked once make far
+  // fewer nodes than frames.
+  const lineTree = new KeyedTree(Math.min(entries, 1 << 20));
   const inlined = new Growable('i32', 1024);
   inlined.push(0);
   const leaves = inp.profiles.map((p, i) => insertStacks(p, inp.frames[i], lineTree, inlined));
@@ -36,7 +48,7 @@ export function buildTrees(inp: TreeInputs): Trees {
   const line = lineTree.key.i32();
   const selfNT = new Float64Array(N * T);
   leaves.forEach((leaf, p) => {
-    const sv = inp.stackValues[p];
+    const sv = sumByStack(inp.profiles[p], inp.scales[p], T);
     for (let s = 0; s < leaf.length; s++) {
       const base = leaf[s] * T;
       for (let t = 0; t < T; t++) selfNT[base + t] += sv[s * T + t];
@@ -52,22 +64,44 @@ export function buildTrees(inp: TreeInputs): Trees {
   };
 }
 
-/** Inserts each distinct stack root first; returns each stack's leaf node. */
+/**
+ * Inserts each stack root first; returns each stack's leaf node. A location with
+ * inlined lines is several nodes: where it hangs under a node already seen, the
+ * node it ends at is remembered (per node and location), so its lines are walked
+ * once, not once per stack.
+ */
 function insertStacks(profile: Profile, frames: Frames, tree: KeyedTree, inlined: Growable): Int32Array {
   const { count, start, location } = profile.stacks;
   const { frameStart, frameLine } = frames;
   const leaf = new Int32Array(count);
+  const ends = new PairMap();
   for (let s = 0; s < count; s++) {
     let node = 0;
     for (let e = start[s + 1] - 1; e >= start[s]; e--) {
       const loc = location[e];
       const a = frameStart[loc], b = frameStart[loc + 1];
+      if (b - a === 1) { node = child(tree, inlined, node, frameLine[a], 0); continue; }
+      const known = ends.get(node, loc);
+      if (known >= 0) { node = known; continue; }
+      const from = node;
       // The last frame is the outermost caller; earlier ones were inlined into it.
       for (let k = b - 1; k >= a; k--) node = child(tree, inlined, node, frameLine[k], k === b - 1 ? 0 : 1);
+      ends.set(from, loc, node);
     }
     leaf[s] = node;
   }
   return leaf;
+}
+
+/** Sample values summed per stack, stack-major: out[s * T + t], with the sign applied. */
+function sumByStack(profile: Profile, scale: number, T: number): Float64Array {
+  const { count, stack, values } = profile.samples;
+  const out = new Float64Array(profile.stacks.count * T);
+  for (let i = 0, row = 0; i < count; i++, row += T) {
+    const base = stack[i] * T;
+    for (let t = 0; t < T; t++) out[base + t] += scale * values[row + t];
+  }
+  return out;
 }
 
 function perType(T: number, n: number): Float64Array[] {
@@ -140,7 +174,9 @@ function functionTree(
     depth[n] = depth[parent[n]] + 1;
   }
   const self = perType(T, count);
-  for (let t = 0; t < T; t++) for (let n = 1; n < N; n++) self[t][map[n]] += ltSelf[t][n];
+  // The root's own value is the samples with an empty stack: in the total, as in
+  // pprof (whose total counts every sample), though no function has them.
+  for (let t = 0; t < T; t++) for (let n = 0; n < N; n++) self[t][map[n]] += ltSelf[t][n];
   const total = perType(T, count);
   for (let t = 0; t < T; t++) {
     total[t].set(self[t]);

@@ -27,14 +27,14 @@ export function toModel(p: LProfile): Profile {
     functions.startLine[i] = f.startLine;
   });
   const mappings = p.mappings.map((m, i) => ({
-    id: i + 1, memoryStart: Number(m.start), memoryLimit: Number(m.limit), fileOffset: Number(m.offset), filename: m.file, buildId: m.buildId,
+    id: i + 1, memoryStart: BigInt.asUintN(64, BigInt(m.start)), memoryLimit: BigInt.asUintN(64, BigInt(m.limit)), fileOffset: BigInt.asUintN(64, BigInt(m.offset)), filename: m.file, buildId: m.buildId,
   }));
   const mapIndex = new Map<object, number>(p.mappings.map((m, i) => [m, i]));
   const nl = p.locations.length;
   const locIndex = new Map<object, number>();
   const nLines = p.locations.reduce((n, l) => n + l.lines.length, 0);
   const locations = {
-    count: nl, id: new Float64Array(nl), mapping: new Int32Array(nl), address: new Float64Array(nl),
+    count: nl, id: new Float64Array(nl), mapping: new Int32Array(nl), address: new Float64Array(nl), addressHi: new Uint32Array(nl), addressLo: new Uint32Array(nl),
     lineStart: new Int32Array(nl + 1), lineFunction: new Int32Array(nLines), lineNumber: new Float64Array(nLines),
   };
   let e = 0;
@@ -42,7 +42,10 @@ export function toModel(p: LProfile): Profile {
     locIndex.set(l, i);
     locations.id[i] = i + 1;
     locations.mapping[i] = l.mapping ? mapIndex.get(l.mapping) ?? -1 : -1;
-    locations.address[i] = Number(l.address);
+    const a = BigInt.asUintN(64, BigInt(l.address));
+    locations.address[i] = Number(a);
+    locations.addressHi[i] = Number(a >> 32n);
+    locations.addressLo[i] = Number(a & 0xffffffffn);
     locations.lineStart[i] = e;
     for (const ln of l.lines) {
       locations.lineFunction[e] = fnIndex.get(ln.fn) ?? -1;

@@ -1,0 +1,3 @@
+module heaplens.local/benchprofiles
+
+go 1.21
