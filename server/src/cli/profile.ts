@@ -112,7 +112,7 @@ not found (unresolved lines are listed, never dropped).`,
 async function load(file: string): Promise<Profile> {
   let bytes: Uint8Array;
   if (isProfileUrl(file)) {
-    bytes = await captureProfile(file);
+    bytes = await captureProfile(file, { onNote: (n) => process.stderr.write(`heaplens: ${n}\n`) });
   } else {
     try {
       bytes = fs.readFileSync(file === '-' ? 0 : file);
