@@ -14,6 +14,7 @@ export const MAX_PROFILE_FILE_BYTES = 512 * 1024 * 1024;
 export interface SourceSpec {
   path?: string;
   url?: string;
+  token?: string;
 }
 
 export interface ReadProfile {
@@ -26,8 +27,8 @@ export interface ReadProfile {
 
 export async function readProfileSource(src: SourceSpec, signal?: AbortSignal): Promise<ReadProfile> {
   if (src.url) {
-    if (!isProfileUrl(src.url)) throw new ProfileError(`not an http(s) URL: ${src.url}`);
-    const bytes = await captureProfile(src.url, { signal });
+    if (!isProfileUrl(src.url)) throw new ProfileError(`not an http(s) or pyroscope:// URL: ${src.url}`);
+    const bytes = await captureProfile(src.url, { signal, token: src.token });
     return { bytes, name: src.url, takenAt: Date.now() };
   }
   if (!src.path) throw new ProfileError('give a profile path or URL');
