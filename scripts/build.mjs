@@ -13,6 +13,8 @@ const entries = [
   { entryPoints: ['client/src/profileEditor/decodeWorker.ts'], outfile: 'client/out/decodeWorker.js', ...node },
   { entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js', ...node },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node },
+  // Test-only: Parca's generated messages for the Parca stand-in (test/helpers/parcaServer.ts).
+  { entryPoints: ['test/helpers/parcaMessages.ts'], outfile: 'out/test/parca-messages.bundle.js', ...node },
   { entryPoints: ['media/src/flamegraph/main.ts'], outfile: 'media/out/flamegraph.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 

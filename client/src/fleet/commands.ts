@@ -1,4 +1,4 @@
-// Palette commands for continuous profilers (Grafana Pyroscope): pick a source, a
+// Palette commands for continuous profilers (Grafana Pyroscope, Parca): pick a source, a
 // service, a profile type and a time range; the merged profile opens as a
 // flamegraph and its costs go on the lines. Compare two ranges on the lines.
 // Tokens live in VS Code's SecretStorage, keyed by the server's origin, so a
@@ -25,11 +25,11 @@ export function registerFleetCommands(context: vscode.ExtensionContext, deps: Ho
   const storage = context.globalStorageUri;
   return [
     vscode.commands.registerCommand('heaplens.openFleetProfile', async () => {
-      const p = await pickQuery(context, 'Open a profile from Pyroscope');
+      const p = await pickQuery(context, 'Open a profile from a continuous profiler');
       if (p) await openPicked(deps, storage, p);
     }),
     vscode.commands.registerCommand('heaplens.compareFleetRanges', async () => {
-      const p = await pickQuery(context, 'Compare two ranges of a Pyroscope service');
+      const p = await pickQuery(context, 'Compare two ranges of a service');
       if (p) await comparePicked(deps, p);
     }),
     vscode.commands.registerCommand('heaplens.setProfilerToken', async () => {
@@ -53,7 +53,7 @@ async function pickSource(title: string): Promise<FleetSource | undefined> {
   }
   const url = await vscode.window.showInputBox({
     title: `HeapLens: ${title}`, value: 'http://localhost:4040',
-    prompt: 'Base URL of Grafana Pyroscope (or a Grafana data-source proxy URL). Save sources in the setting heaplens.profileSources.',
+    prompt: 'Base URL of Grafana Pyroscope (or a Grafana data-source proxy URL); for Parca, add sources to the setting heaplens.profileSources with "kind": "parca".',
     validateInput: (v) => (/^https?:\/\/\S+$/.test(v.trim()) ? undefined : 'an http:// or https:// URL'),
   });
   return url ? { url: url.trim() } : undefined;

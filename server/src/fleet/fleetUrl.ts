@@ -3,13 +3,15 @@
 //
 //   pyroscope://HOST:PORT[/PREFIX]/SERVICE?type=alloc_space&from=-24h&to=now&version=1.5
 //   pyroscope+https://grafana.example.com/api/datasources/proxy/uid/UID/checkout?tenant=team-a
+//   parca://HOST:7070/SERVICE?type=alloc_space&from=-1h      (parca+https:// for TLS)
 //
-// The last path segment is the service (label service_name); anything before it is
-// the server's base path (a Grafana data-source proxy). Query parameters other than
-// the reserved ones are label equalities. Pure: no I/O.
+// The last path segment is the service (label service_name for Pyroscope, job for
+// Parca; serviceLabel= chooses another); anything before it is the server's base
+// path (a Grafana data-source proxy). Query parameters other than the reserved
+// ones are label equalities. Pure: no I/O.
 import { ProfileError } from '../profile/model';
 
-export type FleetKind = 'pyroscope';
+export type FleetKind = 'pyroscope' | 'parca';
 
 export interface FleetQuery {
   kind: FleetKind;
@@ -27,9 +29,11 @@ export interface FleetQuery {
   maxNodes?: number;
   user?: string;
   password?: string;
+  /** Polar Signals Cloud project id (sent as the projectID header). */
+  project?: string;
 }
 
-const RESERVED = new Set(['type', 'from', 'to', 'tenant', 'maxNodes', 'query']);
+const RESERVED = new Set(['type', 'from', 'to', 'tenant', 'maxNodes', 'query', 'serviceLabel', 'project']);
 /** Go heap sample types by their short names, as `pprof -sample_index` takes them. */
 const GO_MEMORY_TYPES: Record<string, string> = {
   alloc_space: 'memory:alloc_space:bytes:space:bytes',
@@ -40,12 +44,13 @@ const GO_MEMORY_TYPES: Record<string, string> = {
 };
 
 export function isFleetUrl(s: string): boolean {
-  return /^pyroscope(\+https?)?:\/\//i.test(s.trim());
+  return /^(pyroscope|parca)(\+https?)?:\/\//i.test(s.trim());
 }
 
 export function parseFleetUrl(raw: string, now = Date.now()): FleetQuery {
-  const m = /^(pyroscope)(?:\+(https?))?:\/\/(.*)$/i.exec(raw.trim());
-  if (!m) throw new ProfileError(`not a profiler URL: ${raw} (use pyroscope://host:port/service)`);
+  const m = /^(pyroscope|parca)(?:\+(https?))?:\/\/(.*)$/i.exec(raw.trim());
+  if (!m) throw new ProfileError(`not a profiler URL: ${raw} (use pyroscope://host:port/service or parca://host:port/service)`);
+  const kind = m[1].toLowerCase() as FleetKind;
   let u: URL;
   try { u = new URL(`${(m[2] ?? 'http').toLowerCase()}://${m[3]}`); } catch { throw new ProfileError(`not a valid URL: ${raw}`); }
   const segments = u.pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -54,10 +59,11 @@ export function parseFleetUrl(raw: string, now = Date.now()): FleetQuery {
   if (!service && !p.get('query')) throw new ProfileError(`no service in ${raw}: put it last in the path, e.g. pyroscope://${u.host}/checkout`);
   const type = p.get('type') ?? 'alloc_space';
   const profileTypeId = GO_MEMORY_TYPES[type] ?? type;
-  if (profileTypeId.split(':').length !== 5) {
+  const parts = profileTypeId.split(':');
+  if (!(parts.length === 5 || (parts.length === 6 && parts[5] === 'delta'))) {
     throw new ProfileError(`unknown profile type '${type}': use ${Object.keys(GO_MEMORY_TYPES).join(', ')} or a full ID such as memory:alloc_space:bytes:space:bytes`);
   }
-  const labels: [string, string][] = service ? [['service_name', service]] : [];
+  const labels: [string, string][] = service ? [[p.get('serviceLabel') ?? (kind === 'parca' ? 'job' : 'service_name'), service]] : [];
   for (const [k, v] of p) {
     if (RESERVED.has(k)) continue;
     if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(k)) throw new ProfileError(`'${k}' is not a label name`);
@@ -72,8 +78,8 @@ export function parseFleetUrl(raw: string, now = Date.now()): FleetQuery {
   if (maxNodes !== undefined && !(Number.isInteger(maxNodes) && maxNodes > 0)) throw new ProfileError(`maxNodes must be a positive whole number, not '${maxNodesText}'`);
   const base = `${u.protocol}//${u.host}${segments.length ? '/' + segments.map(encodeURIComponent).join('/') : ''}`;
   return {
-    kind: 'pyroscope', baseUrl: base, service: service ?? '', profileTypeId, labelSelector, startMs, endMs,
-    tenant: p.get('tenant') ?? undefined, maxNodes,
+    kind, baseUrl: base, service: service ?? '', profileTypeId, labelSelector, startMs, endMs,
+    tenant: p.get('tenant') ?? undefined, maxNodes, project: p.get('project') ?? undefined,
     user: u.username ? decodeURIComponent(u.username) : undefined,
     password: u.password ? decodeURIComponent(u.password) : undefined,
   };

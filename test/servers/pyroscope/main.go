@@ -6,6 +6,7 @@
 // truncation are real; storage is a list of files given on the command line.
 //
 //	pyroscope-server -addr 127.0.0.1:0 -store store.json [-token T] [-user U -password P] [-tenant ID] [-prefix /api/datasources/proxy/uid/x]
+//	pyroscope-server -merge -type alloc_space FILE... > merged.pb.gz   (the same merge, for the Parca stand-in)
 //
 // store.json: [{"labels":{"service_name":"checkout","version":"1.4"},"timeMs":1700000000000,"file":"a.pb.gz"}]
 // It prints "listening on http://ADDR" once ready.
@@ -47,7 +48,19 @@ func main() {
 	password := flag.String("password", "", "basic auth password")
 	tenant := flag.String("tenant", "", "require this X-Scope-OrgID")
 	prefix := flag.String("prefix", "", "serve under this path, as a Grafana data-source proxy does")
+	mergeOnly := flag.Bool("merge", false, "merge the profiles named as arguments to stdout (gzip) and exit")
+	sampleType := flag.String("type", "alloc_space", "with -merge: the sample type to keep")
 	flag.Parse()
+	if *mergeOnly {
+		p, err := mergeFiles(flag.Args(), *sampleType, nil)
+		if err == nil && p != nil {
+			err = p.Write(os.Stdout)
+		}
+		if err != nil {
+			fail(err)
+		}
+		return
+	}
 
 	raw, err := os.ReadFile(*storePath)
 	if err != nil {

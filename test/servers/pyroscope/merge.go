@@ -81,9 +81,23 @@ func matches(labels, want map[string]string) bool {
 // merge sums the selected profiles, keeps one sample type as Pyroscope does, and
 // with maxNodes folds every function outside the top maxNodes (by total) into "other".
 func merge(files []string, sampleType string, maxNodes *int64) (*profilev1.Profile, error) {
-	if len(files) == 0 {
-		return &profilev1.Profile{StringTable: []string{""}}, nil
+	p, err := mergeFiles(files, sampleType, maxNodes)
+	if err != nil || p == nil {
+		return &profilev1.Profile{StringTable: []string{""}}, err
 	}
+	var buf bytes.Buffer
+	if err := p.WriteUncompressed(&buf); err != nil {
+		return nil, err
+	}
+	out := &profilev1.Profile{}
+	if err := proto.Unmarshal(buf.Bytes(), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// mergeFiles returns nil when nothing was selected.
+func mergeFiles(files []string, sampleType string, maxNodes *int64) (*profile.Profile, error) {
 	var ps []*profile.Profile
 	for _, f := range files {
 		p, err := load(f)
@@ -107,7 +121,7 @@ func merge(files []string, sampleType string, maxNodes *int64) (*profilev1.Profi
 		ps = append(ps, p)
 	}
 	if len(ps) == 0 {
-		return &profilev1.Profile{StringTable: []string{""}}, nil
+		return nil, nil
 	}
 	p, err := profile.Merge(ps)
 	if err != nil {
@@ -116,15 +130,7 @@ func merge(files []string, sampleType string, maxNodes *int64) (*profilev1.Profi
 	if maxNodes != nil && *maxNodes > 0 {
 		truncate(p, int(*maxNodes))
 	}
-	var buf bytes.Buffer
-	if err := p.WriteUncompressed(&buf); err != nil {
-		return nil, err
-	}
-	out := &profilev1.Profile{}
-	if err := proto.Unmarshal(buf.Bytes(), out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return p, nil
 }
 
 func truncate(p *profile.Profile, maxNodes int) {
