@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { fleetUrl, listProfileTypes, listServices, type FleetSource } from '../../../server/src/fleet';
 import { captureProfile } from '../../../server/src/profile/capture';
+import type { ProfileInfo } from '../../../server/src/protocol/lsp';
 import { activeFolder, loadWith, type HotspotCommandDeps } from '../hotspots/commands';
 import { PROFILE_VIEW_TYPE, profileOrigins } from '../profileEditor/provider';
 
@@ -21,16 +22,23 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 interface Pick { src: FleetSource; service: string; type: string; from: string; to: string; rangeMs: number; label: string; token?: string }
 
+/** What scripts, keybindings and tests may pass instead of answering the pickers. */
+export interface FleetCommandArgs { url: string; baseUrl?: string; token?: string }
+const isArgs = (a: unknown): a is FleetCommandArgs => typeof (a as FleetCommandArgs | undefined)?.url === 'string';
+
 export function registerFleetCommands(context: vscode.ExtensionContext, deps: HotspotCommandDeps): vscode.Disposable[] {
   const storage = context.globalStorageUri;
   return [
-    vscode.commands.registerCommand('heaplens.openFleetProfile', async () => {
+    vscode.commands.registerCommand('heaplens.openFleetProfile', async (args?: unknown) => {
+      if (isArgs(args)) return openUrl(deps, storage, args.url, args.token, args.url);
       const p = await pickQuery(context, 'Open a profile from a continuous profiler');
-      if (p) await openPicked(deps, storage, p);
+      if (p) return openUrl(deps, storage, fleetUrl(p.src, p.service, p.type, p.from, p.to), p.token, `${p.service} (${p.label.toLowerCase()})`);
+      return undefined;
     }),
-    vscode.commands.registerCommand('heaplens.compareFleetRanges', async () => {
+    vscode.commands.registerCommand('heaplens.compareFleetRanges', async (args?: unknown) => {
+      if (isArgs(args) && args.baseUrl) return compareUrls(deps, args.url, args.baseUrl, args.token, args.url);
       const p = await pickQuery(context, 'Compare two ranges of a service');
-      if (p) await comparePicked(deps, p);
+      return p ? comparePicked(deps, p) : undefined;
     }),
     vscode.commands.registerCommand('heaplens.setProfilerToken', async () => {
       const src = await pickSource('Set the token for a profiler');
@@ -91,34 +99,40 @@ async function pickQuery(context: vscode.ExtensionContext, title: string): Promi
   }
 }
 
-async function openPicked(deps: HotspotCommandDeps, storage: vscode.Uri, p: Pick): Promise<void> {
-  const url = fleetUrl(p.src, p.service, p.type, p.from, p.to);
+/** Merges on the server, opens the flamegraph, and loads the costs onto the lines. */
+async function openUrl(deps: HotspotCommandDeps, storage: vscode.Uri, url: string, token: string | undefined, what: string): Promise<ProfileInfo | undefined> {
   const notes: string[] = [];
   const bytes = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `HeapLens: merging ${p.service} (${p.label.toLowerCase()})`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: `HeapLens: merging ${what}`, cancellable: true },
     async (_p, ct) => {
       const ac = new AbortController();
       ct.onCancellationRequested(() => ac.abort());
       try {
-        return await captureProfile(url, { signal: ac.signal, token: p.token, onNote: (n) => notes.push(n) });
+        return await captureProfile(url, { signal: ac.signal, token, onNote: (n) => notes.push(n) });
       } catch (e) {
         if (!/cancel/i.test(errorText(e))) void vscode.window.showErrorMessage(`HeapLens: ${errorText(e)}`);
         return undefined;
       }
     });
-  if (!bytes) return;
+  if (!bytes) return undefined;
   for (const n of notes) void vscode.window.showWarningMessage(`HeapLens: ${n}`);
   const dir = vscode.Uri.joinPath(storage, 'captures');
   await vscode.workspace.fs.createDirectory(dir);
-  const file = vscode.Uri.joinPath(dir, `${p.service.replace(/[^\w.-]+/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}.pb`);
+  const service = new URL(url.replace(/^[a-z+]+:/, 'http:')).pathname.split('/').pop() || 'fleet';
+  const file = vscode.Uri.joinPath(dir, `${service.replace(/[^\w.-]+/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}.pb`);
   await vscode.workspace.fs.writeFile(file, bytes);
   profileOrigins.set(file.toString(), url);
   await vscode.commands.executeCommand('vscode.openWith', file, PROFILE_VIEW_TYPE);
   // The lines too, when the language server runs (trusted workspace).
-  if (deps.profiles.running()) await loadWith(deps, { folderUri: activeFolder(deps)?.uri.toString(), path: file.fsPath }, `HeapLens: loading ${p.service} onto the lines`);
+  if (!deps.profiles.running()) return undefined;
+  return loadWith(deps, { folderUri: activeFolder(deps)?.uri.toString(), path: file.fsPath }, `HeapLens: loading ${what} onto the lines`);
 }
 
-async function comparePicked(deps: HotspotCommandDeps, p: Pick): Promise<void> {
+function compareUrls(deps: HotspotCommandDeps, url: string, baseUrl: string, token: string | undefined, what: string): Promise<ProfileInfo | undefined> {
+  return loadWith(deps, { folderUri: activeFolder(deps)?.uri.toString(), url, token, base: { url: baseUrl, token } }, `HeapLens: comparing ${what}`);
+}
+
+async function comparePicked(deps: HotspotCommandDeps, p: Pick): Promise<ProfileInfo | undefined> {
   const ms = p.rangeMs || 3_600_000;
   const choices = [
     { label: 'The same length just before', detail: 'e.g. the 24 h before the last 24 h', from: `-${Math.round((2 * ms) / 60_000)}m`, to: `-${Math.round(ms / 60_000)}m`, labels: {} as Record<string, string> },
@@ -126,16 +140,14 @@ async function comparePicked(deps: HotspotCommandDeps, p: Pick): Promise<void> {
     { label: 'Another label value…', detail: 'e.g. version=1.4 against version=1.5, same range', from: p.from, to: p.to, labels: {} },
   ];
   const base = await vscode.window.showQuickPick(choices, { title: `HeapLens: compare ${p.service} (${p.label.toLowerCase()}) with…` });
-  if (!base) return;
+  if (!base) return undefined;
   let current: Record<string, string> = {};
   if (base.label.startsWith('Another')) {
     const text = await vscode.window.showInputBox({ title: 'HeapLens: labels to compare', prompt: 'base label and current label, e.g. "version=1.4 version=1.5"', value: 'version=1.4 version=1.5' });
     const m = /^(\w+)=(\S+)\s+(\w+)=(\S+)$/.exec(text?.trim() ?? '');
-    if (!m) return;
+    if (!m) return undefined;
     base.labels = { [m[1]]: m[2] };
     current = { [m[3]]: m[4] };
   }
-  const url = fleetUrl(p.src, p.service, p.type, p.from, p.to, current);
-  const baseUrl = fleetUrl(p.src, p.service, p.type, base.from, base.to, base.labels);
-  await loadWith(deps, { folderUri: activeFolder(deps)?.uri.toString(), url, token: p.token, base: { url: baseUrl, token: p.token } }, `HeapLens: comparing ${p.service}`);
+  return compareUrls(deps, fleetUrl(p.src, p.service, p.type, p.from, p.to, current), fleetUrl(p.src, p.service, p.type, base.from, base.to, base.labels), p.token, p.service);
 }
