@@ -15,6 +15,8 @@ const entries = [
   // Forked by server.js for each profile load: decoding runs in its own process (hotspots/load.ts).
   { entryPoints: ['server/src/hotspots/loaderMain.ts'], outfile: 'server/out/profileLoader.js', ...node },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node },
+  // Test-only: Parca's generated messages for the Parca stand-in (test/helpers/parcaServer.ts).
+  { entryPoints: ['test/helpers/parcaMessages.ts'], outfile: 'out/test/parca-messages.bundle.js', ...node },
   { entryPoints: ['media/src/flamegraph/main.ts'], outfile: 'media/out/flamegraph.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { entryPoints: ['media/src/watch/main.ts'], outfile: 'media/out/watch.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ].filter((e) => existsSync(e.entryPoints[0]));

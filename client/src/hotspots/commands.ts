@@ -26,7 +26,7 @@ function describeLoaded(info: ProfileInfo): string {
   return `HeapLens: ${info.source}${info.baseSource ? ` vs ${info.baseSource}` : ''} — ${info.sampleType} ${info.total}, ${info.lines} lines in ${info.resolvedFiles} files${missing}`;
 }
 
-async function loadWith(deps: HotspotCommandDeps, params: LoadProfileParams, title: string): Promise<ProfileInfo | undefined> {
+export async function loadWith(deps: HotspotCommandDeps, params: LoadProfileParams, title: string): Promise<ProfileInfo | undefined> {
   const c = needClient(deps);
   if (!c) return undefined;
   try {
@@ -43,7 +43,7 @@ async function loadWith(deps: HotspotCommandDeps, params: LoadProfileParams, tit
   }
 }
 
-function activeFolder(deps: HotspotCommandDeps): vscode.WorkspaceFolder | undefined {
+export function activeFolder(deps: HotspotCommandDeps): vscode.WorkspaceFolder | undefined {
   return deps.profiles.folderFor(vscode.window.activeTextEditor?.document.uri);
 }
 

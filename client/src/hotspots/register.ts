@@ -4,6 +4,7 @@
 // from the language server through standard LSP.
 import * as vscode from 'vscode';
 import type { EscapeAnalysis } from '../escapeAnalysis';
+import { registerFleetCommands } from '../fleet/commands';
 import { clearProfile, loadBaseProfile, loadProfileFile, loadProfileUrl, showHotspots, switchSampleType, type HotspotCommandDeps } from './commands';
 import { HeatDecorations } from './decorations';
 import { Profiles } from './profiles';
@@ -32,6 +33,7 @@ export function registerHotspots(context: vscode.ExtensionContext, escape: Escap
     vscode.commands.registerCommand('heaplens.switchSampleType', () => switchSampleType(deps)),
     vscode.commands.registerCommand('heaplens.clearProfile', () => clearProfile(deps)),
     vscode.commands.registerCommand('heaplens.showHotspots', (folderUri?: string) => showHotspots(deps, folderUri)),
+    ...registerFleetCommands(context, deps),
     // Offers need a running server: in an untrusted workspace the client never starts it.
     watchProfiles((uri) => void offerToLoad(uri, isActive(uri), (u) => loadProfileFile(deps, u)), () => profiles.running() !== undefined),
     autoLoadProfiles(deps, escape.onDidStart),

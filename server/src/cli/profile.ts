@@ -128,7 +128,7 @@ const MAX_INPUT_BYTES = MAX_PROFILE_FILE_BYTES;
 async function load(file: string): Promise<Profile> {
   let bytes: Uint8Array;
   if (isProfileUrl(file)) {
-    bytes = await captureProfile(file);
+    bytes = await captureProfile(file, { onNote: (n) => process.stderr.write(`heaplens: ${n}\n`) });
   } else if (file === '-') {
     bytes = await readStdin(MAX_INPUT_BYTES);
   } else {

@@ -15,6 +15,7 @@ export { MAX_PROFILE_FILE_BYTES } from './loadJob';
 export interface SourceSpec {
   path?: string;
   url?: string;
+  token?: string;
 }
 
 export interface ReadProfile {
@@ -27,8 +28,8 @@ export interface ReadProfile {
 
 export async function readProfileSource(src: SourceSpec, signal?: AbortSignal): Promise<ReadProfile> {
   if (src.url) {
-    if (!isProfileUrl(src.url)) throw new ProfileError(`not an http(s) URL: ${src.url}`);
-    const bytes = await captureProfile(src.url, { signal });
+    if (!isProfileUrl(src.url)) throw new ProfileError(`not an http(s), pyroscope:// or parca:// URL: ${src.url}`);
+    const bytes = await captureProfile(src.url, { signal, token: src.token });
     return { input: { name: src.url, bytes }, name: src.url, takenAt: Date.now() };
   }
   if (!src.path) throw new ProfileError('give a profile path or URL');

@@ -1,15 +1,22 @@
 // Fetches a profile from a Go program's net/http/pprof endpoint, bounded in time and size.
+import { fetchFleetProfile, isFleetUrl } from '../fleet';
 import { ProfileError, type CaptureOptions } from './model';
 
 export const DEFAULT_MAX_CAPTURE_BYTES = 256 * 1024 * 1024;
 /** Longest delta profile (?seconds=N) HeapLens waits for. */
 export const MAX_CAPTURE_SECONDS = 3600;
 
+/** A pprof endpoint (http/https) or a continuous profiler (pyroscope://…). */
 export function isProfileUrl(s: string): boolean {
-  return /^https?:\/\//i.test(s);
+  return /^https?:\/\//i.test(s) || isFleetUrl(s);
 }
 
 export async function captureProfile(url: string, opts: CaptureOptions = {}): Promise<Uint8Array> {
+  if (isFleetUrl(url)) {
+    const r = await fetchFleetProfile(url, { signal: opts.signal, timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes, token: opts.token });
+    for (const n of r.notes) opts.onNote?.(n);
+    return r.bytes;
+  }
   let u: URL;
   try { u = new URL(url); } catch { throw new ProfileError(`not a URL: ${url}`); }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ProfileError(`unsupported URL scheme ${u.protocol} (use http or https)`);

@@ -331,4 +331,8 @@ export interface CaptureOptions {
   timeoutMs?: number;
   maxBytes?: number;
   signal?: AbortSignal;
+  /** Bearer token for a continuous profiler (pyroscope://…); else from the environment. */
+  token?: string;
+  /** Told what the user should know about the result (a profiler's truncation). */
+  onNote?: (note: string) => void;
 }

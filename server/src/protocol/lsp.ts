@@ -70,6 +70,8 @@ export namespace AnalyzePackageRequest {
 export interface ProfileSource {
   path?: string;
   url?: string;
+  /** Bearer token for a continuous profiler URL (pyroscope://…), from the editor's secret storage. */
+  token?: string;
 }
 
 export interface LoadProfileParams extends ProfileSource {
