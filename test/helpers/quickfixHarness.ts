@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodeActionRequest, type CodeAction, type Command, type Diagnostic } from 'vscode-languageserver-protocol';
-import { applyEdits } from '../../server/src/fixes/goSyntax';
+import { applyEdits } from '../../server/src/fixes/index';
 import { go, repoRoot } from './goFixture';
 import { uriOf, type LspClient } from './lspClient';
 
