@@ -58,9 +58,6 @@ func preallocSlice(s *site) (*proposal, string) {
 	if len(call.Args) != 2 || call.Ellipsis.IsValid() {
 		return nil, fmt.Sprintf("each iteration appends other than one element to %s", name)
 	}
-	if x := exits(body); x != nil {
-		return nil, fmt.Sprintf("the loop can end an iteration early (line %d), so how many elements %s gets is not known", s.line(x.Pos()), name)
-	}
 	fnBody := s.funcBody()
 	decl, declList, declIdx, elem, isNil := sliceDecl(s, obj)
 	if decl == nil {
@@ -90,6 +87,9 @@ func preallocSlice(s *site) (*proposal, string) {
 		case *ast.BinaryExpr:
 			return nil, fmt.Sprintf("the length, capacity or nil-ness of %s is used, and preallocating changes what it is before and during the loop", name)
 		}
+	}
+	if x := exits(body); x != nil {
+		return nil, fmt.Sprintf("the loop can end an iteration early (line %d), so how many elements %s gets is not known", s.line(x.Pos()), name)
 	}
 	// Inside the loop, s may only be appended to itself or indexed: another slice
 	// sharing the backing array would see (and be overwritten by) the spare capacity.

@@ -34,7 +34,7 @@ export interface QuickFixCase {
 }
 
 export const CASES: QuickFixCase[] = [
-  { name: 'prealloc', fix: '1. preallocate slice capacity', file: 'orders.go', line: 'ids = append(ids, o.ID)', code: 'escapes-to-heap', pick: /^Preallocate ids/, changed: { from: 'orders.go:14:15: append escapes to heap', to: 'orders.go:12:13: make([]int, 0, len(orders)) escapes to heap' }, metric: 'allocs/op' },
+  { name: 'prealloc', fix: '1. preallocate slice capacity', file: 'orders.go', line: 'ids = append(ids, o.ID)', code: 'escapes-to-heap', pick: /^Preallocate ids/, changed: { from: 'orders.go:17:15: append escapes to heap', to: 'orders.go:14:13: make([]int, 0, len(orders)) escapes to heap' }, metric: 'allocs/op' },
   { name: 'mapsize', fix: '2. map size hint', file: 'index.go', line: 'index := make(map[string]int)', code: 'escapes-to-heap', pick: /^Size index/, gone: 'make(map[string]int) escapes to heap', metric: 'allocs/op' },
   { name: 'builder', fix: '3. strings.Builder for += in a loop', file: 'csv.go', line: 'out += f + ","', code: 'escapes-to-heap', pick: /strings\.Builder/, gone: 'f + "," escapes to heap', metric: 'allocs/op' },
   { name: 'strconv', fix: '4. strconv instead of fmt.Sprintf', file: 'label.go', line: 'fmt.Sprintf("%d", t.Number)', code: 'escapes-to-heap', pick: /strconv\.Itoa/, gone: 't.Number escapes to heap', metric: 'allocs/op' },

@@ -206,6 +206,60 @@ func Async(xs []int, out chan<- string) {
 	go func() { out <- buf.String() }()
 }
 `,
+    nilslice: `func Names(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		out = append(out, x+"!")
+	}
+	return out
+}
+`,
+    reads: `import "io"
+
+type conn struct{ r io.Reader }
+
+// Fill reads into the tail of dst: the sub-slice is only passed to a call that writes it.
+func (c *conn) Fill(dst []byte, off int) (int, error) {
+	return c.r.Read(dst[off:])
+}
+`,
+    multi: `import (
+	"fmt"
+	"io"
+)
+
+func Pair(w io.Writer, id int, name string) {
+	fmt.Fprintln(w, fmt.Sprintf("%d-%s", id, name), len(name))
+}
+`,
+    locked: `import "sync"
+
+type guarded struct {
+	mu sync.Mutex
+	n  int
+}
+
+func Watch(done chan<- int) {
+	var g guarded
+	go func() { done <- g.n }()
+	g.mu.Lock()
+	g.n = 1
+	g.mu.Unlock()
+}
+
+type stats struct{ n int }
+
+func (s *stats) add() { s.n++ }
+
+type counter struct{ hits stats }
+
+func Count(c counter, done chan<- int) {
+	go func() {
+		c.hits.add()
+		done <- c.hits.n
+	}()
+}
+`,
     kept: `var keep [][]byte
 
 func Keep(msg []byte) {
@@ -397,4 +451,35 @@ test('Explain markdown: title, compiler text, numbered flow with line links, ref
   assert.match(md, /^1\. \[filtered\.go:\d+\]\(file:\/\/.*filtered\.go#L\d+/m);
   assert.match(md, /- the append to out is conditional/);
   assert.match(md, /Preallocate with `make\(\[\]T, 0, n\)`/);
+});
+
+test('sub-slice copy: a sub-slice only passed to a call that writes it (r.Read(dst[off:])) gets no edit', async () => {
+  const r = await fixes(old, 'reads', /^leaking param: dst/);
+  assert.equal(r.fixes.length, 0, JSON.stringify(r.fixes.map((f) => f.title)));
+});
+
+test('strconv: the replacement inside a call with several arguments is gofmt-clean', async () => {
+  const r = await fixes(old, 'multi', /^id escapes to heap/);
+  assert.equal(r.fixes.length, 1, JSON.stringify(r.refusals));
+  const out = r.apply();
+  assert.match(out, /fmt\.Fprintln\(w, strconv\.Itoa\(id\)\+"-"\+name, len\(name\)\)/);
+  gofmtClean(out);
+});
+
+test('closures: a value holding a sync.Mutex is never copied, and a pointer-receiver method on a field is seen', async () => {
+  const g = await fixes(old, 'locked', /^moved to heap: g$/);
+  assert.equal(g.fixes.length, 0);
+  assert.match(g.refusals.join(), /g holds a sync\.Mutex, which must not be copied/);
+  const c = await fixes(old, 'locked', /^moved to heap: c$/);
+  assert.equal(c.fixes.length, 0);
+  assert.match(c.refusals.join(), /pointer-receiver method on c\.hits\.add/);
+});
+
+test('prealloc: a nil slice stays nil when the loop does not run (JSON null, reflect.DeepEqual)', async () => {
+  const r = await fixes(old, 'nilslice', /^append escapes/);
+  assert.equal(r.fixes.length, 1, JSON.stringify(r.refusals));
+  assert.match(r.fixes[0].title, /^Preallocate out: make\(\[\]string, 0, len\(xs\)\) \(still nil when xs is empty\)$/);
+  const out = r.apply();
+  assert.match(out, /\tvar out \[\]string\n\tif len\(xs\) > 0 \{\n\t\tout = make\(\[\]string, 0, len\(xs\)\)\n\t\}\n\tfor _, x := range xs \{/);
+  gofmtClean(out);
 });

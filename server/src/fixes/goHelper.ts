@@ -42,7 +42,8 @@ export interface FindingFixes {
 const BUILD_TIMEOUT_MS = 180_000;
 /** The first request of a package runs `go list -export` (a build of its dependencies). */
 const COLD_TIMEOUT_MS = 120_000;
-const WARM_TIMEOUT_MS = 10_000;
+// A warm package answers in milliseconds; a changed import set runs `go list` again.
+const WARM_TIMEOUT_MS = 60_000;
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
