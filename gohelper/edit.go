@@ -8,6 +8,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -105,10 +106,10 @@ func (c *changes) result() (map[string][]byte, []Edit, error) {
 	return texts, edits, nil
 }
 
-var formattedCache = map[[2]int]bool{}
+var formattedCache = map[[32]byte]bool{}
 
 func isFormatted(f *File) bool {
-	key := [2]int{f.Tok.Base(), f.Tok.Size()}
+	key := sha256.Sum256(f.Src)
 	if v, ok := formattedCache[key]; ok {
 		return v
 	}

@@ -35,9 +35,9 @@ type site struct {
 	file *File
 	pos  token.Pos
 	// path from the innermost node containing pos out to the file.
-	path []ast.Node
-	f    Finding
-	goV  int // minor version of the module's go directive, 0 when unknown
+	path     []ast.Node
+	f        Finding
+	goV      int // minor version of the module's go directive, 0 when unknown
 	measured string
 }
 

@@ -430,7 +430,9 @@ func enclosingFunc(p []ast.Node) ast.Node {
 	return p[len(p)-1]
 }
 
-func isSliceOf(x types.Type, t *types.Slice) bool { return x != nil && types.Identical(x.Underlying(), t) }
+func isSliceOf(x types.Type, t *types.Slice) bool {
+	return x != nil && types.Identical(x.Underlying(), t)
+}
 
 // containsSlice: can a value of type x hold slices of type t (directly, in
 // slices, arrays, maps, pointers or struct fields)?

@@ -524,7 +524,8 @@ func unparen(e ast.Expr) ast.Expr {
 // typeChecks type-checks the package again with the edited texts: a fix that
 // does not compile is a bug in HeapLens, never something to offer.
 func typeChecks(pkg *Package, texts map[string][]byte) error {
-	fset := token.NewFileSet()
+	// The package's own file set and importer: export data is read once per package.
+	fset := pkg.Fset
 	var files []*ast.File
 	for _, f := range pkg.Files {
 		src := f.Src
@@ -538,7 +539,10 @@ func typeChecks(pkg *Package, texts map[string][]byte) error {
 		files = append(files, af)
 	}
 	var first error
-	conf := types.Config{Importer: pkg.importer(fset), FakeImportC: true, Error: func(err error) {
+	if pkg.verifyImp == nil {
+		pkg.verifyImp = pkg.importer(fset)
+	}
+	conf := types.Config{Importer: pkg.verifyImp, FakeImportC: true, Error: func(err error) {
 		if first == nil {
 			first = err
 		}

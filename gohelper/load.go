@@ -37,8 +37,11 @@ type Package struct {
 	Info  *types.Info
 	// Excluded holds the package's files that the build constraints leave out
 	// (other platforms, tags): a fix that must see every use refuses when they mention a name.
-	Excluded map[string][]byte
-	exports *exportSet
+	Excluded  map[string][]byte
+	exports   *exportSet
+	verifyImp types.Importer
+	// answers already computed for this content, by request (a code action asked again).
+	answers map[string]findingFixes
 	// Broken is why the package did not type-check, if it did not.
 	Broken string
 }
@@ -129,7 +132,7 @@ func (l *loader) load(dir string, overlay map[string]string, tags []string) (*Pa
 		return c.pkg, nil
 	}
 
-	pkg := &Package{Dir: dir, Fset: token.NewFileSet(), Excluded: map[string][]byte{}}
+	pkg := &Package{Dir: dir, Fset: token.NewFileSet(), Excluded: map[string][]byte{}, answers: map[string]findingFixes{}}
 	imports := map[string]bool{}
 	for i, n := range names {
 		p := filepath.Join(dir, n)

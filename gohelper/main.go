@@ -4,9 +4,12 @@
 // line, in order. It never writes files: it answers with text edits.
 //
 // Request:  {"id":1,"op":"fixes","dir":"/abs/pkg","goVersion":"1.21","overlay":{"/abs/f.go":"..."},
-//            "findings":[{"key":"7","finding":{...},"measured":"1.2 MB"}]}
+//
+//	"findings":[{"key":"7","finding":{...},"measured":"1.2 MB"}]}
+//
 // Response: {"id":1,"results":[{"key":"7","fixes":[...],"refusals":["..."]}]}
-//           {"id":1,"error":"..."} when the package cannot be loaded.
+//
+//	{"id":1,"error":"..."} when the package cannot be loaded.
 package main
 
 import (
@@ -98,7 +101,19 @@ func handle(l *loader, req *request) (resp response) {
 			return response{Error: err.Error()}
 		}
 		for _, f := range req.Findings {
-			resp.Results = append(resp.Results, fixesFor(pkg, f, req.GoVersion))
+			key, _ := json.Marshal(struct {
+				F findingRequest
+				V string
+			}{f, req.GoVersion})
+			r, ok := pkg.answers[string(key)]
+			if !ok {
+				r = fixesFor(pkg, f, req.GoVersion)
+				if len(pkg.answers) < 4096 {
+					pkg.answers[string(key)] = r
+				}
+			}
+			r.Key = f.Key
+			resp.Results = append(resp.Results, r)
 		}
 		return resp
 	}
