@@ -34,6 +34,7 @@ var generators = []generator{
 	{"closure-arg", closureArg},
 	{"return-by-value", returnByValue},
 	{"buffer-pool", bufferPool},
+	{"pool-put-pointer", poolPutPointer},
 	{"clone-subslice", cloneSubslice},
 }
 

@@ -41,6 +41,7 @@ export const CASES: QuickFixCase[] = [
   { name: 'loopvar', fix: '5. goroutine closure capturing a loop variable (go 1.21)', file: 'notify.go', line: 'for _, p := range products', code: 'moved-to-heap', pick: /^Copy p per iteration/, gone: 'moved to heap: p', metric: 'allocs/op' },
   { name: 'byvalue', fix: '6. small struct returned by value', file: 'stats.go', line: 's := Stats{}', code: 'moved-to-heap', pick: /^Return Stats by value/, gone: 'moved to heap: s', metric: 'allocs/op' },
   { name: 'pool', fix: '7. sync.Pool for a per-call bytes.Buffer', file: 'render.go', line: 'var buf bytes.Buffer', code: 'moved-to-heap', pick: /sync\.Pool/, gone: 'moved to heap: buf', metric: 'allocs/op' },
+  { name: 'poolptr', fix: '10. sync.Pool holding a pointer, not a slice', file: 'enc.go', line: 'bufPool.Put(b)', code: 'escapes-to-heap', pick: /^Keep a pointer in bufPool/, gone: 'b escapes to heap', metric: 'allocs/op' },
   { name: 'clone', fix: '8. copy a kept sub-slice', file: 'header.go', line: 'func Remember(msg []byte)', code: 'leaking-param', pick: /^Copy msg\[:16\]/, gone: 'leaking param: msg', metric: 'retained-B/op' },
 ];
 
