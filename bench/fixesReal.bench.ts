@@ -5,6 +5,7 @@
 // Slow (minutes, needs the module proxy): not part of `npm test`.
 //   npm run bench -- fixesReal            all modules
 //   HEAPLENS_REAL_MODULES=github.com/google/uuid@v1.6.0 npm run bench -- fixesReal
+//   HEAPLENS_REAL_DRY=1 npm run bench -- fixesReal    offers and refusals only, no checks
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -101,6 +102,12 @@ async function main(): Promise<void> {
           }
         }
         if (!offered.length) continue;
+        // HEAPLENS_REAL_DRY=1: count offers and refusals only (seconds instead of minutes).
+        if (process.env.HEAPLENS_REAL_DRY) {
+          row.offered += offered.length;
+          for (const fix of offered) console.log(`offered ${mod} ${path.relative(root, fix.file)}:${fix.line} ${fix.title}`);
+          continue;
+        }
         const before = checks(root, pkgDir);
         for (const fix of offered) {
           row.offered++;
