@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodeActionRequest, type CodeAction, type Command, type Diagnostic } from 'vscode-languageserver-protocol';
-import { applyEdits } from '../../server/src/fixes/goSyntax';
+import { applyEdits } from '../../server/src/fixes/index';
 import { go, repoRoot } from './goFixture';
 import { uriOf, type LspClient } from './lspClient';
 
@@ -34,13 +34,14 @@ export interface QuickFixCase {
 }
 
 export const CASES: QuickFixCase[] = [
-  { name: 'prealloc', fix: '1. preallocate slice capacity', file: 'orders.go', line: 'ids = append(ids, o.ID)', code: 'escapes-to-heap', pick: /^Preallocate ids/, changed: { from: 'orders.go:14:15: append escapes to heap', to: 'orders.go:12:13: make([]int, 0, len(orders)) escapes to heap' }, metric: 'allocs/op' },
+  { name: 'prealloc', fix: '1. preallocate slice capacity', file: 'orders.go', line: 'ids = append(ids, o.ID)', code: 'escapes-to-heap', pick: /^Preallocate ids/, changed: { from: 'orders.go:17:15: append escapes to heap', to: 'orders.go:14:13: make([]int, 0, len(orders)) escapes to heap' }, metric: 'allocs/op' },
   { name: 'mapsize', fix: '2. map size hint', file: 'index.go', line: 'index := make(map[string]int)', code: 'escapes-to-heap', pick: /^Size index/, gone: 'make(map[string]int) escapes to heap', metric: 'allocs/op' },
   { name: 'builder', fix: '3. strings.Builder for += in a loop', file: 'csv.go', line: 'out += f + ","', code: 'escapes-to-heap', pick: /strings\.Builder/, gone: 'f + "," escapes to heap', metric: 'allocs/op' },
   { name: 'strconv', fix: '4. strconv instead of fmt.Sprintf', file: 'label.go', line: 'fmt.Sprintf("%d", t.Number)', code: 'escapes-to-heap', pick: /strconv\.Itoa/, gone: 't.Number escapes to heap', metric: 'allocs/op' },
   { name: 'loopvar', fix: '5. goroutine closure capturing a loop variable (go 1.21)', file: 'notify.go', line: 'for _, p := range products', code: 'moved-to-heap', pick: /^Copy p per iteration/, gone: 'moved to heap: p', metric: 'allocs/op' },
   { name: 'byvalue', fix: '6. small struct returned by value', file: 'stats.go', line: 's := Stats{}', code: 'moved-to-heap', pick: /^Return Stats by value/, gone: 'moved to heap: s', metric: 'allocs/op' },
   { name: 'pool', fix: '7. sync.Pool for a per-call bytes.Buffer', file: 'render.go', line: 'var buf bytes.Buffer', code: 'moved-to-heap', pick: /sync\.Pool/, gone: 'moved to heap: buf', metric: 'allocs/op' },
+  { name: 'poolptr', fix: '10. sync.Pool holding a pointer, not a slice', file: 'enc.go', line: 'bufPool.Put(b)', code: 'escapes-to-heap', pick: /^Keep a pointer in bufPool/, gone: 'b escapes to heap', metric: 'allocs/op' },
   { name: 'clone', fix: '8. copy a kept sub-slice', file: 'header.go', line: 'func Remember(msg []byte)', code: 'leaking-param', pick: /^Copy msg\[:16\]/, gone: 'leaking param: msg', metric: 'retained-B/op' },
 ];
 

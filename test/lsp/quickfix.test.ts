@@ -168,7 +168,7 @@ test('every catalogue fix applied to a copy of the bundled example: it still bui
       const d = diagnosticAt(diags, text, t.line, t.code, t.message);
       const actions = (await codeActions(ex, file, d)).filter(isAction);
       const action = actions.find((a) => t.pick.test(a.title));
-      assert.ok(action, `${t.line}: no ${t.pick} in ${JSON.stringify(actions.map((a) => a.title))}`);
+      assert.ok(action, `${t.line}: no ${t.pick} in ${JSON.stringify(actions.map((a) => a.title))}\n${ex.logs.filter((l) => /quick fix/.test(l)).join('\n')}\n${JSON.stringify(actions.map((a) => a.command?.arguments))}`);
       const written = applyToDisk(action);
       applied.push(action.title);
       const next = ex.nextDiagnostics(file);

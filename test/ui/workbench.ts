@@ -22,7 +22,7 @@ export async function ensureVsix(): Promise<string> {
   mkdirSync(join(repoRoot, 'test-artifacts'), { recursive: true });
   return withLock(join(repoRoot, 'test-artifacts', 'package.lock'), () => {
     const css = readdirSync(join(repoRoot, 'media')).filter((n) => n.endsWith('.css')).map((n) => `media/${n}`);
-    const inputs = ['client/src', 'server/src', 'media/src', ...css, 'media/icon.png', 'package.json', '.vscodeignore', 'docs/extension-readme.md', 'CHANGELOG.md', 'docs/images', 'scripts/package.mjs']
+    const inputs = ['client/src', 'server/src', 'media/src', ...css, 'media/icon.png', 'package.json', '.vscodeignore', 'gohelper', 'docs/extension-readme.md', 'CHANGELOG.md', 'docs/images', 'scripts/package.mjs']
       .map((p) => join(repoRoot, p));
     if (existsSync(vsixPath) && statSync(vsixPath).mtimeMs > newestMtime(inputs)) return vsixPath;
     const r = spawnSync(process.execPath, ['scripts/package.mjs', '--vsix-only'], { cwd: repoRoot, encoding: 'utf8', timeout: 180_000 });

@@ -3,7 +3,7 @@
 //                        on a line (above it, or at its end): nothing on that line does
 //   //heaplens:inline    on a function: the compiler can inline it; on a line: a call there is inlined
 //   //gcassert:inline, //gcassert:noescape, //gcassert:bce (comma lists allowed), as gcassert reads them
-import { mask } from '../fixes/goSyntax';
+import { mask } from './goSource';
 import { functionsOf, type FuncInfo } from './functions';
 
 export type DirectiveName = 'noalloc' | 'inline' | 'noescape' | 'bce';

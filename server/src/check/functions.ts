@@ -1,6 +1,6 @@
 // Which function a source line belongs to, and what each function's body looks like
 // (for matching a renamed function with its old self). Pure.
-import { funcDecls, positionAt, source } from '../fixes/goSyntax';
+import { funcDecls, positionAt, source } from './goSource';
 
 export interface FuncInfo {
   /** `F`, `(*T).M`, `T.M` (type parameters dropped). */

@@ -1,8 +1,9 @@
 // textDocument/codeAction: quick fixes for escape findings, from the data the
 // last analysis recorded (the findings store), never by building again. Each
 // finding in the requested range (or behind a diagnostic the client sends back)
-// goes through the pure generators in server/src/fixes/; one without a safe
-// edit gets "Explain…", which writes a markdown page and shows it.
+// goes to the Go helper (server/src/fixes/goHelper.ts, gohelper/), which
+// proves each fix with Go's type checker; one without a safe edit gets
+// "Explain…", which writes a markdown page and shows it.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,11 +12,11 @@ import { describeFinding, isHeapKind } from '../escape/describe';
 import { findModuleRoot, readGoDirective } from '../escape/module';
 import type { Finding } from '../escape/types';
 import { explainMarkdown } from '../fixes/explain';
-import { fixesFor } from '../fixes/index';
+import { defaultCacheDir, GoHelper } from '../fixes/goHelper';
+import { fixesFor, type FixesForFinding } from '../fixes/index';
 import type { Feature, ServerContext } from './features';
 import type { PlacedFinding } from './findingsStore';
 import { packageFiles, pathToUri, uriToPath } from './packages';
-import { readSmallTextFile } from '../limits/files';
 
 export const EXPLAIN_COMMAND = 'heaplens.explainFinding';
 
@@ -29,6 +30,18 @@ export interface ExplainArgs {
 /** Kinds a fix generator may act on (the does-not-escape ones: append/make that still allocate backing storage). */
 const FIXABLE = new Set<Finding['kind']>(['moved-to-heap', 'escapes-to-heap', 'leaking-param', 'leaking-param-content', 'leaking-param-to-result', 'closure-capture', 'does-not-escape']);
 
+let helper: GoHelper | undefined;
+let helperGoBin: string | undefined;
+
+function helperFor(ctx: ServerContext, goBin: string): GoHelper {
+  if (!helper || helperGoBin !== goBin) {
+    helper?.dispose();
+    helperGoBin = goBin;
+    helper = new GoHelper({ goBin, cacheDir: defaultCacheDir(), log: (l) => ctx.log(l) });
+  }
+  return helper;
+}
+
 export const codeActionsFeature: Feature = {
   name: 'code-actions',
   capabilities: () => ({
@@ -36,7 +49,7 @@ export const codeActionsFeature: Feature = {
     executeCommandProvider: { commands: [EXPLAIN_COMMAND] },
   }),
   activate(ctx) {
-    ctx.connection.onCodeAction(({ textDocument: { uri }, range, context }) => {
+    ctx.connection.onCodeAction(async ({ textDocument: { uri }, range, context }) => {
       if (context.only && !context.only.some((k) => k === 'quickfix' || k === '' || 'quickfix'.startsWith(`${k}.`))) return [];
       const file = uriToPath(uri);
       if (!file?.endsWith('.go')) return [];
@@ -49,19 +62,33 @@ export const codeActionsFeature: Feature = {
         if (!entries.has(placed.id) && FIXABLE.has(placed.finding.kind)) entries.set(placed.id, { placed, diagnostic: placed.diagnostic });
       }
       if (!entries.size) return [];
-      const text = ctx.documents.get(uri)?.getText() ?? readText(file);
-      if (text === undefined) return [];
       const input = packageInput(ctx, file);
+      const settings = await ctx.settingsFor(uri);
       const actions: CodeAction[] = [];
       const seen = new Set<string>();
+      const ask: { key: string; finding: Finding; measured?: string }[] = [];
+      for (const { placed, diagnostic } of entries.values()) {
+        const stale = !!diagnostic && !!placed.diagnostic && !sameRange(diagnostic.range, placed.diagnostic.range);
+        if (!stale) ask.push({ key: String(placed.id), finding: placed.finding, measured: measuredCost(diagnostic) });
+      }
+      let answers = new Map<string, FixesForFinding>();
+      let failure: string | undefined;
+      if (ask.length) {
+        try {
+          answers = await fixesFor({ helper: helperFor(ctx, settings.goBin || 'go'), path: file, findings: ask, goVersion: input.goVersion, tags: settings.tags, overlay: input.overlay });
+        } catch (err) {
+          failure = err instanceof Error ? err.message : String(err);
+          ctx.log(`quick fixes for ${path.basename(file)}: ${failure}`);
+        }
+      }
       for (const { placed, diagnostic } of entries.values()) {
         const measured = measuredCost(diagnostic);
         // The client moves diagnostics as the user types; the finding's positions are the
         // analysed text's. When they disagree the file changed since: explain, edit nothing.
         const stale = !!diagnostic && !!placed.diagnostic && !sameRange(diagnostic.range, placed.diagnostic.range);
-        const result = stale
+        const result: FixesForFinding = stale
           ? { fixes: [], refusals: ['the file changed since the last analysis; save it (or wait for the analysis) to get the quick fixes'], errors: [] }
-          : fixesFor({ finding: placed.finding, path: file, text, packageFiles: input.files, goVersion: input.goVersion, measured });
+          : answers.get(String(placed.id)) ?? { fixes: [], refusals: failure ? [`the quick-fix helper could not check this package: ${failure}`] : [], errors: [] };
         for (const e of result.errors) ctx.log(`quick fix generator failed on ${path.basename(file)}:${placed.finding.line}: ${e}`);
         for (const fix of result.fixes) {
           const key = JSON.stringify(fix.edits);
@@ -83,6 +110,10 @@ export const codeActionsFeature: Feature = {
     });
 
     ctx.connection.onExecuteCommand(async (params) => (params.command === EXPLAIN_COMMAND ? explain(ctx, params) : undefined));
+  },
+  shutdown() {
+    helper?.dispose();
+    helper = undefined;
   },
 };
 
@@ -106,21 +137,16 @@ async function explain(ctx: ServerContext, params: ExecuteCommandParams): Promis
   return { uri };
 }
 
-/** The package's .go files (open buffers win over disk) and the module's go version. */
-function packageInput(ctx: ServerContext, file: string): { files: Map<string, string>; goVersion?: string } {
+/** The package's open buffers (they win over disk) and the module's go version. */
+function packageInput(ctx: ServerContext, file: string): { overlay: Record<string, string>; goVersion?: string } {
   const dir = path.dirname(file);
-  const files = new Map<string, string>();
+  const overlay: Record<string, string> = {};
   for (const p of packageFiles(dir, true)) {
-    const text = ctx.documents.get(pathToUri(p))?.getText() ?? readText(p);
-    if (text !== undefined) files.set(p, text);
+    const doc = ctx.documents.get(pathToUri(p));
+    if (doc) overlay[p] = doc.getText();
   }
   const root = findModuleRoot(dir);
-  return { files, goVersion: root ? readGoDirective(root) : undefined };
-}
-
-const MAX_BYTES = 8 * 1024 * 1024;
-function readText(file: string): string | undefined {
-  return readSmallTextFile(file, MAX_BYTES);
+  return { overlay, goVersion: root ? readGoDirective(root) : undefined };
 }
 
 const sameRange = (a: Range, b: Range) =>

@@ -1,0 +1,3 @@
+module heaplens.dev/gohelper
+
+go 1.21

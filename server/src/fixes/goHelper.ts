@@ -1,0 +1,217 @@
+// The Go side of the quick fixes (gohelper/ in the repository and the VSIX): built
+// by the user's own `go` on first use, cached per Go version and source hash, and
+// kept running as one process that answers JSON lines over stdio. Every request
+// has a timeout (the process is killed and restarted on the next one), stdout
+// lines are capped, and the process dies with the server. Only the language
+// server starts it, and the client starts the server only in trusted workspaces.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { goVersion } from '../escape/run';
+import type { Finding } from '../escape/types';
+import type { Fix } from './types';
+
+export interface HelperOptions {
+  goBin?: string;
+  /** Where built helpers are kept (one binary per Go version and source hash). */
+  cacheDir?: string;
+  /** The helper's Go sources; default: gohelper/ next to the bundled server. */
+  sourceDir?: string;
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}
+
+export interface FixesRequest {
+  dir: string;
+  goVersion?: string;
+  tags?: string[];
+  /** Unsaved buffers of the package: absolute path -> text. */
+  overlay?: Record<string, string>;
+  findings: { key: string; finding: Finding; measured?: string }[];
+}
+
+export interface FindingFixes {
+  key: string;
+  fixes: (Fix & { id: string; edits: { path: string; range: Fix['edits'][number]['range']; newText: string }[] })[];
+  refusals: string[];
+  errors?: string[];
+}
+
+const BUILD_TIMEOUT_MS = 180_000;
+/** The first request of a package runs `go list -export` (a build of its dependencies). */
+const COLD_TIMEOUT_MS = 120_000;
+// A warm package answers in milliseconds; a changed import set runs `go list` again.
+const WARM_TIMEOUT_MS = 60_000;
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.HEAPLENS_HELPER_CACHE) return env.HEAPLENS_HELPER_CACHE;
+  const base = env.XDG_CACHE_HOME || (process.platform === 'win32' ? env.LOCALAPPDATA : undefined) || path.join(os.homedir(), '.cache');
+  return path.join(base || os.tmpdir(), 'heaplens-gohelper');
+}
+
+/** gohelper/ beside server/out (the bundle) or beside the compiled tests. */
+export function defaultSourceDir(): string {
+  for (const up of [['..', '..'], ['..', '..', '..'], ['..', '..', '..', '..']]) {
+    const dir = path.resolve(__dirname, ...up, 'gohelper');
+    if (fs.existsSync(path.join(dir, 'go.mod'))) return dir;
+  }
+  return path.resolve(__dirname, '..', '..', 'gohelper');
+}
+
+export class GoHelper {
+  private proc?: ChildProcessWithoutNullStreams;
+  private binary?: Promise<string>;
+  private nextId = 1;
+  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private warmDirs = new Set<string>();
+  private disposed = false;
+  /** How long the last build took, and whether it was found in the cache (for the benchmark). */
+  lastBuild?: { ms: number; cached: boolean; path: string };
+
+  constructor(private readonly opts: HelperOptions = {}) {}
+
+  private log(line: string): void { this.opts.log?.(line); }
+
+  /** The helper binary, built when missing. */
+  build(): Promise<string> {
+    this.binary ??= this.buildOnce();
+    this.binary.catch(() => { this.binary = undefined; });
+    return this.binary;
+  }
+
+  private async buildOnce(): Promise<string> {
+    const t0 = performance.now();
+    const goBin = this.opts.goBin || 'go';
+    const env = this.opts.env ?? process.env;
+    const src = this.opts.sourceDir ?? defaultSourceDir();
+    const version = await goVersion(goBin, env);
+    const hash = createHash('sha256');
+    for (const f of fs.readdirSync(src).filter((n) => n === 'go.mod' || (n.endsWith('.go') && !n.endsWith('_test.go'))).sort()) {
+      hash.update(f).update('\0').update(fs.readFileSync(path.join(src, f))).update('\0');
+    }
+    const dir = this.opts.cacheDir ?? defaultCacheDir(env);
+    const exe = path.join(dir, `gohelper-${version.replace(/[^\w.-]/g, '_')}-${hash.digest('hex').slice(0, 16)}${process.platform === 'win32' ? '.exe' : ''}`);
+    if (fs.existsSync(exe)) {
+      this.lastBuild = { ms: performance.now() - t0, cached: true, path: exe };
+      return exe;
+    }
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = `${exe}.${process.pid}.tmp`;
+    const argv = ['build', '-trimpath', '-o', tmp, '.'];
+    this.log(`building the quick-fix helper: ${goBin} ${argv.join(' ')}  (in ${src})`);
+    const out = await run(goBin, argv, src, {
+      ...env, GOWORK: 'off', GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', CGO_ENABLED: '0',
+    }, BUILD_TIMEOUT_MS);
+    if (out.code !== 0) {
+      fs.rmSync(tmp, { force: true });
+      throw new Error(`could not build the quick-fix helper with ${goBin} (${version}): ${out.stderr.trim().split('\n').slice(0, 5).join(' ') || `exit ${out.code}`}`);
+    }
+    fs.renameSync(tmp, exe);
+    this.lastBuild = { ms: performance.now() - t0, cached: false, path: exe };
+    this.log(`quick-fix helper built in ${Math.round(this.lastBuild.ms)} ms: ${exe}`);
+    return exe;
+  }
+
+  private async process(): Promise<ChildProcessWithoutNullStreams> {
+    if (this.proc && this.proc.exitCode === null && !this.proc.killed) return this.proc;
+    const exe = await this.build();
+    if (this.disposed) throw new Error('the quick-fix helper was stopped');
+    if (this.proc && this.proc.exitCode === null && !this.proc.killed) return this.proc;
+    const p = spawn(exe, ['-go', this.opts.goBin || 'go'], { env: this.opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = p;
+    this.warmDirs.clear();
+    let buf = '';
+    p.stdout.setEncoding('utf8');
+    p.stdout.on('data', (chunk: string) => {
+      buf += chunk;
+      if (buf.length > MAX_LINE_BYTES) {
+        this.log('the quick-fix helper wrote an over-long answer; stopping it');
+        this.kill(p, new Error('the quick-fix helper wrote an over-long answer'));
+        return;
+      }
+      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        let msg: { id?: number };
+        try { msg = JSON.parse(line) as { id?: number }; } catch { continue; }
+        const waiter = msg.id === undefined ? undefined : this.pending.get(msg.id);
+        if (!waiter) continue;
+        this.pending.delete(msg.id!);
+        clearTimeout(waiter.timer);
+        waiter.resolve(msg);
+      }
+    });
+    let stderr = '';
+    p.stderr.setEncoding('utf8');
+    p.stderr.on('data', (d: string) => { if (stderr.length < 16_384) stderr += d; });
+    p.on('error', (err) => this.failAll(p, err));
+    p.on('exit', (code, signal) => {
+      if (this.pending.size) this.log(`the quick-fix helper exited (${signal ?? code})${stderr ? `: ${stderr.trim().slice(0, 500)}` : ''}`);
+      this.failAll(p, new Error(`the quick-fix helper exited (${signal ?? code})`));
+    });
+    p.stdin.on('error', () => { /* the exit handler reports it */ });
+    return p;
+  }
+
+  private failAll(p: ChildProcessWithoutNullStreams, err: Error): void {
+    if (this.proc === p) this.proc = undefined;
+    for (const [id, w] of this.pending) {
+      clearTimeout(w.timer);
+      w.reject(err);
+      this.pending.delete(id);
+    }
+  }
+
+  private kill(p: ChildProcessWithoutNullStreams, err: Error): void {
+    try { p.kill('SIGKILL'); } catch { /* gone */ }
+    this.failAll(p, err);
+  }
+
+  private async send<T>(msg: Record<string, unknown>, timeoutMs: number): Promise<T> {
+    const p = await this.process();
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.log(`the quick-fix helper did not answer within ${timeoutMs} ms; stopping it`);
+        this.kill(p, new Error(`the quick-fix helper did not answer within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      p.stdin.write(`${JSON.stringify({ id, ...msg })}\n`);
+    });
+  }
+
+  /** Fixes for findings of one package directory. */
+  async fixes(req: FixesRequest): Promise<FindingFixes[]> {
+    const timeout = this.warmDirs.has(req.dir) ? WARM_TIMEOUT_MS : COLD_TIMEOUT_MS;
+    const r = await this.send<{ results?: FindingFixes[]; error?: string }>({ op: 'fixes', ...req }, timeout);
+    if (r.error) throw new Error(r.error);
+    this.warmDirs.add(req.dir);
+    return r.results ?? [];
+  }
+
+  /** Type-checks a package ahead of the first code action. */
+  async load(dir: string, tags?: string[]): Promise<void> {
+    const r = await this.send<{ error?: string }>({ op: 'load', dir, tags }, COLD_TIMEOUT_MS);
+    if (r.error) throw new Error(r.error);
+    this.warmDirs.add(dir);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.proc) this.kill(this.proc, new Error('the quick-fix helper was stopped'));
+  }
+}
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { if (stderr.length < 65_536) stderr += d; });
+    const timer = setTimeout(() => { try { child.kill('SIGKILL'); } catch { /* gone */ } }, timeoutMs);
+    child.on('error', (err) => { clearTimeout(timer); resolve({ code: -1, stderr: err.message }); });
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stderr }); });
+  });
+}
