@@ -60,7 +60,7 @@ test('npm install -g of the packed .tgz puts a heaplens on PATH that works in a 
   assert.equal(escape.code, 0, escape.err);
   assert.match(escape.out, /^catalog\/catalog\.go$/m);
   assert.match(escape.out, /s is moved to the heap/);
-  assert.match(escape.out, /\d+ heap findings in \d+ files/);
+  assert.match(escape.out, /\d+ heap allocations in \d+ files/);
 });
 
 test('a copy of the one file runs from anywhere too', () => {

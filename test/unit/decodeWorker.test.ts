@@ -96,3 +96,16 @@ test('a decode past its time limit is stopped and said so', async () => {
   assert.equal(r.ok, false);
   if (!r.ok) assert.match(r.error, /took longer than 0 s and was stopped/);
 });
+
+test('Restricted Mode: the same decode on a thread (no process), hostile input refused, this process lives on', async () => {
+  const job = { current: input(fx.heap) };
+  const r = await decodeInChild(job, undefined, workerFile, undefined, false);
+  const local = runDecodeJob(job);
+  assert.ok(r.ok && local.ok, r.ok ? '' : r.error);
+  assert.deepEqual(r.message, local.message);
+  const bad = await decodeInChild({ current: input(path.join(hostileDir, HOSTILE.emptyStrings)) }, undefined, workerFile, undefined, false);
+  assert.equal(bad.ok, false);
+  if (!bad.ok) assert.match(bad.error, /^Cannot read .*empty-strings-250mb\.pb\.gz.*refusing/);
+  const again = await decodeInChild({ current: input(fx.cpu) }, undefined, workerFile, undefined, false);
+  assert.ok(again.ok, 'the next decode works');
+});

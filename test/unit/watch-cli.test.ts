@@ -28,7 +28,7 @@ test('finds each planted leak on its line within 5 snapshots, and not the busy h
   const svc = await startLeaky(build, ['-leak', 'all', '-memprofilerate', '8192']);
   t.after(() => svc.stop());
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-watch-'));
-  const r = await runCli(['watch', `${svc.url}/debug/pprof/`, '--every', '200ms', '--snapshots', '5', '--gc', '--json', '--dir', dir, '--keep', '3', '--min-growth', '128KiB']);
+  const r = await runCli(['watch', `${svc.url}/debug/pprof/`, '--every', '600ms', '--snapshots', '5', '--gc', '--json', '--dir', dir, '--keep', '3', '--min-growth', '128KiB']);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.snapshots, 3, 'growth is measured over the kept snapshots');

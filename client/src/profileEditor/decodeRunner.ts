@@ -4,7 +4,7 @@
 // host, every extension with it. A child that dies is one message in the editor.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { runIsolated, type IsolateLimits } from '../../../server/src/limits/isolate';
+import { runInThread, runIsolated, type IsolateLimits } from '../../../server/src/limits/isolate';
 import { runDecodeJob, type DecodeJob, type DecodeReply } from './decodeJob';
 
 export const CANCELLED: DecodeReply = { ok: false, error: 'HeapLens: decoding was cancelled.' };
@@ -16,10 +16,12 @@ export const DECODE_LIMITS: Omit<IsolateLimits, 'signal'> = { maxHeapMb: 1024, m
  * `workerFile` defaults to the bundle's sibling; when it is missing (sources loaded
  * directly, as unit tests do) the job runs in-process, blocking, as before.
  */
-export async function decodeInChild(job: DecodeJob, signal?: AbortSignal, workerFile = path.join(__dirname, 'decodeWorker.js'), limits = DECODE_LIMITS): Promise<DecodeReply> {
+export async function decodeInChild(job: DecodeJob, signal?: AbortSignal, workerFile = path.join(__dirname, 'decodeWorker.js'), limits = DECODE_LIMITS, trusted = true): Promise<DecodeReply> {
   if (signal?.aborted) return CANCELLED;
   if (!existsSync(workerFile)) return runDecodeJob(job);
-  const r = await runIsolated<DecodeJob, DecodeReply>(workerFile, job, { ...limits, signal }, 'the decoder');
+  // Restricted Mode: HeapLens starts no process at all, so the decoder runs on a thread.
+  const run = trusted ? runIsolated : runInThread;
+  const r = await run<DecodeJob, DecodeReply>(workerFile, job, { ...limits, signal }, 'the decoder');
   if (r.ok) return r.value;
   if (r.reason === 'cancelled') return CANCELLED;
   return { ok: false, error: `Cannot read ${job.current.source}: ${r.error}.` };

@@ -55,7 +55,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
         const input = await readInput(uri, describe(uri));
         if (typeof input === 'string') return new ProfileDocument(uri, undefined, { ok: false, error: input });
         // The child gets a copy: `input` stays here for a later comparison.
-        return new ProfileDocument(uri, input, await decodeInChild({ current: input }, abortOn(token)));
+        return new ProfileDocument(uri, input, await decodeInChild({ current: input }, abortOn(token), undefined, undefined, vscode.workspace.isTrusted));
       });
   }
 
@@ -93,7 +93,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
       if (!picked?.[0]) return;
       const input = await readInput(picked[0], describe(picked[0]));
       const r: DecodeReply = typeof input === 'string' ? { ok: false, error: input }
-        : await decodeInChild({ current: doc.input, base: input }, disposed.signal);
+        : await decodeInChild({ current: doc.input, base: input }, disposed.signal, undefined, undefined, vscode.workspace.isTrusted);
       if (disposed.signal.aborted) return;
       if (!r.ok) {
         void vscode.window.showErrorMessage(`HeapLens: ${r.error}`);

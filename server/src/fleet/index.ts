@@ -1,10 +1,12 @@
 // Continuous profilers as profile sources: a profiler URL in, pprof bytes out.
 import { decodeProfile } from '../profile/decode';
 import { parseFleetUrl, type FleetQuery } from './fleetUrl';
-import { parcaLabelValues, parcaMergedProfile, parcaProfileTypes } from './parca';
 import { labelValues, profileTypes, selectMergedProfile, type FleetCallOptions, type FleetResult } from './pyroscope';
 
 export { isFleetUrl, parseFleetUrl } from './fleetUrl';
+
+/** Parca's client is loaded only for parca:// sources (its ESM build cannot be required by unbundled code). */
+const parca = () => import('./parca');
 
 /** Tokens come from the caller (the editor's SecretStorage) or the environment (the CLI). */
 export function tokenFromEnv(kind: FleetQuery['kind'], env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -14,7 +16,7 @@ export function tokenFromEnv(kind: FleetQuery['kind'], env: NodeJS.ProcessEnv = 
 export async function fetchFleetProfile(url: string, opts: FleetCallOptions = {}): Promise<FleetResult> {
   const q = parseFleetUrl(url);
   const o = { ...opts, token: opts.token ?? tokenFromEnv(q.kind) };
-  return q.kind === 'parca' ? parcaMergedProfile(q, o, isEmptyProfile) : selectMergedProfile(q, o, isEmptyProfile);
+  return q.kind === 'parca' ? (await parca()).parcaMergedProfile(q, o, isEmptyProfile) : selectMergedProfile(q, o, isEmptyProfile);
 }
 
 /** Pyroscope answers an empty selection with an empty profile (not even sample types). */
@@ -57,11 +59,11 @@ function discoveryQuery(src: FleetSource, service: string, now = Date.now()): Fl
 /** Services with profiles in the last 7 days (Parca: scrape jobs). */
 export function listServices(src: FleetSource, opts: FleetCallOptions = {}): Promise<string[]> {
   const q = discoveryQuery(src, '');
-  return q.kind === 'parca' ? parcaLabelValues(q, 'job', opts) : labelValues(q, 'service_name', opts);
+  return q.kind === 'parca' ? parca().then((p) => p.parcaLabelValues(q, 'job', opts)) : labelValues(q, 'service_name', opts);
 }
 
 /** Profile types of one service in the last 7 days (Parca: of the whole server). */
 export async function listProfileTypes(src: FleetSource, service: string, opts: FleetCallOptions = {}): Promise<string[]> {
   const q = discoveryQuery(src, service);
-  return q.kind === 'parca' ? parcaProfileTypes(q, opts) : (await profileTypes(q, opts)).map((t) => t.ID);
+  return q.kind === 'parca' ? (await parca()).parcaProfileTypes(q, opts) : (await profileTypes(q, opts)).map((t) => t.ID);
 }

@@ -114,6 +114,19 @@ function explainExit(code: number | null, signal: NodeJS.Signals | null, stderr:
  * sentence), then exit. Typed arrays in the value are sent as they are.
  */
 export function serveIsolatedJob<I, O>(job: (input: I) => O | Promise<O>): void {
+  // Also loaded as a worker thread (runInThread): answer on the parent port then.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const port = (require('node:worker_threads') as typeof import('node:worker_threads')).parentPort;
+  if (port) {
+    port.once('message', async (input: I) => {
+      try {
+        port.postMessage({ ok: true, value: await job(input) } satisfies ChildReply<O>);
+      } catch (e) {
+        port.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) } satisfies ChildReply<O>);
+      }
+    });
+    return;
+  }
   process.once('message', async (input: I) => {
     let reply: ChildReply<O>;
     try {
@@ -122,5 +135,38 @@ export function serveIsolatedJob<I, O>(job: (input: I) => O | Promise<O>): void 
       reply = { ok: false, error: e instanceof Error ? e.message : String(e) };
     }
     process.send!(reply, undefined, undefined, () => process.exit(0));
+  });
+}
+
+/**
+ * The same job on a worker thread with a heap limit, for Restricted Mode, where
+ * HeapLens starts no process. Weaker than a process: a V8 fatal error would end the
+ * host, which is why the engine refuses oversized tables before allocating them
+ * (profile/limits.ts); running out of the heap limit ends only the thread.
+ */
+export function runInThread<I, O>(script: string, input: I, limits: IsolateLimits, what: string): Promise<IsolateResult<O>> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+  return new Promise((resolve) => {
+    const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: limits.maxHeapMb } });
+    let done = false;
+    const finish = (r: IsolateResult<O>) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      limits.signal?.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      resolve(r);
+    };
+    const onAbort = () => finish({ ok: false, reason: 'cancelled', error: `${what} was cancelled` });
+    const timer = setTimeout(() => finish({ ok: false, reason: 'timeout', error: `${what} took longer than ${Math.round(limits.timeoutMs / 1000)} s` }), limits.timeoutMs);
+    limits.signal?.addEventListener('abort', onAbort);
+    worker.once('message', (reply: ChildReply<O>) => finish(reply.ok ? { ok: true, value: reply.value } : { ok: false, reason: 'crashed', error: reply.error }));
+    worker.once('error', (e: Error & { code?: string }) => finish({
+      ok: false, reason: e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'crashed',
+      error: e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `${what} ran out of memory; the limit is ${limits.maxHeapMb} MB` : `${what} stopped unexpectedly: ${e.message}`,
+    }));
+    worker.once('exit', (code) => finish({ ok: false, reason: 'crashed', error: `${what} stopped unexpectedly (exit code ${code})` }));
+    worker.postMessage(input);
   });
 }

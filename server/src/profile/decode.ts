@@ -16,7 +16,8 @@ export { ProfileError } from './model';
 
 export function decodeProfile(bytes: Uint8Array, opts: DecodeOptions = {}): Profile {
   if (bytes.length === 0) throw new ProfileError('empty file, not a pprof profile');
-  const fileBytes = bytes.length;
+  // open.ts inflates first and says how large the file was: limits follow the file.
+  const fileBytes = opts.fileBytes ?? bytes.length;
   const raw = isGzip(bytes) ? gunzipBounded(bytes, inflateLimit(fileBytes, opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED), opts.inflater, fileBytes) : bytes;
   if (raw.length === 0) throw new ProfileError('empty profile data');
   try {

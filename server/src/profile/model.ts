@@ -167,6 +167,8 @@ export interface ProfileSource {
 }
 
 export interface DecodeOptions {
+  /** Size of the file the bytes came from, when they were inflated already (open.ts): the caps follow it. */
+  fileBytes?: number;
   /**
    * Stop inflating gzip input past this many bytes (gzip bombs). Default 512 MiB;
    * a tighter cap of 128 × the file's size (at least 64 MiB) applies as well (limits.ts).

@@ -2,7 +2,8 @@
 // legacy formats pprof still reads (legacy/), then the passes pprof applies to
 // every profile (normalize.ts). Callers use this, not decode.ts directly.
 import { decodeProfile } from './decode';
-import { gunzipBounded, isGzip } from './gunzip';
+import { DEFAULT_MAX_INFLATED, gunzipBounded, isGzip } from './gunzip';
+import { inflateLimit } from './limits';
 import { parseLegacy } from './legacy/parse';
 import { describeNonProfile, looksLikeLegacyText } from './legacy/sniff';
 import { ProfileError, type DecodeOptions, type Profile, type ProfileSource } from './model';
@@ -18,7 +19,7 @@ const HEAP_TYPES = 'alloc_objects,alloc_space,inuse_objects,inuse_space';
 export function openProfile(bytes: Uint8Array, opts: OpenOptions = {}): Profile {
   if (bytes.length === 0) throw new ProfileError('empty file, not a pprof profile');
   const gz = isGzip(bytes);
-  const raw = gz ? gunzipBounded(bytes, opts.maxInflatedBytes, opts.inflater) : bytes;
+  const raw = gz ? gunzipBounded(bytes, inflateLimit(bytes.length, opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED), opts.inflater) : bytes;
   if (raw.length === 0) throw new ProfileError('empty profile data');
   let profile: Profile;
   let source: ProfileSource;
@@ -28,11 +29,19 @@ export function openProfile(bytes: Uint8Array, opts: OpenOptions = {}): Profile 
     ({ profile, source } = first);
   } else {
     try {
-      profile = decodeProfile(raw, opts);
+      profile = decodeProfile(raw, { ...opts, fileBytes: bytes.length });
       source = { format: gz ? 'pprof protobuf (gzip)' : 'pprof protobuf', legacy: false, symbolsMissing: false, notes: [] };
     } catch (e) {
       if (!(e instanceof ProfileError)) throw e;
-      const l = legacy();
+      let l;
+      try {
+        l = legacy();
+      } catch (le) {
+        // Text formats hold no NUL byte: binary input that neither reader takes keeps
+        // protobuf's reason (a size limit says why, in numbers).
+        if (raw.subarray(0, 4096).includes(0)) throw e;
+        throw le;
+      }
       if (!l) throw new ProfileError(describeNonProfile(raw) ?? e.message);
       ({ profile, source } = l);
     }
