@@ -20,18 +20,15 @@ before(async () => {
 });
 after(async () => { await client.stop(); });
 
-test('a path with spaces and unicode: diagnostics land on the right file and hover links resolve', async () => {
+test('a path with spaces and unicode: diagnostics land on the right file and their flow links resolve', async () => {
   const file = path.join(root, 'esc', 'esc.go');
   const published = client.nextDiagnostics(file, (d) => d.length > 0);
   await client.open(file);
   const diags = await published;
   assert.ok(diags.some((d) => d.code === 'moved-to-heap'), JSON.stringify(diags));
-  for (const r of diags.flatMap((d) => d.relatedInformation ?? [])) assert.equal(fileURLToPath(r.location.uri), file);
-  const hover = await client.hover(file, lineContaining(escGo, 'p := Point'), 1);
-  const md = (hover?.contents as MarkupContent).value;
-  const links = [...md.matchAll(/\]\((file:[^)#]+)#L(\d+),(\d+)\)/g)];
-  assert.ok(links.length >= 2, md);
-  for (const [, uri] of links) assert.equal(fileURLToPath(uri), file);
+  const related = diags.flatMap((d) => d.relatedInformation ?? []);
+  assert.ok(related.length >= 2, JSON.stringify(diags));
+  for (const r of related) assert.equal(fileURLToPath(r.location.uri), file);
 });
 
 test('a package that does not compile gets ONE diagnostic at the package clause saying why', async () => {

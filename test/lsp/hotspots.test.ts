@@ -185,7 +185,7 @@ test('hot escapes carry the measured cost in diagnostics and lead the ranked lis
   const onAppend = diags.find((d) => d.range.start.line === appendLine);
   assert.ok(onAppend, JSON.stringify(diags));
   assert.equal(onAppend.message.endsWith(` — ${costPhrase(v, agg.totals[t], agg.sampleTypes[t], false)}`), true, onAppend.message);
-  assert.match(onAppend.message, /^append escapes to the heap.* — [\d.]+ MiB alloc_space \(\d+(\.\d)?%\)$/);
+  assert.match(onAppend.message, /^append's new array escapes to the heap \(allocates\).* — [\d.]+ MiB alloc_space \(\d+(\.\d)?%\)$/);
   // Escapes on lines the profile never saw allocate keep their plain message.
   const cold = diags.find((d) => d.range.start.line === lineOf('s := Summary{}'));
   assert.ok(cold && !cold.message.includes(' — '), JSON.stringify(cold));
@@ -203,7 +203,7 @@ test('hot escapes carry the measured cost in diagnostics and lead the ranked lis
   assert.equal(escapes[0].line, lineOf('return make([]byte, size)'), 'the 64 KiB request body is the costliest escape');
   const onAppendItem = escapes.find((e) => e.line === appendLine)!;
   assert.equal(onAppendItem.value, v);
-  assert.match(onAppendItem.reason, /^append escapes to the heap/);
+  assert.match(onAppendItem.reason, /^append's new array escapes to the heap/);
   for (const e of escapes) assert.equal(e.value, engineLines().get(e.line + 1)![t], `line ${e.line + 1}`);
 });
 
@@ -220,7 +220,7 @@ test('hover shows every sample type, clickable call paths and allocation sizes',
   const line = lineOf('ids = append(ids, p.ID)');
   const md = await hoverText(line, 4);
   for (const ty of ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space']) assert.match(md, new RegExp(`\\| (\\*\\*)?${ty}`));
-  assert.match(md, /append escapes to the heap/);
+  assert.match(md, /\*\*HeapLens\*\* · heap profile heap\.pb\.gz/);
   const mainGo = path.join(dir, 'cmd', 'loadgen', 'main.go');
   const callLine = fs.readFileSync(mainGo, 'utf8').split('\n').findIndex((l) => l.includes('catalog.IDs(products)')) + 1;
   assert.ok(md.includes(`](${uriOf(mainGo)}#L${callLine})`), md);
@@ -291,8 +291,8 @@ test('a truncated profile is refused with a clear error and the server keeps ser
   });
   fs.rmSync(cut);
   await assert.rejects(load({ path: path.join(dir, 'missing.pb.gz') }), /no such profile/);
-  // The last good profile (the diff) and the escape hover are still there.
-  assert.match(await hoverText(lineOf('ids = append(ids, p.ID)'), 4), /append escapes to the heap/);
+  // The last good profile (the diff) and its hover are still there.
+  assert.match(await hoverText(lineOf('ids = append(ids, p.ID)'), 4), /heap profile b\.pb\.gz \(diff against base\)/);
   assert.ok(hintAt(await hints(), lineOf('line += t + ","')));
 });
 

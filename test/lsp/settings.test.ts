@@ -12,7 +12,9 @@ const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'),
 const props = manifest.contributes.configuration.properties as Record<string, { default: unknown; description?: string; markdownDescription?: string; items?: { enum?: string[] } }>;
 
 test('package.json contributes every setting with the typed defaults and a description', () => {
-  const keys = Object.keys(props).filter((k) => k.startsWith('heaplens.')).sort();
+  // Settings only the client reads (profile sources, the watch, the profile to load) are not the server's.
+  const clientOnly = /^heaplens\.(profile|profileSources|watch\..+)$/;
+  const keys = Object.keys(props).filter((k) => k.startsWith('heaplens.') && !clientOnly.test(k)).sort();
   assert.deepEqual(keys, Object.keys(heaplensDefaults).map((k) => `heaplens.${k}`).sort());
   for (const [k, v] of Object.entries(heaplensDefaults)) {
     assert.deepEqual(props[`heaplens.${k}`].default, v, k);

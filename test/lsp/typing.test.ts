@@ -31,8 +31,9 @@ test('an unsaved edit is analysed from the buffer, and the file on disk is untou
   assert.match(diags.find((d) => d.range.start.line === line)!.message, /^fresh is moved to the heap/);
   assert.equal(fs.readFileSync(file, 'utf8'), escGo);
   assert.ok(client.logs.some((l) => /-overlay=/.test(l)), 'the run used an overlay');
+  // The finding is the diagnostic's: the hover does not repeat it.
   const hover = await client.hover(file, line, 1);
-  assert.match((hover?.contents as MarkupContent).value, /fresh is moved to the heap/);
+  assert.doesNotMatch((hover?.contents as MarkupContent | undefined)?.value ?? '', /fresh is moved to the heap/);
 });
 
 test('a burst of keystrokes is debounced into one run for the last text', async () => {

@@ -40,7 +40,7 @@ after(async () => {
 
 test('each planted leak is a suspect on its line within 5 snapshots; the busy handler is not', async () => {
   const folderUri = uriOf(build.dir);
-  const started = await client.conn.sendRequest(WatchStartRequest.type, { folderUri, url: svc.url, everyMs: 200, gc: true, keep: 5, minGrowthBytes: 128 * 1024 });
+  const started = await client.conn.sendRequest(WatchStartRequest.type, { folderUri, url: svc.url, everyMs: 600, gc: true, keep: 5, minGrowthBytes: 128 * 1024 });
   assert.equal(started.base, `${svc.url}/debug/pprof/`);
   const s = await fifth;
   // A clicked point in the live view: growth is then measured from that snapshot.
