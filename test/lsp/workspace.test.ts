@@ -26,9 +26,9 @@ before(async () => {
   client = await LspClient.start({
     root: liba,
     folders: [app],
-    // Folder-scoped settings: warnings in liba, hints in app.
+    // Folder-scoped settings: warnings and leaking parameters (off by default) in liba, hints in app.
     scopedSettings: (scope, section) => section !== 'heaplens' ? null
-      : { severity: scope?.includes('/liba/') ? 'warning' : 'hint' },
+      : scope?.includes('/liba/') ? { severity: 'warning', kinds: ['moved-to-heap', 'escapes-to-heap', 'leaking-param'] } : { severity: 'hint' },
   });
 });
 after(async () => { await client.stop(); });
