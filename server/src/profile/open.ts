@@ -37,9 +37,9 @@ export function openProfile(bytes: Uint8Array, opts: OpenOptions = {}): Profile 
       try {
         l = legacy();
       } catch (le) {
-        // Text formats hold no NUL byte: binary input that neither reader takes keeps
-        // protobuf's reason (a size limit says why, in numbers).
-        if (raw.subarray(0, 4096).includes(0)) throw e;
+        // Text formats hold no NUL byte: binary input taken for text keeps protobuf's
+        // reason (a size limit says why, in numbers); the binary CPU format keeps its own.
+        if (raw.subarray(0, 4096).includes(0) && /\btext\b/.test(le instanceof Error ? le.message : '')) throw e;
         throw le;
       }
       if (!l) throw new ProfileError(describeNonProfile(raw) ?? e.message);
