@@ -2,6 +2,7 @@
 // POST base/Service/Method with a protobuf body; errors come back as JSON
 // {"code","message"} with an HTTP status. Bounded in time and size; every failure
 // is one sentence naming the server.
+import { readBodyBounded } from '../profile/capture';
 import { ProfileError } from '../profile/model';
 
 export interface CallOptions {
@@ -51,26 +52,10 @@ export async function connectUnary(url: string, body: Uint8Array, opts: CallOpti
 }
 
 async function readBounded(res: Response, opts: CallOptions): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
   try {
-    const reader = res.body!.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > opts.maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw new ProfileError(`the answer of ${opts.serverName} is larger than ${opts.maxBytes} bytes; narrow the range or set maxNodes`);
-      }
-      chunks.push(value);
-    }
+    return await readBodyBounded(res, opts.maxBytes, () => new ProfileError(`the answer of ${opts.serverName} is larger than ${opts.maxBytes} bytes; narrow the range or set maxNodes`));
   } catch (e) {
     if (e instanceof ProfileError) throw e;
     throw new ProfileError(`${opts.serverName} broke off its answer: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const out = new Uint8Array(total);
-  let pos = 0;
-  for (const c of chunks) { out.set(c, pos); pos += c.length; }
-  return out;
 }

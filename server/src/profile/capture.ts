@@ -49,23 +49,28 @@ export async function captureProfile(url: string, opts: CaptureOptions = {}): Pr
     await res.body?.cancel().catch(() => {});
     throw new ProfileError(`profile at ${url} is larger than the ${maxBytes} byte limit`);
   }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
   try {
-    const reader = res.body!.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw new ProfileError(`profile at ${url} is larger than the ${maxBytes} byte limit`);
-      }
-      chunks.push(value);
-    }
+    return await readBodyBounded(res, maxBytes, () => new ProfileError(`profile at ${url} is larger than the ${maxBytes} byte limit`));
   } catch (e) {
     if (e instanceof ProfileError) throw e;
     throw captureError(e, url, timeout, timeoutMs);
+  }
+}
+
+/** A response body, read whole but never past `maxBytes` (then `tooBig()` is thrown). */
+export async function readBodyBounded(res: Response, maxBytes: number, tooBig: () => Error): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = res.body!.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooBig();
+    }
+    chunks.push(value);
   }
   const out = new Uint8Array(total);
   let pos = 0;
