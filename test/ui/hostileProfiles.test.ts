@@ -24,7 +24,7 @@ async function hoverAnswers(page: Page): Promise<void> {
   // The editor can still be laying out its lines right after the tab opens: retry.
   for (let attempt = 1; ; attempt++) {
     try {
-      await hoverToken(page, 's := Summary{}', 's', /moved to heap/, 60_000);
+      await hoverToken(page, 's := Summary{}', 's', /moved to the heap/, 60_000);
       break;
     } catch (e) {
       if (attempt === 3) throw e;

@@ -54,9 +54,9 @@ test('a profile written into the workspace is offered, and loading it annotates 
 test('hovering an allocating line shows every sample type and the compiler\'s verdict', async () => {
   const { page } = wb;
   const hover = await hoverToken(page, 'ids = append(ids, p.ID)', 'append', /alloc_objects/);
-  const text = (await hover.locator('xpath=ancestor::div[contains(@class,"hover-contents")]/..').textContent()) ?? '';
+  const text = (await hover.locator('xpath=ancestor::div[contains(@class,"monaco-hover")][1]').textContent()) ?? '';
   assert.match(text, /inuse_space/);
-  assert.match(text, /append escapes to the heap/);
+  assert.match(text, /append's new array escapes to the heap/);
   // Let the hover's fade-in finish so the picture is not half transparent.
   await page.evaluate(`Promise.all([...document.querySelectorAll('.monaco-hover')].flatMap((e) => e.getAnimations({ subtree: true }).map((a) => a.finished)))`);
   await screenshot(page, 'ui-hotspots-hover');

@@ -60,7 +60,7 @@ after(async () => {
 });
 
 test('npm start prints what the engine finds before it serves', () => {
-  assert.match(output, /heap findings in \d+ files/);
+  assert.match(output, /heap allocations in \d+ files/);
   assert.match(output, /\bflat\b/);
 });
 
@@ -68,7 +68,7 @@ test('npm start opens on catalog.go with its heap escapes and the profile\'s cos
   const page = browser!.page;
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
   await page.locator('.tabs-container .tab.active', { hasText: 'catalog.go' }).waitFor({ timeout: 60_000 });
-  await page.locator('.statusbar-item', { hasText: /\d+ heap escapes?/ }).waitFor({ timeout: 90_000 });
+  await page.locator('.statusbar-item', { hasText: /\d+ heap allocations?/ }).waitFor({ timeout: 90_000 });
   // Loaded by the heaplens.profile setting npm start writes: no command needed.
   await page.locator('.statusbar-item', { hasText: 'heap.pb.gz · alloc_space' }).waitFor({ timeout: 60_000 });
   await page.waitForFunction(lineMatches(/append\(ids, p\.ID\).*[\d.]+ (KiB|MiB) · [\d.]+% alloc_space/), undefined, { timeout: 60_000 })

@@ -23,7 +23,7 @@ describe('escape analysis in the editor', () => {
 
   test('hovering a variable the compiler moved to the heap explains why', async () => {
     const { page } = wb;
-    const hover = await hoverToken(page, 's := Summary{}', 's', /moved to heap/);
+    const hover = await hoverToken(page, 's := Summary{}', 's', /moved to the heap/);
     const text = (await hover.textContent()) ?? '';
     assert.match(text, /s is moved to the heap/);
     assert.match(text, /returned/);

@@ -187,7 +187,8 @@ export async function hoverToken(page: Page, lineText: string, token: string, ex
   const span = line.locator('span > span', { hasText: new RegExp(`^\\s*${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).first();
   const box = await span.boundingBox();
   if (!box) throw new Error(`token ${token} on "${lineText}" is not visible`);
-  const hover = page.locator('.monaco-hover .hover-contents .rendered-markdown', { hasText: expect }).first();
+  // Diagnostics render as marker hovers (no markdown); profile costs as markdown.
+  const hover = page.locator('.monaco-hover .hover-contents', { hasText: expect }).first();
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
