@@ -58,7 +58,8 @@ describe('a hostile client and profile', () => {
       textDocument: { uri: uriOf(file) }, range: { start: { line: 0, character: 0 }, end: { line: 2 ** 31 - 1, character: 0 } }, context: { diagnostics: [] },
     });
     assert.ok(Array.isArray(actions));
-    assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
+    // A guard against the old hang (54-120 s), not a speed test: generous for a loaded CI machine.
+    assert.ok(Date.now() - t0 < 30_000, `took ${Date.now() - t0} ms`);
   });
 
   test('item 11: a 10 KB frame nested 5,000 deep is refused; the server lives (was: killed)', async () => {
