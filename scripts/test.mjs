@@ -21,10 +21,10 @@ const layers = {
   browser: { dir: 'out/test/browser', provision: true },
   vscode: { script: 'out/test/vscode/runInCodeServer.js', provision: true },
   // Each ui file drives its own VS Code and Chromium: two at once starve each other on 2 cores.
-  ui: { dir: 'out/test/ui', provision: true, concurrency: 1 },
+  ui: { dir: 'out/test/ui', provision: true, concurrency: 1, testTimeoutMs: 900_000 },
   // The same suite in the newest VS Code (1.139.1, code-server 4.139.1 on Node 24).
   'vscode-newest': { script: 'out/test/vscode/runInCodeServer.js', provision: true, newest: true, env: { HEAPLENS_VSCODE: 'newest' } },
-  'ui-newest': { dir: 'out/test/ui', provision: true, newest: true, concurrency: 1, env: { HEAPLENS_VSCODE: 'newest' }, files: ['workbench.test.js'] },
+  'ui-newest': { dir: 'out/test/ui', provision: true, newest: true, concurrency: 1, testTimeoutMs: 900_000, env: { HEAPLENS_VSCODE: 'newest' }, files: ['workbench.test.js'] },
 };
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose') || process.env.HEAPLENS_TEST_VERBOSE === '1';
@@ -162,7 +162,9 @@ for (const name of selected) {
   } else {
     const files = testFiles(layer.dir).filter((f) => !layer.files || layer.files.some((n) => f.endsWith(n)));
     if (!files.length) { console.log(`(layer ${name}: no tests yet)`); continue; }
-    report(await run(name, process.execPath, ['--test', '--test-reporter=tap', `--test-concurrency=${layer.concurrency ?? 2}`, ...files], layer.env));
+    // A test that waits forever (a notification that never comes) fails instead of holding CI.
+    const timeout = `--test-timeout=${layer.testTimeoutMs ?? 600_000}`;
+    report(await run(name, process.execPath, ['--test', '--test-reporter=tap', timeout, `--test-concurrency=${layer.concurrency ?? 2}`, ...files], layer.env));
   }
 }
 

@@ -42,7 +42,11 @@ test('each planted leak is a suspect on its line within 5 snapshots; the busy ha
   const folderUri = uriOf(build.dir);
   const started = await client.conn.sendRequest(WatchStartRequest.type, { folderUri, url: svc.url, everyMs: 600, gc: true, keep: 5, minGrowthBytes: 128 * 1024 });
   assert.equal(started.base, `${svc.url}/debug/pprof/`);
-  const s = await fifth;
+  // Fails with what the server said rather than waiting forever.
+  let timer: NodeJS.Timeout | undefined;
+  const s = await Promise.race([fifth, new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no 5th snapshot in 180 s; ${snapshots.length} snapshots; notices: ${JSON.stringify(notices)}`)), 180_000);
+  })]).finally(() => clearTimeout(timer));
   // A clicked point in the live view: growth is then measured from that snapshot.
   const rebased = new Promise<WatchSnapshotParams>((resolve) => client.conn.onNotification(WatchSnapshotNotification.type, (p) => { if (p.baseSeq === s.points[2].seq) resolve(p); }));
   await client.conn.sendRequest(WatchSetBaseRequest.type, { folderUri, seq: s.points[2].seq });
