@@ -17,6 +17,8 @@ const entries = [
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node },
   // Test-only: Parca's generated messages for the Parca stand-in (test/helpers/parcaServer.ts).
   { entryPoints: ['test/helpers/parcaMessages.ts'], outfile: 'out/test/parca-messages.bundle.js', ...node },
+  // Test-only: the profiler clients bundled, as the server runs them (Parca's client is ESM; tsc's CommonJS cannot load it).
+  { entryPoints: ['server/src/fleet/index.ts'], outfile: 'out/test/fleet.bundle.js', ...node },
   { entryPoints: ['media/src/flamegraph/main.ts'], outfile: 'media/out/flamegraph.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { entryPoints: ['media/src/watch/main.ts'], outfile: 'media/out/watch.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ].filter((e) => existsSync(e.entryPoints[0]));

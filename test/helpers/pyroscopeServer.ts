@@ -17,6 +17,8 @@ export interface StoredProfile {
 }
 
 export interface PyroscopeOptions {
+  /** Listen address; default 127.0.0.1 on a free port. */
+  addr?: string;
   token?: string;
   user?: string;
   password?: string;
@@ -40,8 +42,9 @@ export class PyroscopeServer {
   static async start(bin: string, store: StoredProfile[], opts: PyroscopeOptions = {}): Promise<PyroscopeServer> {
     const storeFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-pyro-')), 'store.json');
     fs.writeFileSync(storeFile, JSON.stringify(store));
-    const args = ['-addr', '127.0.0.1:0', '-store', storeFile];
-    for (const [k, v] of Object.entries(opts)) if (v !== undefined) args.push(`-${k}`, v);
+    const { addr = '127.0.0.1:0', ...flags } = opts;
+    const args = ['-addr', addr, '-store', storeFile];
+    for (const [k, v] of Object.entries(flags)) if (v !== undefined) args.push(`-${k}`, v);
     const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     const hostPort = await new Promise<string>((resolve, reject) => {
       proc.stdout!.once('data', (d: Buffer) => resolve(/listening on http:\/\/(\S+)/.exec(d.toString())?.[1] ?? ''));

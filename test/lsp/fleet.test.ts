@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { InlayHintRequest, type InlayHint } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource, InlayHintRequest, LSPErrorCodes, ResponseError, type InlayHint } from 'vscode-languageserver-protocol';
 import { LoadProfileRequest } from '../../server/src/protocol/lsp';
 import { copyExample, repoRoot } from '../helpers/goFixture';
 import { LspClient, uriOf } from '../helpers/lspClient';
@@ -223,14 +223,102 @@ test('Parca and Polar Signals Cloud: tokens and project ids, refused and accepte
 });
 
 test('the language server loads a Parca profile onto the lines', async () => {
-  const p = await startParca();
+  const p = await startParca({ token: 'ps-token' });
   const client = await LspClient.start({ root: dir });
   try {
     const url = `parca://${p.hostPort}/checkout?from=-3h`;
-    const info = await client.conn.sendRequest(LoadProfileRequest.type, { folderUri: uriOf(dir), url });
+    const info = await client.conn.sendRequest(LoadProfileRequest.type, { folderUri: uriOf(dir), url, token: 'ps-token' });
     assert.equal(info.sampleType, 'alloc_space');
     assert.ok(info.lines > 0 && info.resolvedFiles > 0, JSON.stringify(info));
+    // Errors reach the editor as one line, as from Pyroscope.
+    const refused = async (params: { url: string; token?: string }, re: RegExp) => assert.rejects(
+      client.conn.sendRequest(LoadProfileRequest.type, { folderUri: uriOf(dir), ...params }),
+      (e: Error) => re.test(e.message) && !e.message.includes('\n'),
+    );
+    await refused({ url, token: 'wrong' }, /^credentials refused by Parca at \S+: invalid token$/);
+    await refused({ url: `parca://${p.hostPort}/nope?from=-3h`, token: 'ps-token' }, /^unknown service "nope" at Parca/);
+    await refused({ url: `parca://${p.hostPort}/checkout?from=-10d&to=-5d`, token: 'ps-token' }, /has no memory:alloc_space:bytes:space:bytes profiles between/);
   } finally {
     await client.stop();
+  }
+});
+
+test('Parca: a profile type the server lacks and a wrong base path say so in words', async () => {
+  const p = await startParca();
+  let r = await heaplens(['top', `parca://${p.hostPort}/checkout?from=-3h&type=cpu`]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /Parca at \S+ has no process_cpu:cpu:nanoseconds:cpu:nanoseconds profiles between .*; it has: memory:alloc_objects:count:space:bytes:delta/);
+  r = await heaplens(['top', `parca://${p.hostPort}/api/v2/checkout?from=-3h`]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, new RegExp(`no Parca query API at http://${p.hostPort}/api/v2 \\(\\w+\\): check the base URL`));
+});
+
+/** A server that accepts connections and never answers (a stuck proxy); tracks the connections that carried a request. */
+async function silentServer(): Promise<{ hostPort: string; requests: () => number; openWithRequest: () => number; close: () => Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const asked = new Set<net.Socket>();
+  let requests = 0;
+  const srv = net.createServer((s) => {
+    sockets.add(s);
+    s.once('data', () => { requests++; asked.add(s); });
+    s.on('close', () => { sockets.delete(s); asked.delete(s); });
+    s.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  return {
+    hostPort: `127.0.0.1:${(srv.address() as net.AddressInfo).port}`,
+    requests: () => requests,
+    openWithRequest: () => asked.size,
+    close: () => new Promise((resolve) => { for (const s of sockets) s.destroy(); srv.close(() => resolve()); }),
+  };
+}
+
+test('a server that never answers: cancelling the load ends the request and its connection, for both kinds', async () => {
+  const silent = await silentServer();
+  const client = await LspClient.start({ root: dir });
+  try {
+    for (const url of [`pyroscope://${silent.hostPort}/checkout`, `parca://${silent.hostPort}/checkout`]) {
+      const before = silent.requests();
+      const cts = new CancellationTokenSource();
+      const pending = client.conn.sendRequest(LoadProfileRequest.type, { folderUri: uriOf(dir), url }, cts.token);
+      // Cancel once the request has reached the server, as the progress notification's Cancel would.
+      while (silent.requests() === before) await new Promise((r) => setTimeout(r, 20));
+      const t0 = Date.now();
+      cts.cancel();
+      await assert.rejects(pending, (e: unknown) => e instanceof ResponseError && e.code === LSPErrorCodes.RequestCancelled);
+      assert.ok(Date.now() - t0 < 5000, `${url}: cancelled after ${Date.now() - t0} ms`);
+      const deadline = Date.now() + 5000;
+      while (silent.openWithRequest() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(silent.openWithRequest(), 0, `${url}: the connection that carried the request is closed`);
+    }
+    // The server is not stuck: the next load answers.
+    const info = await client.conn.sendRequest(LoadProfileRequest.type, { folderUri: uriOf(dir), url: `pyroscope://${plain.hostPort}/checkout?from=-3h` });
+    assert.equal(info.sampleType, 'alloc_space');
+  } finally {
+    await client.stop();
+    await silent.close();
+  }
+});
+
+test('the clients bound every call: a deadline for a server that never answers, a size limit for answers, for both kinds', async () => {
+  // The clients as the server and the CLI bundle them (scripts/build.mjs), with short limits.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { fetchFleetProfile } = require(path.join(__dirname, '..', 'fleet.bundle.js')) as typeof import('../../server/src/fleet');
+  const failsWith = (re: RegExp) => (e: Error) => { assert.match(e.message, re); return true; };
+  const silent = await silentServer();
+  const p = await startParca();
+  try {
+    for (const [kind, name] of [['pyroscope', 'Pyroscope'], ['parca', 'Parca']]) {
+      const t0 = Date.now();
+      await assert.rejects(fetchFleetProfile(`${kind}://${silent.hostPort}/checkout`, { timeoutMs: 1000 }),
+        failsWith(new RegExp(`^${name} at http://${silent.hostPort} did not answer within 1 s$`)));
+      assert.ok(Date.now() - t0 < 5000, `${kind}: gave up after ${Date.now() - t0} ms`);
+    }
+    await assert.rejects(fetchFleetProfile(`pyroscope://${plain.hostPort}/checkout?from=-3h`, { maxBytes: 1000 }),
+      failsWith(/^the answer of Pyroscope at http:\/\/\S+ is larger than 1000 bytes; narrow the range or set maxNodes$/));
+    await assert.rejects(fetchFleetProfile(`parca://${p.hostPort}/checkout?from=-3h`, { maxBytes: 1000 }),
+      failsWith(/^the answer of Parca at http:\/\/\S+ is larger than 1000 bytes; narrow the range$/));
+  } finally {
+    await silent.close();
   }
 });

@@ -41,3 +41,15 @@ test('bad input is one sentence', () => {
   assert.throws(() => parseFleetUrl('pyroscope://h/x?maxNodes=-3', NOW), /maxNodes must be a positive whole number/);
   assert.throws(() => parseFleetUrl('pyroscope://h/x?bad-label=1', NOW), /'bad-label' is not a label name/);
 });
+
+test('the editor builds short URLs that parse back to the same query', async () => {
+  const { fleetUrl } = await import('../../server/src/fleet/index');
+  const src = { url: 'https://grafana.example.com/api/datasources/proxy/uid/abc/', tenant: 'team-a' };
+  const url = fleetUrl(src, 'checkout', 'memory:alloc_space:bytes:space:bytes', '-1h', 'now', { version: '1.5' });
+  assert.equal(url, 'pyroscope+https://grafana.example.com/api/datasources/proxy/uid/abc/checkout?type=alloc_space&from=-1h&tenant=team-a&version=1.5');
+  const cpu = fleetUrl({ url: 'http://h:4040', kind: 'parca' }, 'api', 'parca_agent:samples:count:cpu:nanoseconds:delta', '-2h', '-1h');
+  assert.equal(cpu, 'parca://h:4040/api?type=parca_agent:samples:count:cpu:nanoseconds:delta&from=-2h&to=-1h');
+  const q = parseFleetUrl(cpu, NOW);
+  assert.deepEqual([q.kind, q.profileTypeId, q.labelSelector, q.startMs, q.endMs], ['parca', 'parca_agent:samples:count:cpu:nanoseconds:delta', '{job="api"}', NOW - 7200_000, NOW - 3600_000]);
+  assert.equal(parseFleetUrl(url, NOW).profileTypeId, 'memory:alloc_space:bytes:space:bytes');
+});

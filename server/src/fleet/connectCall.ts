@@ -2,7 +2,7 @@
 // POST base/Service/Method with a protobuf body; errors come back as JSON
 // {"code","message"} with an HTTP status. Bounded in time and size; every failure
 // is one sentence naming the server.
-import { readBodyBounded } from '../profile/capture';
+import { readBodyBounded } from '../limits/readBody';
 import { ProfileError } from '../profile/model';
 
 export interface CallOptions {

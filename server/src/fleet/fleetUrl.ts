@@ -43,6 +43,11 @@ const GO_MEMORY_TYPES: Record<string, string> = {
   cpu: 'process_cpu:cpu:nanoseconds:cpu:nanoseconds',
 };
 
+/** The short name of a Go heap type (alloc_space), else the ID itself. */
+export function shortProfileType(profileTypeId: string): string {
+  return Object.entries(GO_MEMORY_TYPES).find(([, id]) => id === profileTypeId)?.[0] ?? profileTypeId;
+}
+
 export function isFleetUrl(s: string): boolean {
   return /^(pyroscope|parca)(\+https?)?:\/\//i.test(s.trim());
 }

@@ -1,6 +1,6 @@
 // Continuous profilers as profile sources: a profiler URL in, pprof bytes out.
 import { decodeProfile } from '../profile/decode';
-import { parseFleetUrl, type FleetQuery } from './fleetUrl';
+import { parseFleetUrl, shortProfileType, type FleetQuery } from './fleetUrl';
 import { labelValues, profileTypes, selectMergedProfile, type FleetCallOptions, type FleetResult } from './pyroscope';
 
 export { isFleetUrl, parseFleetUrl } from './fleetUrl';
@@ -40,13 +40,17 @@ export interface FleetSource {
   project?: string;
 }
 
-/** The profiler URL that the CLI, the server and the editor all take. */
+/**
+ * The profiler URL that the CLI, the server and the editor all take. It is also what
+ * the editor shows as the profile's source, so it is kept short and readable: Go heap
+ * types by their short names, colons of other type IDs not escaped.
+ */
 export function fleetUrl(src: FleetSource, service: string, profileTypeId: string, from: string, to = 'now', labels: Record<string, string> = {}): string {
   const u = new URL(src.url);
   const kind = src.kind ?? 'pyroscope';
   const scheme = u.protocol === 'https:' ? `${kind}+https` : kind;
-  const q = new URLSearchParams({ type: profileTypeId, from, ...(to !== 'now' ? { to } : {}), ...(src.tenant ? { tenant: src.tenant } : {}), ...(src.project ? { project: src.project } : {}), ...labels });
-  return `${scheme}://${u.host}${u.pathname.replace(/\/+$/, '')}/${encodeURIComponent(service)}?${q}`;
+  const q = new URLSearchParams({ type: shortProfileType(profileTypeId), from, ...(to !== 'now' ? { to } : {}), ...(src.tenant ? { tenant: src.tenant } : {}), ...(src.project ? { project: src.project } : {}), ...labels });
+  return `${scheme}://${u.host}${u.pathname.replace(/\/+$/, '')}/${encodeURIComponent(service)}?${q.toString().replace(/%3A/g, ':')}`;
 }
 
 function discoveryQuery(src: FleetSource, service: string, now = Date.now()): FleetQuery {

@@ -7,23 +7,38 @@ import { RpcError } from '@protobuf-ts/runtime-rpc';
 import { QueryServiceClient } from '@parca/client/dist/parca/query/v1alpha1/query.client';
 import { QueryRequest_Mode, QueryRequest_ReportType } from '@parca/client/dist/parca/query/v1alpha1/query';
 import { Timestamp } from '@parca/client/dist/google/protobuf/timestamp';
+import { readBodyBounded } from '../limits/readBody';
 import { ProfileError } from '../profile/model';
 import type { FleetQuery } from './fleetUrl';
 import type { FleetCallOptions, FleetResult } from './pyroscope';
 
-function client(q: FleetQuery, o: FleetCallOptions): { svc: QueryServiceClient; meta: Record<string, string>; timeout: number } {
+const DEFAULT_TIMEOUT_MS = 120_000;
+const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+
+async function rpc<T>(q: FleetQuery, o: FleetCallOptions, f: (svc: QueryServiceClient, opts: { meta: Record<string, string>; timeout: number; abort: AbortSignal }) => { response: Promise<T> }): Promise<T> {
+  const where = `Parca at ${q.baseUrl}`;
   const meta: Record<string, string> = {};
   if (o.token) meta.authorization = `Bearer ${o.token}`;
   else if (q.user !== undefined) meta.authorization = `Basic ${Buffer.from(`${q.user}:${q.password ?? ''}`).toString('base64')}`;
   if (q.project) meta.projectID = q.project;
-  return { svc: new QueryServiceClient(new GrpcWebFetchTransport({ baseUrl: q.baseUrl, format: 'binary' })), meta, timeout: o.timeoutMs ?? 120_000 };
-}
-
-async function rpc<T>(q: FleetQuery, o: FleetCallOptions, f: (svc: QueryServiceClient, opts: { meta: Record<string, string>; timeout: number; abort?: AbortSignal }) => { response: Promise<T> }): Promise<T> {
-  const { svc, meta, timeout } = client(q, o);
+  // The transport only sends the timeout (grpc-timeout) and reads whole answers: the
+  // deadline and the size bound are enforced here, as for Pyroscope.
+  const timeout = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = o.maxBytes ?? DEFAULT_MAX_BYTES;
+  const deadline = AbortSignal.timeout(timeout);
+  const abort = o.signal ? AbortSignal.any([o.signal, deadline]) : deadline;
+  let refused: ProfileError | undefined;
+  const boundedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const res = await fetch(input, init);
+    const bytes = await readBodyBounded(res, maxBytes, () => (refused = new ProfileError(`the answer of ${where} is larger than ${maxBytes} bytes; narrow the range`)));
+    return new Response(res.status === 204 || res.status === 304 ? null : bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+  const svc = new QueryServiceClient(new GrpcWebFetchTransport({ baseUrl: q.baseUrl, format: 'binary', fetch: boundedFetch }));
   try {
-    return await f(svc, { meta, timeout, abort: o.signal }).response;
+    return await f(svc, { meta, timeout, abort }).response;
   } catch (e) {
+    if (refused) throw refused;
+    if (deadline.aborted && !o.signal?.aborted) throw new ProfileError(`${where} did not answer within ${Math.round(timeout / 1000)} s`);
     throw explain(e, q, 'authorization' in meta);
   }
 }

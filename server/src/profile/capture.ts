@@ -1,5 +1,6 @@
 // Fetches a profile from a Go program's net/http/pprof endpoint, bounded in time and size.
 import { fetchFleetProfile, isFleetUrl } from '../fleet';
+import { readBodyBounded } from '../limits/readBody';
 import { ProfileError, type CaptureOptions } from './model';
 
 export const DEFAULT_MAX_CAPTURE_BYTES = 256 * 1024 * 1024;
@@ -55,27 +56,6 @@ export async function captureProfile(url: string, opts: CaptureOptions = {}): Pr
     if (e instanceof ProfileError) throw e;
     throw captureError(e, url, timeout, timeoutMs);
   }
-}
-
-/** A response body, read whole but never past `maxBytes` (then `tooBig()` is thrown). */
-export async function readBodyBounded(res: Response, maxBytes: number, tooBig: () => Error): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = res.body!.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooBig();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let pos = 0;
-  for (const c of chunks) { out.set(c, pos); pos += c.length; }
-  return out;
 }
 
 function captureError(e: unknown, url: string, timeout: AbortSignal, timeoutMs: number): ProfileError {
