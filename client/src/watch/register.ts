@@ -76,7 +76,7 @@ export function registerWatch(context: vscode.ExtensionContext, escape: EscapeAn
       const folderUri = folder?.uri.toString() ?? '';
       const r = await c.sendRequest(WatchStartRequest.type, {
         folderUri: folder?.uri.toString(), url: url.trim(),
-        everyMs: Math.max(1, cfg.get<number>('intervalSeconds', 30)) * 1000,
+        everyMs: Math.round(Math.max(0.1, cfg.get<number>('intervalSeconds', 30)) * 1000),
         gc: cfg.get<boolean>('forceGC', false), keep: cfg.get<number>('keep', 60),
         storageDir: vscode.Uri.joinPath(storage, 'watch', encodeURIComponent(folderUri || 'default')).fsPath,
       });
