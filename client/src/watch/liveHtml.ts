@@ -16,6 +16,9 @@ export function buildWatchHtml(page: WebviewPage): string {
     <table id="lines"><thead><tr><th>verdict</th><th class="num">growth</th><th>where</th><th>how</th></tr></thead><tbody></tbody></table>
     <h2>Goroutines by where they wait</h2>
     <table id="goroutines"><thead><tr><th>verdict</th><th class="num">growth</th><th>where</th><th>how</th></tr></thead><tbody></tbody></table>
+    <h2>Leaked goroutines (Go's goroutineleak profile)</h2>
+    <p id="leakedNote" class="muted">waiting for the first snapshot</p>
+    <table id="leaked" hidden><thead><tr><th class="num">goroutines</th><th>blocked at</th><th>waiting on</th><th>started by</th></tr></thead><tbody></tbody></table>
   </section>
 </main>`);
 }

@@ -47,7 +47,9 @@ export function registerWatch(context: vscode.ExtensionContext, escape: EscapeAn
       c.onNotification(WatchNoticeNotification.type, (n) => {
         if (!active || n.folderUri !== active.folderUri) return;
         // The server says each problem once; a stop the user asked for needs no message.
-        if (n.kind !== 'stopped') void (n.kind === 'back' ? vscode.window.showInformationMessage(`HeapLens: ${n.message}`) : vscode.window.showWarningMessage(`HeapLens: ${n.message}`));
+        // A service without Go's goroutineleak profile is the common case: the live view says it, no pop-up.
+        if (n.kind !== 'stopped' && n.kind !== 'no-goroutineleak') void (n.kind === 'back' ? vscode.window.showInformationMessage(`HeapLens: ${n.message}`) : vscode.window.showWarningMessage(`HeapLens: ${n.message}`));
+        if (n.kind === 'no-goroutineleak') return;
         active.status = n.message;
         if (n.stopped) active = undefined;
         render();
