@@ -32,7 +32,8 @@ before(async () => {
     const run = promisify(execFile);
     const service = path.join(dirs.root, 'leaky-bin'), loadgen = path.join(dirs.root, 'loadgen-bin');
     await Promise.all([
-      run('go', ['build', '-o', service, '.'], { cwd: ws, env, timeout: 120_000 }),
+      // Go 1.26 serves /debug/pprof/goroutineleak only in programs built with this experiment.
+      run('go', ['build', '-o', service, '.'], { cwd: ws, env: { ...env, GOEXPERIMENT: 'goroutineleakprofile' }, timeout: 120_000 }),
       run('go', ['build', '-o', loadgen, './cmd/loadgen'], { cwd: ws, env, timeout: 120_000 }),
     ]);
     mark('built');
@@ -79,6 +80,11 @@ uiTest('a watch started from the palette ranks the planted leaks as top suspects
   const g = view.locator('#goroutines tbody tr:has(td.v-leak)', { hasText: `leaks.go:${m.get('leak:goroutines')!.line}` });
   await g.waitFor({ timeout: 20_000 });
   assert.match((await g.textContent()) ?? '', /chan send/);
+  // Go's own verdict on goroutines: where they block and the go statement that started them.
+  const started = fs.readFileSync(path.join(ws, 'leaks.go'), 'utf8').split('\n').findIndex((l) => l.includes('go func() {')) + 1;
+  const leaked = view.locator('#leaked tbody tr', { hasText: `leaks.go:${m.get('leak:goroutines')!.line} main.quote.func1` });
+  await leaked.waitFor({ timeout: 10_000 });
+  assert.match((await leaked.textContent()) ?? '', new RegExp(`chan send.*leaks\\.go:${started} main\\.quote`));
   await page.locator('.statusbar-item', { hasText: /leak suspects?/ }).waitFor({ timeout: 10_000 });
   // The suspects in the picture, and room for them: the explorer closed, as for a demo.
   await page.keyboard.press('Control+B');
@@ -106,6 +112,16 @@ uiTest('the growth since the base snapshot is on the leaking lines of leaks.go, 
   await screenshot(page, 'ui-leak-lines');
   mark('lines');
   await page.mouse.move(5, 5);
+  // The leaked goroutines on the go statement that started them and on the send where they block.
+  const started = fs.readFileSync(path.join(ws, 'leaks.go'), 'utf8').split('\n').findIndex((l) => l.includes('go func() {')) + 1;
+  await page.locator('.monaco-editor textarea').first().focus();
+  await page.keyboard.press('Control+G');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`:${started + 6}`);
+  await input.press('Enter');
+  await page.locator('.monaco-editor .codelens-decoration', { hasText: /goroutines started here leaked: blocked at leaks\.go:\d+ \(chan send\)/ }).waitFor({ timeout: 10_000 });
+  await page.locator('.monaco-editor .codelens-decoration', { hasText: /goroutines leaked here \(chan send, nothing can wake them\), started at leaks\.go:\d+/ }).waitFor({ timeout: 10_000 });
+  await screenshot(page, 'ui-leak-goroutines');
   await runCommand(page, 'HeapLens: Stop Watching Heap');
   await page.locator('.statusbar-item', { hasText: /leak suspects?/ }).waitFor({ state: 'hidden', timeout: 10_000 });
 });
