@@ -2,6 +2,7 @@
 // production Go services, each behind a flag, for HeapLens's heap watch:
 //
 //	go run . -leak all            # serves on 127.0.0.1:6060, pprof at /debug/pprof/
+//	GOEXPERIMENT=goroutineleakprofile go run . -leak all   # Go 1.26: also /debug/pprof/goroutineleak
 //	go run ./cmd/loadgen          # in another terminal: drives every endpoint
 //	heaplens watch http://127.0.0.1:6060/debug/pprof/ --every 5s --for 1m
 //

@@ -14,13 +14,16 @@ export const leakyExample = path.join(repoRoot, 'examples', 'leaky');
 
 export interface LeakyBuild { dir: string; service: string; loadgen: string }
 
-/** Copies examples/leaky to a temp dir and builds the service and the load generator there. */
-export async function buildLeaky(): Promise<LeakyBuild> {
+/**
+ * Copies examples/leaky to a temp dir and builds the service and the load generator there;
+ * `goexperiment` builds the service with GOEXPERIMENT set (e.g. goroutineleakprofile).
+ */
+export async function buildLeaky(opts: { goexperiment?: string } = {}): Promise<LeakyBuild> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-leaky-'));
   fs.cpSync(leakyExample, dir, { recursive: true });
   const env = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' };
   const run = promisify(execFile);
-  await run('go', ['build', '-o', 'leaky-bin', '.'], { cwd: dir, env });
+  await run('go', ['build', '-o', 'leaky-bin', '.'], { cwd: dir, env: opts.goexperiment ? { ...env, GOEXPERIMENT: opts.goexperiment } : env });
   await run('go', ['build', '-o', 'loadgen-bin', './cmd/loadgen'], { cwd: dir, env });
   return { dir, service: path.join(dir, 'leaky-bin'), loadgen: path.join(dir, 'loadgen-bin') };
 }

@@ -197,3 +197,32 @@ export async function hoverToken(page: Page, lineText: string, token: string, ex
   }
   throw new Error(`no hover matching ${expect} on ${token} in "${lineText}" within ${timeoutMs} ms`);
 }
+
+/**
+ * Like openWorkbench, on another bundled example (copied fresh) and without its loadgen
+ * profile; `prepare` may be async (build and start a service) and runs while VS Code starts.
+ */
+export async function openExampleWorkbench(example: string, prepare?: (ws: string, dirs: RunDirs) => Promise<void>): Promise<Workbench> {
+  const vsix = await ensureVsix();
+  const dirs = makeRunDirs('ui');
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    installVsix(dirs, vsix);
+    const ws = copyExample(dirs, example);
+    [server] = await Promise.all([startCodeServer({ dirs }), prepare?.(ws, dirs)]);
+    browser = await launchChromium(dirs);
+    const page = browser.page;
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(ws)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    await waitForContributions(page);
+    const s = server, b = browser;
+    return { page, ws, dirs, server: s, close: async () => { await b.close(); await s.close(); removeRunDirs(dirs); } };
+  } catch (e) {
+    await browser?.close();
+    await server?.close();
+    removeRunDirs(dirs);
+    throw e;
+  }
+}

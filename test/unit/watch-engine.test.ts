@@ -131,7 +131,10 @@ test('the watch loop: injected fetch and decode, an outage said once, growth on 
     onNotice: (n) => notices.push(n),
   });
   assert.equal(result.stopped, 'done');
-  assert.deepEqual(notices.map((n) => n.kind), ['unreachable', 'back']);
+  // The goroutineleak profile is not served (404): said once, never asked again.
+  assert.deepEqual(notices.map((n) => n.kind), ['no-goroutineleak', 'unreachable', 'back']);
+  assert.match(notices[0].message, /goroutineleak is not served: .*Go 1\.26 and GOEXPERIMENT=goroutineleakprofile/);
+  assert.equal(fetched.filter((u) => u.includes('/goroutineleak')).length, 1);
   assert.equal(result.ring.size, 6);
   assert.equal(result.ring.last()!.metrics?.numGC, 13);
   assert.ok(fetched.filter((u) => u.endsWith('/debug/vars')).length === 1, 'expvar is probed once, then the trailer is used');

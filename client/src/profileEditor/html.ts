@@ -1,6 +1,7 @@
-// The one place the flamegraph webview's HTML is built: a nonce-locked script, a
-// strict CSP, no remote content. Pure (no vscode) so the browser test serves the
-// exact same page and unit tests check the escaping.
+// The one place webview HTML is built (the flamegraph's page here; the heap watch's
+// body in client/src/watch/liveHtml.ts uses the same document): a nonce-locked
+// script, a strict CSP, no remote content. Pure (no vscode) so the browser test
+// serves the exact same page and unit tests check the escaping.
 import { randomBytes } from 'node:crypto';
 
 export interface WebviewPage {
@@ -25,7 +26,11 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   return `default-src 'none'; img-src ${cspSource}; style-src ${cspSource}; script-src 'nonce-${nonce}';`;
 }
 
-export function buildWebviewHtml(page: WebviewPage): string {
+/**
+ * The document around a webview's body: the one <head> every HeapLens webview has
+ * (strict CSP with a fresh nonce, the stylesheet, the title) and the nonce-locked script.
+ */
+export function webviewDocument(page: WebviewPage, body: string): string {
   const nonce = page.nonce ?? makeNonce();
   const e = escapeHtml;
   return `<!DOCTYPE html>
@@ -38,7 +43,15 @@ export function buildWebviewHtml(page: WebviewPage): string {
 <title>${e(page.title)}</title>
 </head>
 <body>
-<header id="header">
+${body}
+<script nonce="${nonce}" src="${e(page.scriptUri)}"></script>
+</body>
+</html>`;
+}
+
+export function buildWebviewHtml(page: WebviewPage): string {
+  const e = escapeHtml;
+  return webviewDocument(page, `<header id="header">
   <div class="title"><span id="title">${e(page.title)}</span> <span id="kind" class="muted"></span></div>
   <dl id="facts"></dl>
 </header>
@@ -59,8 +72,5 @@ export function buildWebviewHtml(page: WebviewPage): string {
   <canvas id="canvas"></canvas>
 </div>
 <div id="tooltip" role="tooltip" hidden></div>
-<footer id="status" class="muted" role="status" aria-live="polite">Loading profile…</footer>
-<script nonce="${nonce}" src="${e(page.scriptUri)}"></script>
-</body>
-</html>`;
+<footer id="status" class="muted" role="status" aria-live="polite">Loading profile…</footer>`);
 }

@@ -47,7 +47,9 @@ export function registerWatch(context: vscode.ExtensionContext, escape: EscapeAn
       c.onNotification(WatchNoticeNotification.type, (n) => {
         if (!active || n.folderUri !== active.folderUri) return;
         // The server says each problem once; a stop the user asked for needs no message.
-        if (n.kind !== 'stopped') void (n.kind === 'back' ? vscode.window.showInformationMessage(`HeapLens: ${n.message}`) : vscode.window.showWarningMessage(`HeapLens: ${n.message}`));
+        // A service without Go's goroutineleak profile is the common case: the live view says it, no pop-up.
+        if (n.kind !== 'stopped' && n.kind !== 'no-goroutineleak') void (n.kind === 'back' ? vscode.window.showInformationMessage(`HeapLens: ${n.message}`) : vscode.window.showWarningMessage(`HeapLens: ${n.message}`));
+        if (n.kind === 'no-goroutineleak') return;
         active.status = n.message;
         if (n.stopped) active = undefined;
         render();
@@ -76,7 +78,7 @@ export function registerWatch(context: vscode.ExtensionContext, escape: EscapeAn
       const folderUri = folder?.uri.toString() ?? '';
       const r = await c.sendRequest(WatchStartRequest.type, {
         folderUri: folder?.uri.toString(), url: url.trim(),
-        everyMs: Math.max(1, cfg.get<number>('intervalSeconds', 30)) * 1000,
+        everyMs: Math.round(Math.max(0.1, cfg.get<number>('intervalSeconds', 30)) * 1000),
         gc: cfg.get<boolean>('forceGC', false), keep: cfg.get<number>('keep', 60),
         storageDir: vscode.Uri.joinPath(storage, 'watch', encodeURIComponent(folderUri || 'default')).fsPath,
       });

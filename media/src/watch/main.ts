@@ -2,7 +2,7 @@
 // objects, HeapSys and the heap goal, GCs, goroutines), snapshots as clickable
 // points (growth is then measured from the clicked one) and the ranked lines.
 // Everything from the extension is text: built with textContent, never innerHTML.
-import type { WatchPoint, WatchSnapshotParams, WatchSuspect } from '../../../server/src/protocol/lsp';
+import type { WatchFrame, WatchLeaked, WatchPoint, WatchSnapshotParams, WatchSuspect } from '../../../server/src/protocol/lsp';
 import type { FromWatchView, ToWatchView } from '../../../server/src/protocol/watchView';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromWatchView): void };
@@ -122,11 +122,50 @@ function rows(table: string, items: WatchSuspect[], unit: (v: number) => string)
   }
 }
 
+/** A frame as a link to its line (plain text when the file is not on this machine). */
+function frameLink(f: WatchFrame): HTMLElement {
+  const name = `${f.file.split('/').pop()}:${f.line} ${f.function}`;
+  if (!f.uri) return el('span', `${name} (not in this workspace)`);
+  const a = el('a', name);
+  a.tabIndex = 0;
+  a.title = f.file;
+  const open = () => vscode.postMessage({ type: 'open', uri: f.uri!, line: f.line });
+  a.addEventListener('click', open);
+  a.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(); });
+  return a;
+}
+
+function leakedRows(l: WatchLeaked | undefined): void {
+  const table = $('leaked') as HTMLTableElement;
+  const note = $('leakedNote');
+  const groups = l?.groups ?? [];
+  if (!l || l.state === 'unknown') note.textContent = 'waiting for the first snapshot';
+  else if (l.state === 'absent') note.textContent = l.message ?? 'the service does not serve the goroutineleak profile';
+  else note.textContent = l.total ? `${l.total} goroutine${l.total === 1 ? '' : 's'} blocked on something nothing running can reach: they will never finish` : 'none found in the last snapshot';
+  table.hidden = !groups.length;
+  const body = table.querySelector('tbody')!;
+  body.replaceChildren();
+  for (const g of groups) {
+    const tr = el('tr');
+    tr.append(el('td', String(g.count), 'num v-leak'));
+    const blocked = el('td');
+    blocked.append(frameLink(g.at));
+    tr.append(blocked);
+    tr.append(el('td', g.wait, 'muted'));
+    const by = el('td');
+    if (!g.createdAt.length) by.append(el('span', 'not known', 'muted'));
+    g.createdAt.slice(0, 4).forEach((f, i) => { const d = el('div', undefined, i ? 'path' : undefined); d.append(frameLink(f)); by.append(d); });
+    tr.append(by);
+    body.append(tr);
+  }
+}
+
 function render(s: WatchSnapshotParams): void {
   $('baseSeq').textContent = `#${s.baseSeq}`;
   $('charts').replaceChildren(...charts.map((c) => drawChart(c, s.points, s.baseSeq)));
   rows('lines', s.lines, bytes);
   rows('goroutines', s.goroutines, count);
+  leakedRows(s.leaked);
 }
 
 window.addEventListener('message', (e: MessageEvent<ToWatchView>) => {

@@ -248,6 +248,37 @@ export interface WatchSnapshotParams {
   /** Leak suspects first, then other growing lines, at most 20. */
   lines: WatchSuspect[];
   goroutines: WatchSuspect[];
+  /** Go 1.26's goroutineleak profile of the last snapshot. */
+  leaked: WatchLeaked;
+}
+
+export interface WatchFrame {
+  function: string;
+  file: string;
+  /** 1-based. */
+  line: number;
+  uri?: string;
+}
+
+export interface WatchLeakedGroup {
+  count: number;
+  /** What they block on: "chan send", "select"… */
+  wait: string;
+  /** Where they block (the innermost frame of your code). */
+  at: WatchFrame;
+  /** The `go` statement that started them, then its callers when known; empty when the runtime did not say. */
+  createdAt: WatchFrame[];
+}
+
+export interface WatchLeaked {
+  /** 'unknown' until the first snapshot; 'absent': the service does not serve the profile. */
+  state: 'served' | 'absent' | 'unknown';
+  /** Why there is no list, in words, when state is 'absent'. */
+  message?: string;
+  /** Leaked goroutines in the last snapshot. */
+  total: number;
+  /** Largest first, at most 20. */
+  groups: WatchLeakedGroup[];
 }
 
 /** Server → client: a snapshot was taken; the growth overlay was refreshed. */
@@ -258,7 +289,7 @@ export namespace WatchSnapshotNotification {
 
 export interface WatchNoticeParams {
   folderUri: string;
-  kind: 'unreachable' | 'slow' | 'http-error' | 'not-go' | 'back' | 'no-metrics' | 'stopped';
+  kind: 'unreachable' | 'slow' | 'http-error' | 'not-go' | 'back' | 'no-metrics' | 'no-goroutineleak' | 'stopped';
   message: string;
   /** The watch has stopped. */
   stopped: boolean;

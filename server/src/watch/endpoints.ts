@@ -7,6 +7,8 @@ export interface Endpoints {
   base: string;
   heap(gc: boolean): string;
   goroutine: string;
+  /** Go 1.26's goroutineleak profile as text: the only form that names each goroutine's creator. */
+  goroutineLeak: string;
   /** heap?debug=1: its text ends with the `# runtime.MemStats` trailer. */
   heapText: string;
   /** expvar's /debug/vars, when the program imports expvar. */
@@ -28,6 +30,7 @@ export function endpointsFor(input: string): Endpoints {
     base,
     heap: (gc) => `${base}heap${gc ? '?gc=1' : ''}`,
     goroutine: `${base}goroutine`,
+    goroutineLeak: `${base}goroutineleak?debug=2`,
     heapText: `${base}heap?debug=1`,
     vars: `${root}/debug/vars`,
   };

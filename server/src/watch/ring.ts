@@ -22,8 +22,12 @@ export class SnapshotRing {
 
   add(s: Snapshot, b: SnapshotBytes): void {
     const prev = this.snaps[this.snaps.length - 1];
-    // Call paths are shown for the last snapshot only.
-    if (prev) { prev.heap.paths = undefined; if (prev.goroutines) prev.goroutines.paths = undefined; }
+    // Call paths and leaked goroutines' stacks are shown for the last snapshot only.
+    if (prev) {
+      prev.heap.paths = undefined;
+      if (prev.goroutines) prev.goroutines.paths = undefined;
+      if (prev.leaked) prev.leaked = { total: prev.leaked.total, groups: [] };
+    }
     this.snaps.push(s);
     if (this.dir) {
       const stem = path.join(this.dir, String(s.seq).padStart(6, '0'));
@@ -32,6 +36,7 @@ export class SnapshotRing {
       fs.writeFileSync(`${stem}.json`, JSON.stringify({
         seq: s.seq, takenAt: s.takenAt, durationMs: s.durationMs, inuseBytes: s.heap.inuseBytes,
         inuseObjects: s.heap.inuseObjects, goroutines: s.goroutines?.total ?? null, metrics: s.metrics,
+        leakedGoroutines: s.leaked?.total ?? null,
       }) + '\n');
     } else {
       this.bytes.set(s.seq, b);

@@ -4,6 +4,7 @@ import { captureProfile } from '../profile/capture';
 import { decodeProfile } from '../profile/decode';
 import { ProfileError, type Profile } from '../profile/model';
 import type { Endpoints } from './endpoints';
+import { parseLeakedGoroutines, type LeakedGoroutines } from './goroutineLeak';
 import { parseExpvar, parseMemStatsTrailer, type RuntimeMetrics } from './memstats';
 import { summarizeGoroutines, summarizeHeap, type GoroutineSummary, type HeapSummary } from './summarize';
 
@@ -16,6 +17,8 @@ export interface Snapshot {
   heap: HeapSummary;
   goroutines: GoroutineSummary | null;
   metrics: RuntimeMetrics | null;
+  /** From Go's goroutineleak profile, when the service serves it (null: not asked or not read). */
+  leaked?: LeakedGoroutines | null;
 }
 
 /** The profiles as served (gzip-compressed protobuf), for the disk ring and the overlays. */
@@ -46,20 +49,26 @@ export interface SnapshotOptions {
   timeoutMs: number;
   /** Per profile; heap profiles of big services run to tens of MB. */
   maxBytes: number;
+  /** Also read the goroutineleak profile (a GC with leak detection and a stack dump in the service). */
+  leaks?: boolean;
   signal?: AbortSignal;
 }
+
+/** Whether the service served the goroutineleak profile: 'absent' when it answered 404 (not built with it). */
+export type LeakProfileState = 'served' | 'absent' | 'failed' | 'not-asked';
 
 /** Thrown when what answers is not a Go program serving net/http/pprof. */
 export class NotGoError extends ProfileError {}
 
-export async function takeSnapshot(ep: Endpoints, seq: number, opts: SnapshotOptions, deps: SnapshotDeps = defaultDeps): Promise<{ snapshot: Snapshot; bytes: SnapshotBytes; metricsSource: MetricsSource }> {
+export async function takeSnapshot(ep: Endpoints, seq: number, opts: SnapshotOptions, deps: SnapshotDeps = defaultDeps): Promise<{ snapshot: Snapshot; bytes: SnapshotBytes; metricsSource: MetricsSource; leakProfile: LeakProfileState }> {
   const t0 = Date.now();
   const get = (url: string, maxBytes = opts.maxBytes) => deps.fetch(url, { timeoutMs: opts.timeoutMs, maxBytes, signal: opts.signal });
   // Only the heap is required; the goroutine profile and the metrics are extras a snapshot can lack.
-  const [heapBytes, goroutineBytes, metrics] = await Promise.all([
+  const [heapBytes, goroutineBytes, metrics, leak] = await Promise.all([
     get(ep.heap(opts.gc)).catch((e: unknown) => { throw notGoIf404(e, ep.heap(opts.gc)); }),
     get(ep.goroutine).catch(() => null),
     readMetricsFrom(ep, opts.metrics, get),
+    opts.leaks ? readLeaked(ep, get) : Promise.resolve({ leaked: null, state: 'not-asked' as const }),
   ]);
   const heapProfile = await decodeAs(deps, heapBytes, ep.heap(opts.gc), 'inuse_space');
   let goroutines: GoroutineSummary | null = null;
@@ -67,10 +76,19 @@ export async function takeSnapshot(ep: Endpoints, seq: number, opts: SnapshotOpt
     try { goroutines = summarizeGoroutines(await decodeAs(deps, goroutineBytes, ep.goroutine, 'goroutine')); } catch { goroutines = null; }
   }
   return {
-    snapshot: { seq, takenAt: t0, durationMs: Date.now() - t0, heap: summarizeHeap(heapProfile), goroutines, metrics: metrics.metrics },
+    snapshot: { seq, takenAt: t0, durationMs: Date.now() - t0, heap: summarizeHeap(heapProfile), goroutines, metrics: metrics.metrics, leaked: leak.leaked },
     bytes: { heap: heapBytes, goroutine: goroutines ? goroutineBytes : null },
     metricsSource: metrics.source,
+    leakProfile: leak.state,
   };
+}
+
+async function readLeaked(ep: Endpoints, get: Get): Promise<{ leaked: LeakedGoroutines | null; state: LeakProfileState }> {
+  try {
+    return { leaked: parseLeakedGoroutines(new TextDecoder().decode(await get(ep.goroutineLeak))), state: 'served' };
+  } catch (e) {
+    return { leaked: null, state: e instanceof ProfileError && /^HTTP 404\b/.test(e.message) ? 'absent' : 'failed' };
+  }
 }
 
 type Get = (url: string, maxBytes?: number) => Promise<Uint8Array>;

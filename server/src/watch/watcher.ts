@@ -6,7 +6,7 @@ import { endpointsFor, type Endpoints } from './endpoints';
 import { SnapshotRing } from './ring';
 import { defaultDeps, NotGoError, takeSnapshot, type MetricsChoice, type Snapshot, type SnapshotDeps } from './snapshot';
 
-export type NoticeKind = 'unreachable' | 'slow' | 'http-error' | 'not-go' | 'back' | 'no-metrics';
+export type NoticeKind = 'unreachable' | 'slow' | 'http-error' | 'not-go' | 'back' | 'no-metrics' | 'no-goroutineleak';
 
 export interface Notice {
   kind: NoticeKind;
@@ -26,6 +26,8 @@ export interface WatchOptions {
   snapshots?: number;
   /** Ask for heap?gc=1: a GC before each heap profile, so in-use numbers are exact. */
   gc?: boolean;
+  /** Read Go 1.26's goroutineleak profile when the service serves it (default true). */
+  leaks?: boolean;
   /** Snapshots kept (default 60). */
   keep?: number;
   /** Where the kept snapshots' profiles go; in memory when absent. */
@@ -58,6 +60,8 @@ export async function runWatch(o: WatchOptions): Promise<WatchResult> {
   const end = o.forMs !== undefined ? Date.now() + o.forMs : Infinity;
   const notice = (n: Notice) => o.onNotice?.(n);
   let metrics: MetricsChoice = 'probe';
+  // Asked until the service says it does not serve it (404); then never again.
+  let leaks = o.leaks ?? true;
   let outage: NoticeKind | null = null;
   let failures = 0;
   let seq = 0;
@@ -66,9 +70,13 @@ export async function runWatch(o: WatchOptions): Promise<WatchResult> {
     if (Date.now() >= end || (o.snapshots !== undefined && ring.size > 0 && seq >= o.snapshots)) break;
     const t0 = Date.now();
     try {
-      const { snapshot, bytes, metricsSource } = await takeSnapshot(ep, seq + 1, { gc: !!o.gc, metrics, timeoutMs, maxBytes, signal: o.signal }, deps);
+      const { snapshot, bytes, metricsSource, leakProfile } = await takeSnapshot(ep, seq + 1, { gc: !!o.gc, metrics, timeoutMs, maxBytes, leaks, signal: o.signal }, deps);
       if (metrics === 'probe' && metricsSource === 'none') {
         notice({ kind: 'no-metrics', fatal: false, message: `${ep.base}: no runtime metrics (neither /debug/vars nor the MemStats trailer of heap?debug=1); the heap profile alone is watched` });
+      }
+      if (leakProfile === 'absent') {
+        leaks = false;
+        notice({ kind: 'no-goroutineleak', fatal: false, message: NO_LEAK_PROFILE(ep.base) });
       }
       metrics = metricsSource;
       seq++;
@@ -89,6 +97,10 @@ export async function runWatch(o: WatchOptions): Promise<WatchResult> {
   }
   return { ring, endpoints: ep, stopped: 'done', failures };
 }
+
+/** Said once per watch of a service without the profile. */
+export const NO_LEAK_PROFILE = (base: string) =>
+  `${base}goroutineleak is not served: Go finds leaked goroutines only in programs built with Go 1.26 and GOEXPERIMENT=goroutineleakprofile; blocked goroutines are judged by their growth alone`;
 
 function classify(e: unknown, ep: Endpoints, timeoutMs: number): Notice {
   const msg = e instanceof Error ? e.message : String(e);
