@@ -161,7 +161,12 @@ async function main(): Promise<void> {
       const ht = rangeText((l) => read(f.path, l), h), xt = x && rangeText((l) => read(f.path, l), x);
       if (x && ht !== xt) differ.push(`${path.relative(mod, f.path)}:${f.line}:${f.column}  [${f.subject}]\n   line:   ${(read(f.path, f.line) ?? '').trim()}\n   before: ${ht}\n   after:  ${xt}`);
     }
-    if (sampleOut) { fs.mkdirSync(sampleOut, { recursive: true }); fs.writeFileSync(path.join(sampleOut, `${name}-underlines.txt`), differ.join('\n')); }
+    if (sampleOut) {
+      fs.mkdirSync(sampleOut, { recursive: true });
+      fs.writeFileSync(path.join(sampleOut, `${name}-underlines.txt`), differ.join('\n'));
+      // Every default diagnostic, one a line, to read what the default still shows.
+      fs.writeFileSync(path.join(sampleOut, `${name}-shown.txt`), shown.map(({ f }) => `${path.relative(mod, f.path)}:${f.line}:${f.column}\t${f.kind}\t${f.subject ?? ''}\t| ${(read(f.path, f.line) ?? '').trim()}`).join('\n'));
+    }
     underlines.push([name, String(shown.length), pct(punctHeuristic, shown.length), pct(punctExact, shown.length), pct(exactFound, shown.length)]);
 
     const max = (m: Map<string, number>) => { let best = ['', 0] as [string, number]; for (const e of m) if (e[1] > best[1]) best = e; return `${best[1]} (${path.relative(mod, best[0]) || '—'})`; };

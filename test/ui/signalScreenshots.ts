@@ -38,6 +38,8 @@ async function shoot(zap: string, name: string, settings: Record<string, unknown
     await page.keyboard.press('Control+Shift+M');
     await page.locator('.markers-panel').waitFor({ timeout: 30_000 });
     if (showView) {
+      // The folders pane collapsed, so the view has the height of the sidebar.
+      await page.locator('.pane-header', { hasText: /^\s*shop/i }).first().click();
       await page.locator('.pane-header', { hasText: 'HeapLens: Allocations' }).click();
       await page.locator('.monaco-list-row', { hasText: 'go.uber.org/zap/zapcore' }).first().waitFor({ timeout: 60_000 });
     }
@@ -52,8 +54,9 @@ async function shoot(zap: string, name: string, settings: Record<string, unknown
 async function main(): Promise<void> {
   const zap = process.argv[2];
   if (!zap) throw new Error('usage: node out/test/ui/signalScreenshots.js ZAP_MODULE_DIR');
-  await shoot(zap, 'signal-before', { 'heaplens.kinds': ALL_KINDS, 'heaplens.coldAllocations': 'show' }, false);
-  await shoot(zap, 'signal-after', {}, true);
+  const only = process.argv[3]; // 'before' or 'after' to take one
+  if (only !== 'after') await shoot(zap, 'signal-before', { 'heaplens.kinds': ALL_KINDS, 'heaplens.coldAllocations': 'show' }, false);
+  if (only !== 'before') await shoot(zap, 'signal-after', {}, true);
 }
 
 main().catch((e: unknown) => { console.error(e); process.exit(1); });
