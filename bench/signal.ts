@@ -18,6 +18,7 @@ import { runEscapeAnalysis } from '../server/src/escape/run';
 import { classifyFinding, isAllocation, isOwnSourceFile } from '../server/src/escape/signal';
 import type { Finding, ParseResult } from '../server/src/escape/types';
 import { diagnosticMessage, diagnosticSeverity } from '../server/src/lsp/diagnostics';
+import { exactRangesProvider } from '../server/src/lsp/exactRanges';
 import { expressionRange, lineSource, rangeText } from '../server/src/lsp/placement';
 import { defaultKinds, heaplensDefaults } from '../server/src/lsp/settings';
 
@@ -84,6 +85,9 @@ async function main(): Promise<void> {
   if (!modules.length) throw new Error('usage: node out/bench/signal.js [--before REV] [--sample N] [--sample-out DIR] MODULE_DIR…');
   const parseBefore = oldParser(before);
   const rows: string[][] = [];
+  const underlines: string[][] = [];
+  // The server's own Go-parser underlines, waited for here (the server never waits more than 3 s).
+  const exact = exactRangesProvider(() => undefined, 300_000);
   for (const mod of modules.map((m) => path.resolve(m))) {
     const name = path.basename(mod);
     const files = goFiles(mod);
@@ -139,6 +143,32 @@ async function main(): Promise<void> {
     const allocFiles = new Set(afterParse.findings.filter((f) => isAllocation(f)).map((f) => f.path));
     for (const p of afterPerFile.keys()) if (!allocFiles.has(p)) notAllocFiles++;
 
+    // Underlines of one punctuation character (the `(` of a call, the `{` of a literal): the line-reading
+    // placement (what the server falls back to) against Go's parser (gohelper/ranges.go).
+    const lookup = await exact.ranges(shown.map((s) => s.f), 'go', () => undefined);
+    let punctHeuristic = 0, punctExact = 0, exactFound = 0;
+    const differ: string[] = [];
+    const punct = (f: Finding, r: { start: { line: number; character: number }; end: { line: number; character: number } }) => {
+      const t = rangeText((l) => read(f.path, l), r);
+      return t !== undefined && t.length === 1 && !/[\p{L}\p{N}_]/u.test(t);
+    };
+    for (const { f } of shown) {
+      const h = expressionRange((l) => read(f.path, l), f.line, f.column, f.subject);
+      const x = lookup?.(f);
+      if (x) exactFound++;
+      if (punct(f, h)) punctHeuristic++;
+      if (punct(f, x ?? h)) punctExact++;
+      const ht = rangeText((l) => read(f.path, l), h), xt = x && rangeText((l) => read(f.path, l), x);
+      if (x && ht !== xt) differ.push(`${path.relative(mod, f.path)}:${f.line}:${f.column}  [${f.subject}]\n   line:   ${(read(f.path, f.line) ?? '').trim()}\n   before: ${ht}\n   after:  ${xt}`);
+    }
+    if (sampleOut) {
+      fs.mkdirSync(sampleOut, { recursive: true });
+      fs.writeFileSync(path.join(sampleOut, `${name}-underlines.txt`), differ.join('\n'));
+      // Every default diagnostic, one a line, to read what the default still shows.
+      fs.writeFileSync(path.join(sampleOut, `${name}-shown.txt`), shown.map(({ f }) => `${path.relative(mod, f.path)}:${f.line}:${f.column}\t${f.kind}\t${f.subject ?? ''}\t| ${(read(f.path, f.line) ?? '').trim()}`).join('\n'));
+    }
+    underlines.push([name, String(shown.length), pct(punctHeuristic, shown.length), pct(punctExact, shown.length), pct(exactFound, shown.length)]);
+
     const max = (m: Map<string, number>) => { let best = ['', 0] as [string, number]; for (const e of m) if (e[1] > best[1]) best = e; return `${best[1]} (${path.relative(mod, best[0]) || '—'})`; };
     rows.push([name, String(files.length), String(lines),
       String(beforeTotal), per1k(beforeTotal, lines), max(beforePerFile), pct(beforeReal, beforeTotal),
@@ -172,6 +202,9 @@ async function main(): Promise<void> {
   console.log(`before = ${before.slice(0, 10)} (default kinds incl. leaking params), after = this tree (default settings); counts are diagnostics in the Problems panel`);
   console.log(fmt(head));
   for (const r of rows) console.log(fmt(r));
+  console.log('\nunderlines of one punctuation character among default diagnostics: line reading → Go parser (share placed by the parser)');
+  for (const u of underlines) console.log(`${u[0].padEnd(10)} ${u[1].padStart(6)}  ${u[2].padStart(6)} → ${u[3].padStart(6)}  (${u[4]})`);
+  exact.dispose();
   console.log(`\n${new Date().toISOString()} · ${os.cpus().length} cores · load ${os.loadavg()[0].toFixed(2)} · node ${process.version}`);
 }
 

@@ -32,6 +32,8 @@ type request struct {
 	Tags      []string          `json:"tags"`
 	Overlay   map[string]string `json:"overlay"`
 	Findings  []findingRequest  `json:"findings"`
+	// RangeFiles: op "ranges" (ranges.go).
+	RangeFiles []rangeFile `json:"rangeFiles,omitempty"`
 }
 
 type findingRequest struct {
@@ -45,6 +47,7 @@ type response struct {
 	Results []findingFixes `json:"results,omitempty"`
 	Error   string         `json:"error,omitempty"`
 	Version string         `json:"version,omitempty"`
+	Ranges  [][]exprRange  `json:"ranges,omitempty"`
 }
 
 type findingFixes struct {
@@ -89,6 +92,8 @@ func handle(l *loader, req *request) (resp response) {
 	switch req.Op {
 	case "ping":
 		return response{Version: protocolVersion}
+	case "ranges":
+		return response{Ranges: rangesFor(req.RangeFiles)}
 	case "load":
 		_, err := l.load(req.Dir, req.Overlay, req.Tags)
 		if err != nil {

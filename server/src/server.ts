@@ -3,6 +3,7 @@
 // `node server/out/server.js --stdio`.
 import { runEscapeAnalysis } from './escape/run';
 import { createGuardedConnection } from './limits/guardedConnection';
+import { allocationsFeature } from './lsp/allocationsFeature';
 import { assertionsFeature } from './lsp/assertionsFeature';
 import { codeActionsFeature } from './lsp/codeActionsFeature';
 import { escapeFeature } from './lsp/escapeFeature';
@@ -19,4 +20,5 @@ startServer(connection, [
   codeActionsFeature,
   profileFeature(),
   assertionsFeature(),
+  allocationsFeature,
 ], '0.1.0');

@@ -17,7 +17,7 @@ import type { Aggregates } from '../../server/src/profile/model';
 import { linesInFile } from '../../server/src/profile/query';
 import { resolveFiles } from '../../server/src/profile/sourcePaths';
 import {
-  ClearProfileRequest, HeatRequest, HotspotsRequest, LoadProfileRequest, SetSampleTypeRequest,
+  AllocationsRequest, ClearProfileRequest, HeatRequest, HotspotsRequest, LoadProfileRequest, SetSampleTypeRequest,
   type LoadProfileParams, type ProfileInfo,
 } from '../../server/src/protocol/lsp';
 import { copyExample } from '../helpers/goFixture';
@@ -205,6 +205,23 @@ test('hot escapes carry the measured cost in diagnostics and lead the ranked lis
   assert.equal(onAppendItem.value, v);
   assert.match(onAppendItem.reason, /^append's new array escapes to the heap/);
   for (const e of escapes) assert.equal(e.value, engineLines().get(e.line + 1)![t], `line ${e.line + 1}`);
+});
+
+test('the Allocations view\'s request carries the measured cost of each allocation the profile saw', async () => {
+  const t = agg.sampleTypes.findIndex((s) => s.type === 'alloc_space');
+  const appendLine = lineOf('ids = append(ids, p.ID)');
+  const v = engineLines().get(appendLine + 1)![t];
+  const { items } = await client.conn.sendRequest(AllocationsRequest.type, {});
+  const mine = items.filter((i) => i.uri === uriOf(catalogFile));
+  const onAppend = mine.find((i) => i.range.start.line === appendLine);
+  assert.ok(onAppend, JSON.stringify(mine));
+  assert.equal(onAppend.function, 'IDs');
+  assert.equal(onAppend.package, 'example.com/shop/catalog');
+  assert.equal(onAppend.value, v);
+  assert.equal(onAppend.cost, costPhrase(v, agg.totals[t], agg.sampleTypes[t], false));
+  const unseen = mine.find((i) => i.range.start.line === lineOf('s := Summary{}'));
+  assert.ok(unseen && unseen.cost === undefined && unseen.value === undefined, JSON.stringify(unseen));
+  assert.equal(mine.length, (client.latest.get(catalogFile) ?? []).filter((d) => d.code === 'moved-to-heap' || d.code === 'escapes-to-heap').length);
 });
 
 test('allocating lines without an escape finding say what the runtime did', async () => {

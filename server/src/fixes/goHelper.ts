@@ -39,6 +39,17 @@ export interface FindingFixes {
   errors?: string[];
 }
 
+/** One file for the `ranges` op: compiler positions (1-based line, byte column) and what the compiler called them. */
+export interface RangeFile {
+  path: string;
+  /** Unsaved editor text; read from disk when absent. */
+  text?: string;
+  at: { line: number; col: number; subject?: string }[];
+}
+
+/** 1-based lines and byte columns, end exclusive; all absent when no expression is at the position. */
+export interface ExprRange { line?: number; col?: number; endLine?: number; endCol?: number }
+
 const BUILD_TIMEOUT_MS = 180_000;
 /** The first request of a package runs `go list -export` (a build of its dependencies). */
 const COLD_TIMEOUT_MS = 120_000;
@@ -190,6 +201,13 @@ export class GoHelper {
     if (r.error) throw new Error(r.error);
     this.warmDirs.add(req.dir);
     return r.results ?? [];
+  }
+
+  /** Whole-expression ranges for compiler positions (gohelper/ranges.go): parsing only, milliseconds. */
+  async ranges(files: RangeFile[], timeoutMs: number): Promise<ExprRange[][]> {
+    const r = await this.send<{ ranges?: ExprRange[][]; error?: string }>({ op: 'ranges', rangeFiles: files }, timeoutMs);
+    if (r.error) throw new Error(r.error);
+    return r.ranges ?? [];
   }
 
   /** Type-checks a package ahead of the first code action. */

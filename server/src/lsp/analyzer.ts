@@ -12,6 +12,7 @@ import type { AnalyzePackageResult, StatusParams } from '../protocol/lsp';
 import { diagnosticSeverity, findingDiagnostic, unavailableDiagnostic } from './diagnostics';
 import type { FindingsStore, PlacedFinding } from './findingsStore';
 import { isTestFile, packageFiles, packagePattern, pathToUri } from './packages';
+import type { ExactRanges, RangeLookup } from './exactRanges';
 import { expressionRange, lineSource, placeRange } from './placement';
 import type { ProgressStarter } from './progress';
 import type { RunRequest } from './scheduler';
@@ -36,6 +37,8 @@ export interface AnalyzerDeps {
   /** An environment problem (no go, no module): worth one message to the user, not one per save. */
   warnOnce?(message: string): void;
   store: FindingsStore;
+  /** Whole-expression underlines from Go's parser, when the helper is there (exactRanges.ts). */
+  exactRanges?: ExactRanges;
 }
 
 /** Output beyond this is cut off (and the run treated as failed), so memory stays bounded. */
@@ -127,7 +130,9 @@ export class Analyzer {
       return last.result;
     }
     const tp = performance.now();
-    const result = this.publishFindings(dir, req, findings, settings, open, run.durationMs, key);
+    const exact = await this.deps.exactRanges?.(findings.filter((f) => path.dirname(f.path) === dir), settings.goBin, (p) => open.find((d) => d.path === p)?.text);
+    if (signal.aborted) return this.cancelled(dir, req);
+    const result = this.publishFindings(dir, req, findings, settings, open, run.durationMs, key, exact);
     this.deps.log(`published ${result.findings} diagnostics for ${pattern} in ${Math.round(performance.now() - tp)} ms`);
     return result;
   }
@@ -160,7 +165,7 @@ export class Analyzer {
     return m.size ? m : undefined;
   }
 
-  private publishFindings(dir: string, req: RunRequest, all: Finding[], settings: Settings, open: OpenDocument[], durationMs: number, key: string): AnalyzePackageResult {
+  private publishFindings(dir: string, req: RunRequest, all: Finding[], settings: Settings, open: OpenDocument[], durationMs: number, key: string, exact?: RangeLookup): AnalyzePackageResult {
     const { tests } = req;
     const lines = lineSource((p) => open.find((d) => d.path === p)?.text);
     const uriOf = this.uriCache(open);
@@ -178,7 +183,7 @@ export class Analyzer {
       const placed: PlacedFinding = {
         id: this.deps.store.newId(),
         uri: uriOf(f.path),
-        range: expressionRange((l) => lines(f.path, l), f.line, f.column, f.subject),
+        range: exact?.(f) ?? expressionRange((l) => lines(f.path, l), f.line, f.column, f.subject),
         finding: f,
         signal,
       };

@@ -10,6 +10,7 @@ import type { GoRunOptions, GoRunResult } from '../escape/run';
 import { AnalyzePackageRequest, StatusNotification, type AnalyzePackageResult } from '../protocol/lsp';
 import { Analyzer, type OpenDocument } from './analyzer';
 import type { Feature, ServerContext } from './features';
+import { exactRangesProvider, type ExactRanges } from './exactRanges';
 import { escapeHoverSection } from './hover';
 import { isTestFile, packageFiles, uriToPath } from './packages';
 import { delayedProgress } from './progress';
@@ -19,17 +20,22 @@ export const TYPING_DEBOUNCE_MS = 500;
 
 export interface EscapeFeatureDeps {
   runGo(opts: GoRunOptions): Promise<GoRunResult>;
+  /** false: underlines from the line's text only (no Go helper process). */
+  exactRanges?: false;
 }
 
 export function escapeFeature(deps: EscapeFeatureDeps): Feature {
   let scheduler: PackageScheduler<AnalyzePackageResult> | undefined;
+  let exact: ReturnType<typeof exactRangesProvider> | undefined;
   return {
     name: 'escape-analysis',
     capabilities: () => ({
       textDocumentSync: { openClose: true, change: 2 /* incremental */, save: { includeText: false } },
     }),
     activate(ctx) {
-      const wiring = wire(ctx, deps);
+      // Go's parser places the underlines; the server runs only in trusted workspaces.
+      exact = deps.exactRanges === false ? undefined : exactRangesProvider(ctx.log);
+      const wiring = wire(ctx, deps, exact?.ranges);
       scheduler = wiring.scheduler;
     },
     initialized(ctx) {
@@ -39,11 +45,12 @@ export function escapeFeature(deps: EscapeFeatureDeps): Feature {
     },
     shutdown() {
       scheduler?.dispose();
+      exact?.dispose();
     },
   };
 }
 
-function wire(ctx: ServerContext, deps: EscapeFeatureDeps) {
+function wire(ctx: ServerContext, deps: EscapeFeatureDeps, exactRanges?: ExactRanges) {
   const { connection, documents, store } = ctx;
   const saved = new Map<string, string>();
   const warned = new Set<string>();
@@ -69,6 +76,7 @@ function wire(ctx: ServerContext, deps: EscapeFeatureDeps) {
       void connection.window.showWarningMessage(message);
     },
     store,
+    exactRanges,
   });
   const scheduler = new PackageScheduler<AnalyzePackageResult>((dir, req, signal) => analyzer.analyze(dir, req, signal));
   ctx.hoverSections.push(escapeHoverSection(store));

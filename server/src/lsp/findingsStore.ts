@@ -113,6 +113,11 @@ export class FindingsStore {
     return found && this.file(uri)?.findings.includes(found) ? found : undefined;
   }
 
+  /** Every file with findings (the Allocations view lists them all). */
+  allFiles(): IterableIterator<FileFindings> {
+    return this.files.values();
+  }
+
   /** Paths of files that currently have findings under `dir` (exactly that directory). */
   filesIn(dir: string, accept: (path: string) => boolean = () => true): string[] {
     const out: string[] = [];

@@ -276,3 +276,37 @@ export function expressionRange(read: (line1: number) => string | undefined, lin
   }
   return { start: { line, character: start }, end: { line, character: end.ch } };
 }
+
+/** An exact expression extent from the Go helper (1-based lines, byte columns, end exclusive). */
+export interface ExactExtent { line?: number; col?: number; endLine?: number; endCol?: number }
+
+/**
+ * The LSP range of an expression go/parser delimited, for a finding on line `line1`:
+ * on one line, exactly; over several lines, the part on the finding's line, up to
+ * its last non-blank character when the expression goes on (a closure's whole body
+ * would bury the code it underlines; a string built over a raw literal starts lines
+ * above). Undefined when the extent is missing or does not fit the text (the file
+ * changed since): then use expressionRange.
+ */
+export function exactRange(read: (line1: number) => string | undefined, e: ExactExtent, line1 = e.line): Range | undefined {
+  if (!e.line || !e.col || !e.endLine || !e.endCol || !line1 || e.endLine < e.line || line1 < e.line || line1 > e.endLine) return undefined;
+  const text = read(line1);
+  if (text === undefined) return undefined;
+  const bytes = Buffer.byteLength(text);
+  const line = line1 - 1;
+  let start: number;
+  if (line1 === e.line) {
+    if (bytes < e.col - 1) return undefined;
+    start = byteColumnToUtf16(text, e.col);
+  } else {
+    start = text.length - text.trimStart().length;
+  }
+  let end: number;
+  if (line1 === e.endLine) {
+    if (bytes < e.endCol - 1) return undefined;
+    end = byteColumnToUtf16(text, e.endCol);
+  } else {
+    end = text.trimEnd().length;
+  }
+  return end > start ? { start: { line, character: start }, end: { line, character: end } } : undefined;
+}

@@ -310,3 +310,35 @@ export namespace WatchSetBaseRequest {
   export const method = 'heaplens/watchSetBase';
   export const type = new RequestType<WatchSetBaseParams, void, void>(method);
 }
+
+// ── The Allocations view (server/src/lsp/allocationsFeature.ts, client/src/allocations/) ──
+
+export interface AllocationItem {
+  uri: string;
+  /** The package's import path as the compiler named it (its directory when unknown). */
+  package: string;
+  /** `Func`, `(*T).Method`, or `package level`. */
+  function: string;
+  kind: 'moved-to-heap' | 'escapes-to-heap';
+  /** The underlined range (0-based, UTF-16), as in the diagnostic. */
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  /** "make([]int, n) escapes to the heap" */
+  title: string;
+  reason?: string;
+  /** Why it is set apart (error value, panic, test code), when it is on a cold path. */
+  cold?: string;
+  /** Measured by the loaded heap profile on this line, when there is one: "2.1 MiB (18%)". */
+  cost?: string;
+  /** The same, as a number (the profile's unit) for sorting. */
+  value?: number;
+}
+
+export interface AllocationsResult {
+  items: AllocationItem[];
+}
+
+/** Client → server: every heap allocation shown as a diagnostic, in every analysed package. */
+export namespace AllocationsRequest {
+  export const method = 'heaplens/allocations';
+  export const type = new RequestType<Record<string, never>, AllocationsResult, void>(method);
+}
