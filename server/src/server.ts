@@ -7,6 +7,7 @@ import { assertionsFeature } from './lsp/assertionsFeature';
 import { codeActionsFeature } from './lsp/codeActionsFeature';
 import { escapeFeature } from './lsp/escapeFeature';
 import { hoverFeature } from './lsp/hoverFeature';
+import { lintFeature } from './lsp/lintFeature';
 import { profileFeature } from './lsp/profileFeature';
 import { startServer } from './lsp/session';
 
@@ -19,4 +20,5 @@ startServer(connection, [
   codeActionsFeature,
   profileFeature(),
   assertionsFeature(),
+  lintFeature(), // last: publishes its lints after every other feature's diagnostics
 ], '0.1.0');

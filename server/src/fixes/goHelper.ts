@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { goVersion } from '../escape/run';
 import type { Finding } from '../escape/types';
+import type { Lint } from './lints';
 import type { Fix } from './types';
 
 export interface HelperOptions {
@@ -190,6 +191,15 @@ export class GoHelper {
     if (r.error) throw new Error(r.error);
     this.warmDirs.add(req.dir);
     return r.results ?? [];
+  }
+
+  /** The memory lints of one package directory (its non-test files), each with its proven fixes. */
+  async lint(req: Omit<FixesRequest, 'findings'>): Promise<Lint[]> {
+    const timeout = this.warmDirs.has(req.dir) ? WARM_TIMEOUT_MS : COLD_TIMEOUT_MS;
+    const r = await this.send<{ lints?: Lint[]; error?: string }>({ op: 'lint', ...req }, timeout);
+    if (r.error) throw new Error(r.error);
+    this.warmDirs.add(req.dir);
+    return r.lints ?? [];
   }
 
   /** Type-checks a package ahead of the first code action. */
