@@ -122,6 +122,7 @@ func growHit(s *site, fnBody *ast.BlockStmt, r *ast.RangeStmt) (lintHit, bool) {
 			return lintHit{}, false
 		}
 	}
+	perIter := fixed
 	if b == nil || elems == 0 {
 		return lintHit{}, false
 	}
@@ -149,7 +150,14 @@ func growHit(s *site, fnBody *ast.BlockStmt, r *ast.RangeStmt) (lintHit, bool) {
 		h.refusals = []string{"the loop is not a statement of a block (labelled or in a case), so there is nowhere to put the length pass"}
 		return h, true
 	}
-	_ = list
+	// Constant writes right after the loop (a closing newline) are part of the final size too.
+	for _, st := range list[idx+1:] {
+		n, ok := constWrite(info, st, b)
+		if !ok {
+			break
+		}
+		fixed += n
+	}
 	if rootVar(info, r.X) == nil {
 		h.refusals = []string{fmt.Sprintf("%s is not a variable or field, so it cannot be ranged over twice with the same result", xs)}
 		return h, true
@@ -165,12 +173,16 @@ func growHit(s *site, fnBody *ast.BlockStmt, r *ast.RangeStmt) (lintHit, bool) {
 	for i := 0; i < elems; i++ {
 		terms = append(terms, fmt.Sprintf("len(%s)", val.Name))
 	}
-	if fixed > 0 {
-		terms = append(terms, fmt.Sprint(fixed))
+	if perIter > 0 {
+		terms = append(terms, fmt.Sprint(perIter))
+	}
+	grow := size
+	if fixed > perIter {
+		grow = fmt.Sprintf("%s + %d", size, fixed-perIter)
 	}
 	ch := newChanges(s.pkg)
 	ch.insert(r.Pos(), fmt.Sprintf("%s := 0\nfor _, %s := range %s {\n%s += %s\n}\n%s.Grow(%s)\n",
-		size, val.Name, s.text(r.X), size, strings.Join(terms, " + "), b.Name(), size))
+		size, val.Name, s.text(r.X), size, strings.Join(terms, " + "), b.Name(), grow))
 	h.fix = &proposal{title: fmt.Sprintf("Grow %s once to the total length of %s", b.Name(), xs), preferred: true, ch: ch}
 	return h, true
 }
@@ -187,4 +199,40 @@ func isByteSlice(t types.Type) bool {
 	}
 	b, ok := sl.Elem().Underlying().(*types.Basic)
 	return ok && b.Kind() == types.Byte
+}
+
+// constWrite: is st `b.WriteString("…")`, `b.WriteByte(c)` or `b.WriteRune(r)` of a constant? Its length.
+func constWrite(info *types.Info, st ast.Stmt, b *types.Var) (int, bool) {
+	es, ok := st.(*ast.ExprStmt)
+	if !ok {
+		return 0, false
+	}
+	call, ok := es.X.(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 {
+		return 0, false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return 0, false
+	}
+	if id, ok := sel.X.(*ast.Ident); !ok || info.Uses[id] != b {
+		return 0, false
+	}
+	tv := info.Types[call.Args[0]]
+	if tv.Value == nil {
+		return 0, false
+	}
+	switch sel.Sel.Name {
+	case "WriteString":
+		if tv.Value.Kind() == constant.String {
+			return len(constant.StringVal(tv.Value)), true
+		}
+	case "WriteByte":
+		return 1, true
+	case "WriteRune":
+		if c, ok := constant.Int64Val(tv.Value); ok {
+			return utf8.RuneLen(rune(c)), true
+		}
+	}
+	return 0, false
 }

@@ -157,7 +157,8 @@ func lintRemakeMap(s *site) []lintHit {
 			} else {
 				ch := newChanges(s.pkg)
 				ch.replace(e.stmt.Pos(), e.stmt.End(), fmt.Sprintf("%s = make(%s)", s.text(e.m), tt))
-				h.fix = &proposal{title: fmt.Sprintf("Re-make %s (%s = make(%s)) so its memory can shrink", m, m, tt), preferred: true, ch: ch}
+				// Not preferred: the next fill allocates the map again, which is worth it after a peak, not for a map refilled to the same size every time.
+				h.fix = &proposal{title: fmt.Sprintf("Re-make %s (%s = make(%s)): frees its peak size, the next fill allocates again", m, m, tt), ch: ch}
 			}
 		}
 		hits = append(hits, h)

@@ -57,6 +57,8 @@ export class LintStore {
 export const lintStore = new LintStore();
 
 const LINT_DELAY_MS = 50;
+/** delete/clear (maps), Put (pools), Write* (builders). */
+const LINT_CALLS = /\b(?:delete|clear)\(|\.(?:Put|Write|WriteString|WriteByte|WriteRune)\(/;
 
 export function lintFeature(): Feature {
   let stop: (() => void) | undefined;
@@ -91,7 +93,11 @@ function wire(ctx: ServerContext): () => void {
       try { texts.set(p, overlay[p] ?? fs.readFileSync(p, 'utf8')); } catch { /* gone */ }
     }
     let lints: Lint[] = [];
-    if (settings.lints.length) {
+    // Only a cheap gate (the helper decides with go/types): a package that mentions
+    // none of the calls the lints look at does not start the helper.
+    const candidate = [...texts.values()].some((t) => LINT_CALLS.test(t));
+    if (!settings.lints.length) ctx.log(`memory lints for ${dir}: off (heaplens.lints is empty)`);
+    if (settings.lints.length && candidate) {
       const root = findModuleRoot(dir);
       const t0 = performance.now();
       try {
