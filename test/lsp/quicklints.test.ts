@@ -16,12 +16,17 @@ import { applyToDisk, bench, codeActions, copyFixtures, diagnosticAt, verify } f
 const LINT = 'heaplens-lint';
 let root: string;
 let client: LspClient;
+const copies: string[] = [];
+const fixtureCopy = () => { const d = copyFixtures(); copies.push(d); return d; };
 
 before(async () => {
-  root = copyFixtures();
+  root = fixtureCopy();
   client = await LspClient.start({ root, settings: { heaplens: {} } });
 });
-after(async () => { await client.stop(); });
+after(async () => {
+  await client.stop();
+  for (const d of copies) fs.rmSync(d, { recursive: true, force: true });
+});
 
 const isAction = (a: CodeAction | Command): a is CodeAction => 'kind' in a || 'edit' in a;
 const lints = (d: Diagnostic[], code: string) => d.filter((x) => x.source === LINT && x.code === code);
@@ -67,7 +72,7 @@ for (const c of CASES) {
 }
 
 test('a map that only a field holds is not re-made for you: Explain says why', async () => {
-  const dir = path.join(copyFixtures(), 'clearmap');
+  const dir = path.join(fixtureCopy(), 'clearmap');
   const file = path.join(dir, 'words.go');
   const text = fs.readFileSync(file, 'utf8');
   const published = client.nextDiagnostics(file, (ds) => lints(ds, 'remake-map').length > 0, 120_000);
@@ -95,7 +100,7 @@ test('a map that only a field holds is not re-made for you: Explain says why', a
 });
 
 test('heaplens.lints = [] publishes no lint', async () => {
-  const dir = path.join(copyFixtures(), 'buildergrow');
+  const dir = path.join(fixtureCopy(), 'buildergrow');
   const file = path.join(dir, 'join.go');
   const quiet = await LspClient.start({ root: dir, settings: { heaplens: { lints: [] } } });
   try {
