@@ -172,6 +172,20 @@ func putResetRefusal(s *site, body *ast.BlockStmt, put ast.Stmt, x *types.Var, e
 			}
 		}
 	}
+	// A closure may run after the Put (a deferred func, a goroutine) and see the reset buffer.
+	var inClosure *ast.Ident
+	ast.Inspect(body, func(n ast.Node) bool {
+		if fl, ok := n.(*ast.FuncLit); ok && inClosure == nil {
+			if ids := usesIn(info, fl, x); len(ids) > 0 {
+				inClosure = ids[0]
+			}
+			return false
+		}
+		return inClosure == nil
+	})
+	if inClosure != nil {
+		return fmt.Sprintf("a closure uses %s (line %d) and may run after the Put", x.Name(), s.line(inClosure.Pos()))
+	}
 	if deferred {
 		if at, _ := mutation(info, body, x); at != nil {
 			return fmt.Sprintf("%s is assigned after it is declared, so a deferred Reset could reset another buffer than the one put", x.Name())
