@@ -66,7 +66,7 @@ export class GoHelper {
   private proc?: ChildProcessWithoutNullStreams;
   private binary?: Promise<string>;
   private nextId = 1;
-  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout; proc: ChildProcessWithoutNullStreams }>();
   private warmDirs = new Set<string>();
   private disposed = false;
   /** How long the last build took, and whether it was found in the cache (for the benchmark). */
@@ -160,6 +160,8 @@ export class GoHelper {
   private failAll(p: ChildProcessWithoutNullStreams, err: Error): void {
     if (this.proc === p) this.proc = undefined;
     for (const [id, w] of this.pending) {
+      // A killed process exits later: its exit must not fail the requests of the one started since.
+      if (w.proc !== p) continue;
       clearTimeout(w.timer);
       w.reject(err);
       this.pending.delete(id);
@@ -179,7 +181,7 @@ export class GoHelper {
         this.log(`the quick-fix helper did not answer within ${timeoutMs} ms; stopping it`);
         this.kill(p, new Error(`the quick-fix helper did not answer within ${timeoutMs / 1000} s`));
       }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer, proc: p });
       p.stdin.write(`${JSON.stringify({ id, ...msg })}\n`);
     });
   }
