@@ -48,6 +48,7 @@ type response struct {
 	Error   string         `json:"error,omitempty"`
 	Version string         `json:"version,omitempty"`
 	Ranges  [][]exprRange  `json:"ranges,omitempty"`
+	Lints   []Lint         `json:"lints,omitempty"`
 }
 
 type findingFixes struct {
@@ -121,6 +122,12 @@ func handle(l *loader, req *request) (resp response) {
 			resp.Results = append(resp.Results, r)
 		}
 		return resp
+	case "lint":
+		pkg, err := l.load(req.Dir, req.Overlay, req.Tags)
+		if err != nil {
+			return response{Error: err.Error()}
+		}
+		return response{Lints: lintPackage(pkg, req.GoVersion)}
 	}
 	return response{Error: "unknown op " + req.Op}
 }

@@ -8,6 +8,7 @@ import { assertionsFeature } from './lsp/assertionsFeature';
 import { codeActionsFeature } from './lsp/codeActionsFeature';
 import { escapeFeature } from './lsp/escapeFeature';
 import { hoverFeature } from './lsp/hoverFeature';
+import { lintFeature } from './lsp/lintFeature';
 import { profileFeature } from './lsp/profileFeature';
 import { startServer } from './lsp/session';
 
@@ -21,4 +22,5 @@ startServer(connection, [
   profileFeature(),
   assertionsFeature(),
   allocationsFeature,
+  lintFeature(), // last: publishes its lints after every other feature's diagnostics
 ], '0.1.0');

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { goVersion } from '../escape/run';
 import type { Finding } from '../escape/types';
+import type { Lint } from './lints';
 import type { Fix } from './types';
 
 export interface HelperOptions {
@@ -76,7 +77,7 @@ export class GoHelper {
   private proc?: ChildProcessWithoutNullStreams;
   private binary?: Promise<string>;
   private nextId = 1;
-  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout; proc: ChildProcessWithoutNullStreams }>();
   private warmDirs = new Set<string>();
   private disposed = false;
   /** How long the last build took, and whether it was found in the cache (for the benchmark). */
@@ -170,6 +171,8 @@ export class GoHelper {
   private failAll(p: ChildProcessWithoutNullStreams, err: Error): void {
     if (this.proc === p) this.proc = undefined;
     for (const [id, w] of this.pending) {
+      // A killed process exits later: its exit must not fail the requests of the one started since.
+      if (w.proc !== p) continue;
       clearTimeout(w.timer);
       w.reject(err);
       this.pending.delete(id);
@@ -189,7 +192,7 @@ export class GoHelper {
         this.log(`the quick-fix helper did not answer within ${timeoutMs} ms; stopping it`);
         this.kill(p, new Error(`the quick-fix helper did not answer within ${timeoutMs / 1000} s`));
       }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer, proc: p });
       p.stdin.write(`${JSON.stringify({ id, ...msg })}\n`);
     });
   }
@@ -208,6 +211,15 @@ export class GoHelper {
     const r = await this.send<{ ranges?: ExprRange[][]; error?: string }>({ op: 'ranges', rangeFiles: files }, timeoutMs);
     if (r.error) throw new Error(r.error);
     return r.ranges ?? [];
+  }
+
+  /** The memory lints of one package directory (its non-test files), each with its proven fixes. */
+  async lint(req: Omit<FixesRequest, 'findings'>): Promise<Lint[]> {
+    const timeout = this.warmDirs.has(req.dir) ? WARM_TIMEOUT_MS : COLD_TIMEOUT_MS;
+    const r = await this.send<{ lints?: Lint[]; error?: string }>({ op: 'lint', ...req }, timeout);
+    if (r.error) throw new Error(r.error);
+    this.warmDirs.add(req.dir);
+    return r.lints ?? [];
   }
 
   /** Type-checks a package ahead of the first code action. */

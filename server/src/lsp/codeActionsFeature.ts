@@ -12,10 +12,12 @@ import { describeFinding, isHeapKind } from '../escape/describe';
 import { findModuleRoot, readGoDirective } from '../escape/module';
 import type { Finding } from '../escape/types';
 import { explainMarkdown } from '../fixes/explain';
-import { defaultCacheDir, GoHelper } from '../fixes/goHelper';
 import { fixesFor, type FixesForFinding } from '../fixes/index';
+import { explainLintMarkdown, LINT_SOURCE, type Lint, type LintDiagnosticData } from '../fixes/lints';
+import { disposeSharedHelper, sharedHelper } from '../fixes/sharedHelper';
 import type { Feature, ServerContext } from './features';
 import type { PlacedFinding } from './findingsStore';
+import { lintStore, type PlacedLint } from './lintFeature';
 import { packageFiles, pathToUri, uriToPath } from './packages';
 
 export const EXPLAIN_COMMAND = 'heaplens.explainFinding';
@@ -27,20 +29,15 @@ export interface ExplainArgs {
   measured?: string;
 }
 
+/** The Explain command's argument for a memory lint without a safe edit. */
+export interface ExplainLintArgs {
+  lint: Pick<Lint, 'id' | 'message' | 'refusals' | 'path' | 'range'>;
+}
+
 /** Kinds a fix generator may act on (the does-not-escape ones: append/make that still allocate backing storage). */
 const FIXABLE = new Set<Finding['kind']>(['moved-to-heap', 'escapes-to-heap', 'leaking-param', 'leaking-param-content', 'leaking-param-to-result', 'closure-capture', 'does-not-escape']);
 
-let helper: GoHelper | undefined;
-let helperGoBin: string | undefined;
-
-function helperFor(ctx: ServerContext, goBin: string): GoHelper {
-  if (!helper || helperGoBin !== goBin) {
-    helper?.dispose();
-    helperGoBin = goBin;
-    helper = new GoHelper({ goBin, cacheDir: defaultCacheDir(), log: (l) => ctx.log(l) });
-  }
-  return helper;
-}
+const helperFor = (ctx: ServerContext, goBin: string) => sharedHelper(goBin, ctx.log);
 
 export const codeActionsFeature: Feature = {
   name: 'code-actions',
@@ -61,7 +58,8 @@ export const codeActionsFeature: Feature = {
       for (const placed of ctx.store.inRange(uri, range)) {
         if (!entries.has(placed.id) && FIXABLE.has(placed.finding.kind)) entries.set(placed.id, { placed, diagnostic: placed.diagnostic });
       }
-      if (!entries.size) return [];
+      const lintActions = lintCodeActions(ctx, uri, file, range, context.diagnostics);
+      if (!entries.size) return lintActions;
       const input = packageInput(ctx, file);
       const settings = await ctx.settingsFor(uri);
       const actions: CodeAction[] = [];
@@ -106,28 +104,68 @@ export const codeActionsFeature: Feature = {
           actions.push({ title, kind: 'quickfix', diagnostics: diagnostic ? [diagnostic] : undefined, command: { title, command: EXPLAIN_COMMAND, arguments: [args] } });
         }
       }
-      return actions;
+      return [...actions, ...lintActions];
     });
 
     ctx.connection.onExecuteCommand(async (params) => (params.command === EXPLAIN_COMMAND ? explain(ctx, params) : undefined));
   },
   shutdown() {
-    helper?.dispose();
-    helper = undefined;
+    disposeSharedHelper();
   },
 };
 
+/** Memory lints (source heaplens-lint): the fixes proven when the lint ran, or Explain. */
+function lintCodeActions(ctx: ServerContext, uri: string, file: string, range: Range, diagnostics: Diagnostic[]): CodeAction[] {
+  const found = new Map<number, { placed: PlacedLint; diagnostic: Diagnostic }>();
+  for (const d of diagnostics) {
+    const id = (d.data as Partial<LintDiagnosticData> | undefined)?.lintId;
+    const placed = d.source === LINT_SOURCE && typeof id === 'number' ? lintStore.get(id) : undefined;
+    if (placed && placed.uri === uri) found.set(placed.id, { placed, diagnostic: d });
+  }
+  for (const placed of lintStore.inRange(uri, range)) if (!found.has(placed.id)) found.set(placed.id, { placed, diagnostic: placed.diagnostic });
+  if (!found.size) return [];
+  let text = ctx.documents.get(uri)?.getText();
+  if (text === undefined) {
+    try { text = fs.readFileSync(file, 'utf8'); } catch { /* gone */ }
+  }
+  const actions: CodeAction[] = [];
+  for (const { placed, diagnostic } of found.values()) {
+    const l = placed.lint;
+    const current = lintStore.current(placed, text) && sameRange(diagnostic.range, l.range);
+    for (const fix of current ? l.fixes : []) {
+      const changes: Record<string, TextEdit[]> = {};
+      for (const e of fix.edits) (changes[pathToUri(e.path)] ??= []).push({ range: e.range, newText: e.newText });
+      actions.push({ title: fix.title, kind: 'quickfix', isPreferred: fix.isPreferred, diagnostics: [diagnostic], edit: { changes } });
+    }
+    if (current && l.fixes.length) continue;
+    const refusals = current ? l.refusals : ['the file changed since the lint ran; save it to get the quick fix'];
+    const title = `Explain: ${l.message}`;
+    const args: ExplainLintArgs = { lint: { id: l.id, message: l.message, refusals, path: l.path, range: l.range } };
+    actions.push({ title, kind: 'quickfix', diagnostics: [diagnostic], command: { title, command: EXPLAIN_COMMAND, arguments: [args] } });
+  }
+  return actions;
+}
+
 async function explain(ctx: ServerContext, params: ExecuteCommandParams): Promise<{ uri: string } | { error: string }> {
+  const lint = (params.arguments?.[0] as Partial<ExplainLintArgs> | undefined)?.lint;
+  if (lint && typeof lint.id === 'string' && typeof lint.message === 'string' && typeof lint.path === 'string' && Array.isArray(lint.refusals) && lint.range) {
+    const refusals = lint.refusals.filter((r): r is string => typeof r === 'string');
+    return showPage(ctx, `${path.basename(lint.path, '.go')}-${lint.range.start.line + 1}-${lint.id}.md`.replace(/[^\w.-]/g, '_'), explainLintMarkdown({ ...lint, refusals }));
+  }
   const args = params.arguments?.[0] as Partial<ExplainArgs> | undefined;
   const f = args?.finding;
   if (!f || typeof f.path !== 'string' || typeof f.line !== 'number' || !Array.isArray(f.explanation)) {
     return { error: `${EXPLAIN_COMMAND} needs { finding, refusals } as its argument` };
   }
   const refusals = Array.isArray(args.refusals) ? args.refusals.filter((r): r is string => typeof r === 'string') : [];
+  return showPage(ctx, `${path.basename(f.path, '.go')}-${f.line}-${f.kind}.md`, explainMarkdown(f, refusals, typeof args.measured === 'string' ? args.measured : undefined));
+}
+
+async function showPage(ctx: ServerContext, name: string, markdown: string): Promise<{ uri: string }> {
   const dir = path.join(os.tmpdir(), 'heaplens-explain');
   fs.mkdirSync(dir, { recursive: true });
-  const page = path.join(dir, `${path.basename(f.path, '.go')}-${f.line}-${f.kind}.md`);
-  fs.writeFileSync(page, explainMarkdown(f, refusals, typeof args.measured === 'string' ? args.measured : undefined));
+  const page = path.join(dir, name);
+  fs.writeFileSync(page, markdown);
   const uri = pathToUri(page);
   try {
     await ctx.connection.window.showDocument({ uri, takeFocus: true });

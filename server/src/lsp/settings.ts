@@ -4,6 +4,7 @@
 // list the same keys and defaults (test/lsp/settings.test.ts checks that).
 import * as path from 'node:path';
 import type { FindingKind } from '../escape/types';
+import { allLintKinds, type LintKind } from '../fixes/lints';
 
 export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
 export type AnalyzeOn = 'save' | 'type';
@@ -21,6 +22,8 @@ export interface Settings {
   /** The `go` executable to run. */
   goBin: string;
   coldAllocations: ColdAllocations;
+  /** Memory lints (found by the Go helper, no compiler finding behind them) shown as diagnostics. */
+  lints: LintKind[];
 }
 
 /**
@@ -48,6 +51,7 @@ export const heaplensDefaults = {
   buildTags: '',
   goPath: '',
   coldAllocations: 'hint' as ColdAllocations,
+  lints: allLintKinds,
 };
 
 /** The configuration sections the server asks for, in this order. */
@@ -85,5 +89,7 @@ export function resolveSettings(heaplens: unknown, go: unknown): Settings {
   const goroot = nonEmpty(g.goroot);
   const goBin = nonEmpty(h.goPath) ?? (goroot ? path.join(goroot, 'bin', 'go') : 'go');
   const coldAllocations = coldChoices.includes(h.coldAllocations as ColdAllocations) ? (h.coldAllocations as ColdAllocations) : heaplensDefaults.coldAllocations;
-  return { kinds, severity, analyzeOn, buildFlags, tags, goBin, coldAllocations };
+  const knownLints = new Set<string>(allLintKinds);
+  const lints = stringArray(h.lints)?.filter((k): k is LintKind => knownLints.has(k)) ?? [...allLintKinds];
+  return { kinds, severity, analyzeOn, buildFlags, tags, goBin, coldAllocations, lints };
 }
