@@ -32,6 +32,7 @@ type request struct {
 	Tags      []string          `json:"tags"`
 	Overlay   map[string]string `json:"overlay"`
 	Findings  []findingRequest  `json:"findings"`
+	Files     []outlineFile     `json:"files"`
 }
 
 type findingRequest struct {
@@ -41,10 +42,11 @@ type findingRequest struct {
 }
 
 type response struct {
-	ID      int            `json:"id"`
-	Results []findingFixes `json:"results,omitempty"`
-	Error   string         `json:"error,omitempty"`
-	Version string         `json:"version,omitempty"`
+	ID       int            `json:"id"`
+	Results  []findingFixes `json:"results,omitempty"`
+	Error    string         `json:"error,omitempty"`
+	Version  string         `json:"version,omitempty"`
+	Outlines []fileOutline  `json:"outlines,omitempty"`
 }
 
 type findingFixes struct {
@@ -89,6 +91,8 @@ func handle(l *loader, req *request) (resp response) {
 	switch req.Op {
 	case "ping":
 		return response{Version: protocolVersion}
+	case "outline":
+		return response{Outlines: outlineAll(req.Files)}
 	case "load":
 		_, err := l.load(req.Dir, req.Overlay, req.Tags)
 		if err != nil {
