@@ -33,7 +33,8 @@ type request struct {
 	Overlay   map[string]string `json:"overlay"`
 	Findings  []findingRequest  `json:"findings"`
 	// RangeFiles: op "ranges" (ranges.go).
-	RangeFiles []rangeFile `json:"rangeFiles,omitempty"`
+	RangeFiles []rangeFile   `json:"rangeFiles,omitempty"`
+	Files      []outlineFile `json:"files"`
 }
 
 type findingRequest struct {
@@ -43,12 +44,13 @@ type findingRequest struct {
 }
 
 type response struct {
-	ID      int            `json:"id"`
-	Results []findingFixes `json:"results,omitempty"`
-	Error   string         `json:"error,omitempty"`
-	Version string         `json:"version,omitempty"`
-	Ranges  [][]exprRange  `json:"ranges,omitempty"`
-	Lints   []Lint         `json:"lints,omitempty"`
+	ID       int            `json:"id"`
+	Results  []findingFixes `json:"results,omitempty"`
+	Error    string         `json:"error,omitempty"`
+	Version  string         `json:"version,omitempty"`
+	Ranges   [][]exprRange  `json:"ranges,omitempty"`
+	Lints    []Lint         `json:"lints,omitempty"`
+	Outlines []fileOutline  `json:"outlines,omitempty"`
 }
 
 type findingFixes struct {
@@ -95,6 +97,8 @@ func handle(l *loader, req *request) (resp response) {
 		return response{Version: protocolVersion}
 	case "ranges":
 		return response{Ranges: rangesFor(req.RangeFiles)}
+	case "outline":
+		return response{Outlines: outlineAll(req.Files)}
 	case "load":
 		_, err := l.load(req.Dir, req.Overlay, req.Tags)
 		if err != nil {

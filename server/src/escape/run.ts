@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { runBounded, SpawnError } from '../limits/process';
 import { findModuleRoot } from './module';
 import { parseCompilerOutput } from './parse';
+import { OutputCache, type OutputReader } from './replay';
 import type { ParseResult } from './types';
 
 export interface GoRunOptions {
@@ -38,7 +39,10 @@ export interface GoRunResult {
   durationMs: number;
   exitCode: number;
   cancelled: boolean;
-  stderr: string;
+  /** What `go` printed on stderr (decoded when first read). */
+  readonly stderr: string;
+  /** Equal ids: byte-identical output of the same command (a warm build's replay). */
+  outputId?: string;
   result: ParseResult;
 }
 
@@ -165,53 +169,43 @@ export async function runEscapeAnalysis(opts: GoRunOptions): Promise<GoRunResult
   }
   const argv = [goBin, ...escapeArgs(opts, overlayFile, debug)];
   opts.onStart?.({ argv, cwd });
+  // The overlay's temporary name changes every run; the output is the same without it.
+  const command = `${cwd}\0${argv.filter((a) => !a.startsWith('-overlay=')).join('\0')}`;
+  const reader = outputs.reader(command);
   try {
     const t0 = performance.now();
-    const out = await runCancellable(argv, cwd, env, opts.signal, opts.maxOutputBytes ?? 512 * 1024 * 1024, opts.timeoutMs ?? BUILD_TIMEOUT_MS);
+    const out = await runCancellable(argv, cwd, env, opts.signal, opts.maxOutputBytes ?? 512 * 1024 * 1024, opts.timeoutMs ?? BUILD_TIMEOUT_MS, reader);
     const durationMs = performance.now() - t0;
-    const result = out.cancelled
-      ? { findings: [], errors: [], packages: [], orphans: [] }
-      : parseOnce(argv.filter((a) => !a.startsWith('-overlay=')).join('\0'), out.stderr, cwd, out.code !== 0);
-    return { argv, cwd, goVersion: version, durationMs, exitCode: out.code, cancelled: out.cancelled, stderr: out.stderr, result };
+    const base = { argv, cwd, goVersion: version, durationMs, exitCode: out.code, cancelled: out.cancelled };
+    if (out.cancelled) return { ...base, stderr: '', result: { findings: [], errors: [], packages: [], orphans: [] } };
+    const failed = out.code !== 0;
+    const output = reader.finish(failed, (text) => parseCompilerOutput(text, cwd, { failed }));
+    return { ...base, get stderr() { return output.text(); }, outputId: output.id, result: output.result };
   } finally {
     if (overlayDir) fs.rmSync(overlayDir, { recursive: true, force: true });
   }
 }
 
-// A warm build replays the compiler's output word for word; when it is the same as last
-// time, so is the parse. Keeping the last output per command makes re-analysis of an
-// unchanged package cost a string comparison instead of a parse (the parse dominates
-// warm runs: the go command itself answers from its cache in tens of milliseconds).
-const lastParse = new Map<string, { stderr: string; failed: boolean; result: ParseResult }>();
-const LAST_PARSE_ENTRIES = 32;
-
-function parseOnce(command: string, stderr: string, cwd: string, failed: boolean): ParseResult {
-  const key = `${cwd}\0${command}`;
-  const last = lastParse.get(key);
-  if (last && last.failed === failed && last.stderr === stderr) return last.result;
-  const result = parseCompilerOutput(stderr, cwd, { failed });
-  lastParse.delete(key);
-  lastParse.set(key, { stderr, failed, result });
-  if (lastParse.size > LAST_PARSE_ENTRIES) lastParse.delete(lastParse.keys().next().value!);
-  return result;
-}
+// The last output of each command (see replay.ts): a warm re-analysis of an unchanged
+// package compares bytes instead of decoding, parsing and hashing them.
+const outputs = new OutputCache(32);
 
 export const BUILD_TIMEOUT_MS = 10 * 60_000;
 
-interface RawRun { code: number; stderr: string; cancelled: boolean }
+interface RawRun { code: number; cancelled: boolean }
 
-async function runCancellable(argv: string[], cwd: string, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined, maxBytes: number, timeoutMs: number): Promise<RawRun> {
+async function runCancellable(argv: string[], cwd: string, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined, maxBytes: number, timeoutMs: number, reader: OutputReader): Promise<RawRun> {
   let out;
   try {
     // Its own process group, so cancelling kills `compile` children too, not just `go`.
-    out = await runBounded(argv[0], argv.slice(1), { cwd, env, signal, timeoutMs, maxOutputBytes: maxBytes, stdout: false });
+    out = await runBounded(argv[0], argv.slice(1), { cwd, env, signal, timeoutMs, maxOutputBytes: maxBytes, stdout: false, onStderr: (d) => reader.push(d) });
   } catch (e) {
     throw e instanceof SpawnError ? spawnError(argv[0], e) : e;
   }
   if (out.timedOut) {
     throw new GoToolError('timed-out', `'${argv.slice(0, 2).join(' ')}' did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped`);
   }
-  return { code: out.code, stderr: out.stderr, cancelled: out.cancelled };
+  return { code: out.code, cancelled: out.cancelled };
 }
 
 /** The value of `p`, or undefined as soon as `signal` aborts. */

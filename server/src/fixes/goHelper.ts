@@ -51,6 +51,14 @@ export interface RangeFile {
 /** 1-based lines and byte columns, end exclusive; all absent when no expression is at the position. */
 export interface ExprRange { line?: number; col?: number; endLine?: number; endCol?: number }
 
+/** gohelper/outline.go's answer for one file (lines 1-based, columns UTF-16). */
+export interface GoOutline {
+  path: string;
+  funcs: { name: string; line: number; docLine: number; bodyLine: number; endLine: number; tokens: string[] }[];
+  comments: { line: number; column: number; text: string; afterCode: boolean }[];
+  error?: string;
+}
+
 const BUILD_TIMEOUT_MS = 180_000;
 /** The first request of a package runs `go list -export` (a build of its dependencies). */
 const COLD_TIMEOUT_MS = 120_000;
@@ -227,6 +235,16 @@ export class GoHelper {
     const r = await this.send<{ error?: string }>({ op: 'load', dir, tags }, COLD_TIMEOUT_MS);
     if (r.error) throw new Error(r.error);
     this.warmDirs.add(dir);
+  }
+
+  /**
+   * Top-level functions and line comments of Go files, read with go/parser (gohelper/outline.go).
+   * Parse-only: no package loading, so it answers in milliseconds.
+   */
+  async outline(files: { path: string; text: string }[]): Promise<GoOutline[]> {
+    const r = await this.send<{ outlines?: GoOutline[]; error?: string }>({ op: 'outline', files }, WARM_TIMEOUT_MS);
+    if (r.error) throw new Error(r.error);
+    return r.outlines ?? [];
   }
 
   dispose(): void {

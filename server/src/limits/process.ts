@@ -15,6 +15,11 @@ export interface BoundedRunOptions {
   /** Which streams to read; the others are ignored. Default both. */
   stdout?: boolean;
   stderr?: boolean;
+  /**
+   * Hand stderr to this, chunk by chunk, instead of keeping it (the result's `stderr` is
+   * then empty): a caller comparing a large output with an earlier one need not hold it.
+   */
+  onStderr?: (chunk: Buffer) => void;
 }
 
 export interface BoundedRunResult {
@@ -73,26 +78,27 @@ export function runBounded(cmd: string, args: string[], opts: BoundedRunOptions)
     const timer = setTimeout(() => { timedOut = true; kill(); }, opts.timeoutMs);
     const onAbort = () => { cancelled = true; kill(); };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const collect = (stream: NodeJS.ReadableStream | null) => {
+    const collect = (stream: NodeJS.ReadableStream | null, sink?: (chunk: Buffer) => void) => {
       const chunks: Buffer[] = [];
+      const keep = sink ?? ((d: Buffer) => { chunks.push(d); });
       let size = 0;
       stream?.on('data', (d: Buffer) => {
         if (truncated) return;
         const room = opts.maxOutputBytes - size;
         if (d.length > room) {
-          chunks.push(d.subarray(0, room));
+          keep(d.subarray(0, room));
           size += room;
           truncated = true;
           kill();
           return;
         }
-        chunks.push(d);
+        keep(d);
         size += d.length;
       });
       return () => Buffer.concat(chunks).toString('utf8');
     };
     const out = collect(child.stdout);
-    const err = collect(child.stderr);
+    const err = collect(child.stderr, opts.onStderr);
     const done = () => {
       settled = true;
       clearTimeout(timer);
