@@ -2,7 +2,7 @@
 // `go tool pprof -top -nodecount=1000000 -nodefraction=0 -sample_index=T`.
 import { aggregate } from '../profile/aggregate';
 import { captureProfile, isProfileUrl } from '../profile/capture';
-import { diffProfiles } from '../profile/diff';
+import { diffFunctions, vectorRows } from '../profile/diff';
 import { formatPercent, formatValue } from '../profile/format';
 import { loadResolveContext } from '../profile/goEnv';
 import { openProfile } from '../profile/open';
@@ -66,10 +66,15 @@ descending, then name.`,
     const [baseFile, file, ...extra] = p.positional;
     if (!baseFile || !file || extra.length) throw new CliError('usage: heaplens diff BASE PROFILE [--sample-type T] [--json]');
     const limit = parseLimit(stringFlag(p, 'limit'));
-    const [base, current] = await Promise.all([load(baseFile), load(file)]);
-    const agg = diffProfiles(base, current);
-    const t = pickType(agg, stringFlag(p, 'sample-type'));
-    printFunctions(agg, t, topFunctions(agg, t).slice(0, limit), p.flags.has('json'), current.source);
+    // One profile decoded at a time: each is reduced to per-function vectors and dropped.
+    let source: ProfileSource | undefined;
+    const vectors = await diffFunctions(() => load(baseFile), async () => {
+      const current = await load(file);
+      source = current.source;
+      return current;
+    });
+    const t = pickType(vectors, stringFlag(p, 'sample-type'));
+    printFunctions(vectors, t, vectorRows(vectors, t).slice(0, limit), p.flags.has('json'), source);
     return 0;
   },
 };
@@ -164,7 +169,7 @@ function readStdin(maxBytes: number): Promise<Uint8Array> {
   });
 }
 
-function pickType(agg: Aggregates, name: string | undefined): number {
+function pickType(agg: { sampleTypes: Aggregates['sampleTypes']; defaultSampleType: number }, name: string | undefined): number {
   return name === undefined ? agg.defaultSampleType : sampleTypeIndex(agg, name);
 }
 
@@ -183,7 +188,7 @@ function sourceLines(source: ProfileSource | undefined): string[] {
   return out;
 }
 
-function printFunctions(agg: Aggregates, t: number, rows: (FunctionRow & { inline?: InlineMark })[], json: boolean, source?: ProfileSource): void {
+function printFunctions(agg: Pick<Aggregates, 'sampleTypes' | 'totals' | 'isDiff' | 'period' | 'periodType'>, t: number, rows: (FunctionRow & { inline?: InlineMark })[], json: boolean, source?: ProfileSource): void {
   const { type, unit } = agg.sampleTypes[t];
   const total = agg.totals[t];
   if (json) {
