@@ -48,11 +48,13 @@ export function functionVectors(profile: Profile): FunctionVectors {
 /**
  * current − base per function name (as `diffProfiles(...).functions`), loading and
  * reducing one profile at a time. ProfileError when the sample types differ.
+ * `between` runs after the base is reduced (the CLI collects garbage there).
  */
-export async function diffFunctions(loadBase: () => Promise<Profile>, loadCurrent: () => Promise<Profile>): Promise<FunctionVectors> {
+export async function diffFunctions(loadBase: () => Promise<Profile>, loadCurrent: () => Promise<Profile>, between?: () => void): Promise<FunctionVectors> {
   // Each in a frame of its own that ends before the next load: a suspended async frame
   // may keep the awaited profile alive.
   const base = await reduced(loadBase);
+  between?.();
   const cur = await reduced(loadCurrent);
   return subtractVectors(base, cur);
 }
