@@ -9,7 +9,7 @@
 //   npm run bench -- profile
 //   HEAPLENS_BENCH_ONLY=deep,go/types   only the rows whose name starts so
 //   HEAPLENS_BENCH_TYPES='Check'        the -bench pattern for the go/types profile
-//                                       (default Check/http/funcbodies: 260k samples in a minute;
+//                                       (default Check/http/^funcbodies$: 260k samples;
 //                                       the full Check is issue 15's 582k and takes far longer)
 //   HEAPLENS_BENCH_RUNS=1               runs per measurement (default 3, median)
 //   HEAPLENS_BENCH_BEFORE=/path/cli.js  also time another build's CLI (before/after)
@@ -144,7 +144,7 @@ function realDeep(dir: string): { name: string; file: string; note: string } {
 
 /** Issue 15's second shape: go/types' own benchmark with every allocation recorded. */
 function realGoTypes(dir: string): { name: string; file: string; note: string } {
-  const bench = process.env.HEAPLENS_BENCH_TYPES ?? 'Check/http/funcbodies';
+  const bench = process.env.HEAPLENS_BENCH_TYPES ?? 'Check/http/^funcbodies$';
   const args = ['test', 'go/types', '-run=NONE', `-bench=${bench}`, '-benchtime=3x', '-memprofilerate=1', '-timeout=0'];
   return generated(dir, 'go/types (real)', `go ${args.join(' ')} -memprofile`, (out) => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-gotypes-'));
