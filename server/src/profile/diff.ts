@@ -1,11 +1,99 @@
 // current − base, per function, line and tree node, for profiles of the same kind.
-import { aggregateMany } from './aggregate';
-import { ProfileError, type AggregateOptions, type Aggregates, type Profile } from './model';
+// `diffProfiles` keeps both profiles for the trees and lines (the language server's
+// overlays); `diffFunctions` is what `heaplens diff` needs: each profile's
+// per-function vectors computed one after the other, so only one decoded profile is
+// alive at a time (two million-sample profiles at once were 420+ MB).
+import { aggregate, aggregateMany } from './aggregate';
+import { ProfileError, type AggregateOptions, type Aggregates, type Profile, type ValueType } from './model';
+import type { FunctionRow } from './query';
 
 export function diffProfiles(base: Profile, current: Profile, opts: AggregateOptions = {}): Aggregates {
-  const describe = (p: Profile) => p.sampleTypes.map((s) => `${s.type}/${s.unit}`).join(', ');
+  checkSameTypes(base.sampleTypes, current.sampleTypes);
+  return aggregateMany([{ profile: base, scale: -1 }, { profile: current, scale: 1 }], opts, true);
+}
+
+function checkSameTypes(base: ValueType[], current: ValueType[]): void {
+  const describe = (s: ValueType[]) => s.map((v) => `${v.type}/${v.unit}`).join(', ');
   if (describe(base) !== describe(current)) {
     throw new ProfileError(`cannot diff profiles with different sample types (base: ${describe(base)}; current: ${describe(current)})`);
   }
-  return aggregateMany([{ profile: base, scale: -1 }, { profile: current, scale: 1 }], opts, true);
+}
+
+/** A profile reduced to what `top` prints: per function name, flat and cum for every sample type. */
+export interface FunctionVectors {
+  sampleTypes: ValueType[];
+  defaultSampleType: number;
+  period: number;
+  periodType: ValueType | null;
+  isDiff: boolean;
+  totals: Float64Array;
+  names: string[];
+  /** One array per sample type, indexed like `names`. */
+  flat: Float64Array[];
+  cum: Float64Array[];
+}
+
+/** The per-function vectors of one profile; nothing of the profile stays reachable. */
+export function functionVectors(profile: Profile): FunctionVectors {
+  const agg = aggregate(profile);
+  const { count, name, flat, cum } = agg.functions;
+  const names = new Array<string>(count);
+  for (let f = 0; f < count; f++) names[f] = agg.strings[name[f]];
+  return {
+    sampleTypes: agg.sampleTypes, defaultSampleType: agg.defaultSampleType, period: agg.period, periodType: agg.periodType,
+    isDiff: false, totals: agg.totals, names, flat, cum,
+  };
+}
+
+/**
+ * current − base per function name (as `diffProfiles(...).functions`), loading and
+ * reducing one profile at a time. ProfileError when the sample types differ.
+ * `between` runs after the base is reduced (the CLI collects garbage there).
+ */
+export async function diffFunctions(loadBase: () => Promise<Profile>, loadCurrent: () => Promise<Profile>, between?: () => void): Promise<FunctionVectors> {
+  // Each in a frame of its own that ends before the next load: a suspended async frame
+  // may keep the awaited profile alive.
+  const base = await reduced(loadBase);
+  between?.();
+  const cur = await reduced(loadCurrent);
+  return subtractVectors(base, cur);
+}
+
+async function reduced(load: () => Promise<Profile>): Promise<FunctionVectors> {
+  return functionVectors(await load());
+}
+
+/** cur − base, matched by function name; the metadata is the current profile's. */
+export function subtractVectors(base: FunctionVectors, cur: FunctionVectors): FunctionVectors {
+  checkSameTypes(base.sampleTypes, cur.sampleTypes);
+  const T = cur.sampleTypes.length;
+  const index = new Map<string, number>();
+  const names: string[] = [];
+  // Base names first, as diffProfiles meets them.
+  const slotOf = (n: string): number => {
+    let i = index.get(n);
+    if (i === undefined) { i = names.length; names.push(n); index.set(n, i); }
+    return i;
+  };
+  const baseSlot = base.names.map(slotOf), curSlot = cur.names.map(slotOf);
+  const N = names.length;
+  const flat = Array.from({ length: T }, () => new Float64Array(N));
+  const cum = Array.from({ length: T }, () => new Float64Array(N));
+  for (let t = 0; t < T; t++) {
+    for (let f = 0; f < baseSlot.length; f++) { flat[t][baseSlot[f]] -= base.flat[t][f]; cum[t][baseSlot[f]] -= base.cum[t][f]; }
+    for (let f = 0; f < curSlot.length; f++) { flat[t][curSlot[f]] += cur.flat[t][f]; cum[t][curSlot[f]] += cur.cum[t][f]; }
+  }
+  const totals = new Float64Array(T);
+  for (let t = 0; t < T; t++) totals[t] = -base.totals[t] + cur.totals[t];
+  return { ...cur, isDiff: true, totals, names, flat, cum };
+}
+
+/** Functions with a non-zero value for sample type t, sorted as `topFunctions` (|flat| desc, then name). */
+export function vectorRows(v: FunctionVectors, t: number): FunctionRow[] {
+  const rows: FunctionRow[] = [];
+  for (let f = 0; f < v.names.length; f++) {
+    if (v.flat[t][f] === 0 && v.cum[t][f] === 0) continue;
+    rows.push({ name: v.names[f], flat: v.flat[t][f], cum: v.cum[t][f] });
+  }
+  return rows.sort((a, b) => Math.abs(b.flat) - Math.abs(a.flat) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -5,7 +5,10 @@
 // occurrence is; only samples with a non-zero value for the type count; edges
 // of a function to itself are ignored; and, as -top trims the graph with the
 // default -edgefraction=0.001, edges lighter than 0.1% of the total are dropped
-// before marking.
+// before marking. Names become small ints first and edges live in a pair table
+// with a generation stamp (one count per stack): a million deep stacks are tens
+// of millions of frames, and a string key per frame cost more than all of `top`.
+import { Growable, PairMap } from './buffers';
 import type { Profile } from './model';
 
 /** pprof's default -edgefraction. */
@@ -26,45 +29,60 @@ export function inlineMarks(p: Profile, t: number): Map<string, InlineMark> {
   let total = 0;
   for (let s = 0; s < S.count; s++) if (S.start[s + 1] > S.start[s]) total += weight[s];
   const cutoff = Math.abs(Math.trunc(total * EDGE_FRACTION));
-  const nameOf = (e: number): string => {
-    const f = L.lineFunction[e];
-    return f < 0 ? '<unknown>' : strings[F.name[f]] || '<unknown>';
+
+  // Name id of every line entry (functions sharing a name are one node, as in pprof).
+  const names: string[] = [];
+  const nameIds = new Map<string, number>();
+  const intern = (n: string): number => {
+    let id = nameIds.get(n);
+    if (id === undefined) { id = names.length; names.push(n); nameIds.set(n, id); }
+    return id;
   };
-  // Edge "caller\0callee" → inline so far (AND over occurrences) and weight.
-  const edges = new Map<string, { inline: boolean; weight: number }>();
-  const seen = new Set<string>();
+  const unknown = intern('<unknown>');
+  const fnName = new Int32Array(F.count);
+  for (let f = 0; f < F.count; f++) fnName[f] = strings[F.name[f]] ? intern(strings[F.name[f]]) : unknown;
+  const lineName = new Int32Array(L.lineFunction.length);
+  for (let e = 0; e < lineName.length; e++) { const f = L.lineFunction[e]; lineName[e] = f < 0 ? unknown : fnName[f]; }
+
+  // Edge (caller, callee) → index; inline so far (AND over occurrences), weight, last stack counted.
+  const edgeOf = new PairMap();
+  const edgeInline = new Growable('i32'), edgeWeight = new Growable('f64'), edgeStamp = new Growable('i32');
+  const edgeCallee = new Growable('i32');
+  const { start, location } = S;
+  const { lineStart } = L;
   for (let s = 0; s < S.count; s++) {
     if (!live[s]) continue;
-    seen.clear();
-    let parent: string | null = null;
-    for (let i = S.start[s + 1] - 1; i >= S.start[s]; i--) {
-      const loc = S.location[i];
-      const a = L.lineStart[loc], b = L.lineStart[loc + 1];
+    const w = weight[s];
+    let parent = -1;
+    for (let i = start[s + 1] - 1; i >= start[s]; i--) {
+      const loc = location[i];
+      const a = lineStart[loc], b = lineStart[loc + 1];
       for (let e = b - 1; e >= a; e--) {
-        const n = nameOf(e);
-        if (parent !== null && n !== parent) {
-          const key = `${parent}\0${n}`;
-          if (!seen.has(key)) {
-            seen.add(key);
-            const inline = e !== b - 1;
-            const prev = edges.get(key);
-            if (prev === undefined) edges.set(key, { inline, weight: weight[s] });
-            else { prev.inline &&= inline; prev.weight += weight[s]; }
+        const n = lineName[e];
+        if (parent !== -1 && n !== parent) {
+          const inline = e !== b - 1 ? 1 : 0;
+          let x = edgeOf.get(parent, n);
+          if (x === -1) {
+            x = edgeStamp.length;
+            edgeOf.set(parent, n, x);
+            edgeInline.push(inline); edgeWeight.push(w); edgeStamp.push(s); edgeCallee.push(n);
+          } else if (edgeStamp.data[x] !== s) {
+            edgeStamp.data[x] = s;
+            edgeInline.data[x] &= inline;
+            edgeWeight.data[x] += w;
           }
         }
         parent = n;
       }
     }
   }
-  const byCallee = new Map<string, { inline: boolean; noinline: boolean }>();
-  for (const [key, { inline, weight: w }] of edges) {
-    if (Math.abs(w) < cutoff) continue;
-    const callee = key.slice(key.indexOf('\0') + 1);
-    const m = byCallee.get(callee) ?? { inline: false, noinline: false };
-    if (inline) m.inline = true; else m.noinline = true;
-    byCallee.set(callee, m);
+  // Per callee: 1 = some inline edge, 2 = some edge not inline.
+  const kinds = new Uint8Array(names.length);
+  for (let x = 0; x < edgeStamp.length; x++) {
+    if (Math.abs(edgeWeight.data[x]) < cutoff) continue;
+    kinds[edgeCallee.data[x]] |= edgeInline.data[x] ? 1 : 2;
   }
   const out = new Map<string, InlineMark>();
-  for (const [name, m] of byCallee) if (m.inline) out.set(name, m.noinline ? 'partial-inline' : 'inline');
+  for (let n = 0; n < names.length; n++) if (kinds[n] & 1) out.set(names[n], kinds[n] & 2 ? 'partial-inline' : 'inline');
   return out;
 }
