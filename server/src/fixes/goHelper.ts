@@ -119,7 +119,8 @@ export class GoHelper {
       return exe;
     }
     fs.mkdirSync(dir, { recursive: true });
-    const tmp = `${exe}.${process.pid}.tmp`;
+    // Unique per build: the quick fixes and the underlines each run a helper, and may build it at once.
+    const tmp = `${exe}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     const argv = ['build', '-trimpath', '-o', tmp, '.'];
     this.log(`building the quick-fix helper: ${goBin} ${argv.join(' ')}  (in ${src})`);
     const out = await run(goBin, argv, src, {
