@@ -13,9 +13,8 @@ import {
   WatchNoticeNotification, WatchSetBaseRequest, WatchSnapshotNotification, WatchStartRequest, WatchStopRequest,
   type WatchFrame, type WatchLeaked, type WatchNoticeParams, type WatchPoint, type WatchSuspect,
 } from '../protocol/lsp';
-import type { FrameRef } from '../watch/frames';
 import { endpointsFor } from '../watch/endpoints';
-import { isStdlib } from '../watch/frames';
+import { isStdlib, type FrameRef } from '../watch/frames';
 import { growthReport, type GoroutineRow, type GrowthRow } from '../watch/growth';
 import type { SnapshotRing } from '../watch/ring';
 import type { Snapshot } from '../watch/snapshot';
