@@ -88,7 +88,8 @@ func main() {
 		}
 	}()
 	go func() { io.Copy(io.Discard, os.Stdin); os.Exit(0) }()
-	go func() { time.Sleep(60 * time.Second); os.Exit(0) }()
+	// A safety net only (closing stdin ends it): long enough for a loaded machine.
+	go func() { time.Sleep(10 * time.Minute); os.Exit(0) }()
 	fmt.Println(ln.Addr().String())
 	http.Serve(ln, nil)
 }
