@@ -6,12 +6,12 @@
 // CPU is counted from /proc: for bare go the bench process's reaped children; for the
 // server its own time plus its reaped children (the `go` it runs). Clock ticks are 10 ms,
 // so per-run CPU is the total over all rounds divided by the rounds.
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeGoModule } from '../test/helpers/goFixture';
 import { LspClient } from '../test/helpers/lspClient';
 import { bigGo } from '../test/lsp/fixtures';
+import { goBuild, lspSave } from './saveTimings';
 import { median, printTable } from './table';
 
 const ROUNDS = +(process.env.HEAPLENS_BENCH_ROUNDS ?? 15);
@@ -23,28 +23,6 @@ function cpuMs(pid: number | 'self'): [number, number] {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // After the command: state is field 3, utime 14, stime 15, cutime 16, cstime 17.
   return [(+f[11] + +f[12]) * TICK_MS, (+f[13] + +f[14]) * TICK_MS];
-}
-
-function goBuild(root: string, pattern: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn('go', ['build', '-o', '/dev/null', '-gcflags=-m=2', pattern], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr.resume();
-    child.on('error', reject);
-    child.on('close', () => resolve(performance.now() - t0));
-  });
-}
-
-async function lspSave(client: LspClient, file: string): Promise<number> {
-  const published = client.nextDiagnostics(file, () => true, 300_000);
-  const done = client.nextStatus((s) => s.packageDir === path.dirname(file) && s.state === 'done', 300_000);
-  const t0 = performance.now();
-  await client.save(file);
-  await Promise.race([published, done]);
-  const ms = performance.now() - t0;
-  await done;
-  published.catch(() => undefined);
-  return ms;
 }
 
 async function main(): Promise<void> {

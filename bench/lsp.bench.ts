@@ -9,38 +9,12 @@ import * as path from 'node:path';
 import { writeGoModule } from '../test/helpers/goFixture';
 import { LspClient } from '../test/helpers/lspClient';
 import { bigGo, escGo } from '../test/lsp/fixtures';
+import { goBuild, lspSave } from './saveTimings';
 import { median, percentile, printTable } from './table';
 
 const ROUNDS = 7;
 /** ~30 lines of -m=2 output per function: 6,700 functions give ~200k lines. */
 const HUGE_FUNCS = 6700;
-
-function goBuild(root: string, pattern: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn('go', ['build', '-o', '/dev/null', '-gcflags=-m=2', pattern], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr.resume();
-    child.on('error', reject);
-    child.on('close', () => resolve(performance.now() - t0));
-  });
-}
-
-/**
- * didSave → the file's diagnostics are current: their publishDiagnostics, or, when the
- * compiler's output is the same as what is published (warm, unchanged), the `done` status
- * that says so without republishing.
- */
-async function lspSave(client: LspClient, file: string): Promise<number> {
-  const published = client.nextDiagnostics(file, () => true, 300_000);
-  const done = client.nextStatus((s) => s.packageDir === path.dirname(file) && s.state === 'done', 300_000);
-  const t0 = performance.now();
-  await client.save(file);
-  await Promise.race([published, done]);
-  const ms = performance.now() - t0;
-  await done;
-  published.catch(() => undefined);
-  return ms;
-}
 
 interface Case { name: string; root: string; pattern: string; file: string; text: string; rounds: number }
 

@@ -77,37 +77,10 @@ export interface Workbench {
 
 /** `prepare` adds files to the workspace before VS Code opens it (the explorer sees them at once). */
 export async function openWorkbench(prepare?: (ws: string) => void): Promise<Workbench> {
-  const vsix = await ensureVsix();
-  const dirs = makeRunDirs('ui');
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  try {
-    installVsix(dirs, vsix);
-    const ws = copyExample(dirs);
+  return openExampleWorkbench('shop', async (ws, dirs) => {
     execFileSync('go', ['run', './cmd/loadgen', '-o', 'heap.pb.gz'], { cwd: ws, env: dirs.env, stdio: 'pipe', timeout: 120_000 });
     prepare?.(ws);
-    server = await startCodeServer({ dirs });
-    browser = await launchChromium(dirs);
-    const page = browser.page;
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(ws)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
-    await waitForContributions(page);
-    const s = server, b = browser;
-    return {
-      page, ws, dirs, server: s,
-      close: async () => {
-        await b.close();
-        await s.close();
-        removeRunDirs(dirs);
-      },
-    };
-  } catch (e) {
-    await browser?.close();
-    await server?.close();
-    removeRunDirs(dirs);
-    throw e;
-  }
+  });
 }
 
 /** Saves test-artifacts/ui/<name>.png; in the newest VS Code, <name>-newest.png. */
@@ -199,8 +172,8 @@ export async function hoverToken(page: Page, lineText: string, token: string, ex
 }
 
 /**
- * Like openWorkbench, on another bundled example (copied fresh) and without its loadgen
- * profile; `prepare` may be async (build and start a service) and runs while VS Code starts.
+ * A workbench on a bundled example (copied fresh); `prepare` may be async (build and
+ * start a service) and runs while VS Code starts, before it opens the folder.
  */
 export async function openExampleWorkbench(example: string, prepare?: (ws: string, dirs: RunDirs) => Promise<void>): Promise<Workbench> {
   const vsix = await ensureVsix();

@@ -1,8 +1,8 @@
 // A second status bar item beside the escape-analysis one: the heap profile that
 // annotates the active file's folder and the sample type shown. Click to switch type.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Profiles } from './profiles';
+import { sourceLabel } from './sourceLabel';
 
 export class ProfileStatusItem implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('heaplens.profile', vscode.StatusBarAlignment.Left, -1);
@@ -18,8 +18,8 @@ export class ProfileStatusItem implements vscode.Disposable {
   render(): void {
     const e = this.profiles.entry(this.profiles.folderFor(vscode.window.activeTextEditor?.document.uri)) ?? this.profiles.all()[0];
     if (!e) { this.item.hide(); return; }
-    const name = e.params.path ? path.basename(e.params.path) : e.info.source;
-    const diff = e.info.baseSource ? ` Δ ${e.info.baseSource}` : '';
+    const name = sourceLabel(e.params.path || e.info.source);
+    const diff = e.info.baseSource ? ` Δ ${sourceLabel(e.info.baseSource)}` : '';
     this.item.text = `$(pulse) ${name}${diff} · ${e.info.sampleType}`;
     this.item.tooltip = `HeapLens heap profile: ${e.info.source}${e.info.baseSource ? ` compared with ${e.info.baseSource}` : ''}\n` +
       `${e.info.sampleType}: ${e.info.total} in total, ${e.info.lines} lines annotated in ${e.info.resolvedFiles} files` +
