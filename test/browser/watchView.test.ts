@@ -86,7 +86,9 @@ test('charts and suspects from a real watch; points and lines are clickable', as
   }
   assert.ok(!leaks.some((t) => t.includes('report.go')));
   assert.match(await page.locator('#goroutines tbody tr').first().textContent() ?? '', new RegExp(`leaks\\.go:${m.get('leak:goroutines')!.line}.*chan send`));
-  await page.screenshot({ path: path.join(repoRoot, 'docs', 'images', 'watch-live.png') });
+  // Into test-artifacts: a test run never rewrites the checked-in docs picture.
+  fs.mkdirSync(path.join(repoRoot, 'test-artifacts'), { recursive: true });
+  await page.screenshot({ path: path.join(repoRoot, 'test-artifacts', 'watch-live.png') });
 
   await page.locator('#charts figure').first().locator('circle.point').nth(3).click();
   await page.locator('#lines tbody tr:has(td.v-leak) a').first().click();
