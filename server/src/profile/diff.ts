@@ -20,13 +20,7 @@ function checkSameTypes(base: ValueType[], current: ValueType[]): void {
 }
 
 /** A profile reduced to what `top` prints: per function name, flat and cum for every sample type. */
-export interface FunctionVectors {
-  sampleTypes: ValueType[];
-  defaultSampleType: number;
-  period: number;
-  periodType: ValueType | null;
-  isDiff: boolean;
-  totals: Float64Array;
+export interface FunctionVectors extends Pick<Aggregates, 'sampleTypes' | 'defaultSampleType' | 'period' | 'periodType' | 'isDiff' | 'totals'> {
   names: string[];
   /** One array per sample type, indexed like `names`. */
   flat: Float64Array[];
