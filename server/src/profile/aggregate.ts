@@ -9,7 +9,7 @@
 // The call trees (the flamegraph's, and the per-line one behind top stacks) are
 // built on first use. Inlined frames are frames of their own, as in pprof. Several
 // profiles with a sign each merge into one set of aggregates: diffs.
-import { Growable } from './buffers';
+import { GrowableF64, GrowableI32 } from './buffers';
 import { overBudget, workBudget, type WorkBudget } from './limits';
 import type { AggregateOptions, Aggregates, FunctionAggregates, LineAggregates, Profile, ValueType } from './model';
 import { buildTrees, type TreeInputs, type Trees } from './trees';
@@ -33,13 +33,13 @@ export class Keys {
   private stringIds = new Map<string, number>();
   files: string[] = [];
   private fileIds = new Map<string, number>();
-  fnName = new Growable('i32');
-  fnFile = new Growable('i32');
-  fnStartLine = new Growable('f64');
+  fnName = new GrowableI32();
+  fnFile = new GrowableI32();
+  fnStartLine = new GrowableF64();
   private fnIds = new Map<string, number>();
-  lineFile = new Growable('i32');
-  lineNo = new Growable('f64');
-  lineFn = new Growable('i32');
+  lineFile = new GrowableI32();
+  lineNo = new GrowableF64();
+  lineFn = new GrowableI32();
   private lineIds = new Map<number, Map<number, number>>();
 
   str(s: string): number {
@@ -176,7 +176,7 @@ function locationFrames(profile: Profile, keys: Keys): Frames {
     fnId[i] = keys.fn(strings[fns.name[i]] || UNKNOWN_FUNCTION, fnFile[i], fns.startLine[i]);
   }
   const frameStart = new Int32Array(locs.count + 1);
-  const frameLine = new Growable('i32', locs.lineFunction.length + 16);
+  const frameLine = new GrowableI32(locs.lineFunction.length + 16);
   const fnLines: (Map<number, number> | undefined)[] = new Array(fns.count);
   const noFile = keys.file('');
   for (let loc = 0; loc < locs.count; loc++) {
@@ -209,7 +209,7 @@ function locationFrames(profile: Profile, keys: Keys): Frames {
 function distinctPerLocation(frameStart: Int32Array, frameLine: Int32Array, key: (line: number) => number, keyCount: number): Csr {
   const n = frameStart.length - 1;
   const start = new Int32Array(n + 1);
-  const item = new Growable('i32', frameLine.length + 16);
+  const item = new GrowableI32(frameLine.length + 16);
   const stamp = new Int32Array(keyCount).fill(-1);
   for (let loc = 0; loc < n; loc++) {
     start[loc] = item.length;

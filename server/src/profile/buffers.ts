@@ -1,30 +1,18 @@
 // Growable typed arrays and the trees the decoder and the aggregation fill. Big
 // profiles make trees of a million nodes, looked up tens of millions of times, so
 // the lookup table keeps (parent, key, node) side by side: one cache miss a probe.
-import type { StackTable } from './model';
+import type { LocationIndexes, StackTable } from './model';
 
-type Kind = 'i32' | 'f64' | 'u32';
+type Typed = Int32Array | Float64Array | Uint32Array;
 
-function make(kind: Kind, n: number): Int32Array | Float64Array | Uint32Array {
-  return kind === 'i32' ? new Int32Array(n) : kind === 'u32' ? new Uint32Array(n) : new Float64Array(n);
-}
-
-/** An append-only typed array that doubles when full. */
-export class Growable {
-  data: Int32Array | Float64Array | Uint32Array;
+/**
+ * An append-only typed array that doubles when full: one class per element type,
+ * so each `push` stores into one kind of array (a push shared by all three kinds
+ * was a polymorphic store, and 40% of decoding a million samples).
+ */
+abstract class TypedList<A extends Typed> {
   length = 0;
-  constructor(private readonly kind: Kind, capacity = 64) {
-    this.data = make(kind, capacity);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) this.grow();
-    this.data[this.length++] = v;
-  }
-  private grow(): void {
-    const next = make(this.kind, this.data.length * 2);
-    next.set(this.data);
-    this.data = next;
-  }
+  constructor(public data: A) {}
   /** A right-sized copy (its .buffer holds exactly the data: safe to transfer). */
   i32(): Int32Array { return this.data instanceof Int32Array ? this.data.slice(0, this.length) : Int32Array.from(this.data.subarray(0, this.length)); }
   f64(): Float64Array { return this.data instanceof Float64Array ? this.data.slice(0, this.length) : Float64Array.from(this.data.subarray(0, this.length)); }
@@ -39,10 +27,49 @@ export class Growable {
   viewI32(): Int32Array { return this.data instanceof Int32Array ? this.data.subarray(0, this.length) : this.i32(); }
 }
 
+export class GrowableI32 extends TypedList<Int32Array> {
+  constructor(capacity = 64) { super(new Int32Array(capacity)); }
+  push(v: number): void {
+    if (this.length === this.data.length) this.grow();
+    this.data[this.length++] = v;
+  }
+  private grow(): void {
+    const next = new Int32Array(this.data.length * 2);
+    next.set(this.data);
+    this.data = next;
+  }
+}
+
+export class GrowableF64 extends TypedList<Float64Array> {
+  constructor(capacity = 64) { super(new Float64Array(capacity)); }
+  push(v: number): void {
+    if (this.length === this.data.length) this.grow();
+    this.data[this.length++] = v;
+  }
+  private grow(): void {
+    const next = new Float64Array(this.data.length * 2);
+    next.set(this.data);
+    this.data = next;
+  }
+}
+
+export class GrowableU32 extends TypedList<Uint32Array> {
+  constructor(capacity = 64) { super(new Uint32Array(capacity)); }
+  push(v: number): void {
+    if (this.length === this.data.length) this.grow();
+    this.data[this.length++] = v;
+  }
+  private grow(): void {
+    const next = new Uint32Array(this.data.length * 2);
+    next.set(this.data);
+    this.data = next;
+  }
+}
+
 /** A tree whose nodes are found by (parent, key), both int32. Node 0 is the root. */
 export class KeyedTree {
-  readonly parent: Growable;
-  readonly key: Growable;
+  readonly parent: GrowableI32;
+  readonly key: GrowableI32;
   /** Open addressing, 3 ints a slot: parent, key, node (node −1 = empty). */
   private slots: Int32Array;
   private mask: number;
@@ -52,8 +79,8 @@ export class KeyedTree {
     this.slots = emptySlots(size);
     this.mask = size - 1;
     this.limit = size >>> 1;
-    this.parent = new Growable('i32', Math.max(64, expected));
-    this.key = new Growable('i32', Math.max(64, expected));
+    this.parent = new GrowableI32(Math.max(64, expected));
+    this.key = new GrowableI32(Math.max(64, expected));
     this.parent.push(-1);
     this.key.push(-1);
   }
@@ -106,9 +133,9 @@ export class KeyedTree {
 export class DistinctStacks {
   private bigIds = new Map<number, number>();
   private bigIdList: number[] = [];
-  private keys = new Growable('i32', 1024);
-  private start = new Growable('i32', 256);
-  private hashes = new Growable('i32', 256);
+  private keys = new GrowableI32(1024);
+  private start = new GrowableI32(256);
+  private hashes = new GrowableI32(256);
   private slots = new Int32Array(1024).fill(-1);
   private scratch = new Int32Array(64);
 
@@ -208,21 +235,28 @@ export class DistinctStacks {
  * location table is known (it may follow the samples on the wire; `finish` resolves
  * ids in place). A sample whose stack equals the one before shares its entry; no
  * other interning: in real heap profiles almost every stack is distinct, and
- * hashing them cost more than everything else in `top`. Ids above int32 (rare)
- * get negative stand-ins.
+ * hashing them cost more than everything else in `top`. Entries are as narrow as
+ * the largest location id the decoder expects (`maxId`): tens of millions of frames
+ * are the biggest array of a profile, and every fresh page of it costs time. An id
+ * that does not fit widens the array to int32 once; ids above int32 (rare) get
+ * negative stand-ins.
  */
 export class StackEntries {
   /** Filled part: keys[0 .. len-1]. The decoder's hot loop writes here directly (see `room`). */
-  keys: Int32Array;
+  keys: LocationIndexes;
+  /** The largest id `keys` can hold as it is; the hot loop widens through `push` above it. */
+  maxKey: number;
   len = 0;
   private begun = 0;
-  private readonly starts = new Growable('i32', 1024);
+  private readonly starts = new GrowableI32(1024);
   private readonly bigIds = new Map<number, number>();
   private readonly bigIdList: number[] = [];
 
   /** `over` is called (and must throw) when more than `limit` entries arrive. */
-  constructor(capacity: number, private readonly limit: number, private readonly over: () => void) {
-    this.keys = new Int32Array(Math.max(64, Math.min(capacity, limit)));
+  constructor(capacity: number, private readonly limit: number, private readonly over: () => void, maxId = Infinity) {
+    const n = Math.max(64, Math.min(capacity, limit));
+    this.keys = maxId <= 0xff ? new Uint8Array(n) : maxId <= 0xffff ? new Uint16Array(n) : new Int32Array(n);
+    this.maxKey = keyLimit(this.keys);
     this.starts.push(0);
   }
 
@@ -230,11 +264,12 @@ export class StackEntries {
 
   push(id: number): void {
     if (this.len === this.keys.length) this.grow();
+    if (id > this.maxKey) this.widen();
     this.keys[this.len++] = id <= 0x7fffffff ? id : this.keyOf(id);
   }
 
   /** Makes room for `n` more entries; returns `keys` (it may have moved). */
-  room(n: number): Int32Array {
+  room(n: number): LocationIndexes {
     while (this.len + n > this.keys.length) this.grow();
     return this.keys;
   }
@@ -247,9 +282,17 @@ export class StackEntries {
 
   private grow(): void {
     if (this.keys.length >= this.limit) this.over();
-    const next = new Int32Array(Math.min(this.limit, this.keys.length * 2));
-    next.set(this.keys.subarray(0, this.len));
+    this.resize(Math.min(this.limit, this.keys.length * 2), 'same');
+  }
+
+  private widen(): void { this.resize(this.keys.length, 'i32'); }
+
+  private resize(size: number, kind: 'same' | 'i32'): void {
+    const old = this.keys;
+    const next = kind === 'i32' || old instanceof Int32Array ? new Int32Array(size) : old instanceof Uint16Array ? new Uint16Array(size) : new Uint8Array(size);
+    next.set(old.subarray(0, this.len));
     this.keys = next;
+    this.maxKey = keyLimit(next);
   }
 
   /** The stack index of the sample just read. */
@@ -268,10 +311,12 @@ export class StackEntries {
   }
 
   /**
-   * Resolves ids to location indexes in place (through `dense`, id → index or −1,
-   * when ids are small, else `lookup`), throwing for unknown ones; hands over the arrays.
+   * Resolves ids to location indexes (below `locationCount`) in place (through
+   * `dense`, id → index or −1, when ids are small, else `lookup`), throwing for
+   * unknown ones; hands over the arrays.
    */
-  finish(dense: Int32Array | null, lookup: (id: number) => number): StackTable {
+  finish(dense: Int32Array | null, lookup: (id: number) => number, locationCount: number): StackTable {
+    if (locationCount - 1 > this.maxKey) this.widen();
     const n = this.len, keys = this.keys;
     if (dense) {
       const size = dense.length;
@@ -294,6 +339,43 @@ export class StackEntries {
     this.keys = new Int32Array(0);
     return { count: this.starts.length - 1, start: this.starts.i32(), location };
   }
+}
+
+/**
+ * Every sample's values, row-major, as int32 while they fit (heap profiles' counts
+ * and bytes per stack nearly always do), float64 from the first that does not:
+ * half the memory of the second-biggest array. The decoder's hot loop writes
+ * `data` directly (see `room`); anything else goes through `push`.
+ */
+export class SampleValues {
+  data: Int32Array | Float64Array;
+  length = 0;
+  constructor(capacity: number) { this.data = new Int32Array(Math.max(64, capacity)); }
+
+  push(v: number): void {
+    if (this.length === this.data.length) this.resize(this.data.length * 2, false);
+    if ((v | 0) !== v && this.data instanceof Int32Array) this.resize(this.data.length, true);
+    this.data[this.length++] = v;
+  }
+
+  /** Makes room for `n` more values; returns `data` (it may have moved). */
+  room(n: number): Int32Array | Float64Array {
+    while (this.length + n > this.data.length) this.resize(this.data.length * 2, false);
+    return this.data;
+  }
+
+  private resize(size: number, wide: boolean): void {
+    const next = wide || this.data instanceof Float64Array ? new Float64Array(size) : new Int32Array(size);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+
+  /** The filled part, no copy (see TypedList.viewF64). */
+  view(): Int32Array | Float64Array { return this.data.subarray(0, this.length); }
+}
+
+function keyLimit(a: LocationIndexes): number {
+  return a instanceof Uint8Array ? 0xff : a instanceof Uint16Array ? 0xffff : Infinity;
 }
 
 /** (int32, int32) → int32 lookups, open addressing, 3 ints a slot; −1 when absent. */

@@ -4,13 +4,13 @@
 // uint64. Field numbers follow google/pprof proto/profile.proto.
 import { Reader } from 'protobufjs/minimal';
 import { DEFAULT_MAX_INFLATED, gunzipBounded, isGzip } from './gunzip';
-import { Growable, StackEntries } from './buffers';
+import { GrowableF64, GrowableI32, GrowableU32, SampleValues, StackEntries } from './buffers';
 import { inflateLimit, limitsFor, overLimit, type CapName, type Limits } from './limits';
 import {
   ProfileError, type DecodeOptions, type FunctionTable, type LocationTable, type Mapping,
   type Profile, type SampleTable, type ValueType,
 } from './model';
-import { done, id, index, skip, sub, svarint, tag, uvarint64 } from './wire';
+import { done, id, index, skip, sub, svarint, tag, uvarint, uvarint64 } from './wire';
 
 export { ProfileError } from './model';
 
@@ -51,16 +51,24 @@ interface RawProfile {
   comments: number[];
   defaultSampleType: number;
   mappings: RawMapping[];
-  fn: { id: Growable; name: Growable; systemName: Growable; filename: Growable; startLine: Growable };
-  loc: { id: Growable; mappingId: Growable; addressHi: Growable; addressLo: Growable; lineStart: Growable; lineFnId: Growable; lineNumber: Growable };
+  fn: { id: GrowableF64; name: GrowableI32; systemName: GrowableI32; filename: GrowableI32; startLine: GrowableF64 };
+  loc: { id: GrowableF64; mappingId: GrowableF64; addressHi: GrowableU32; addressLo: GrowableU32; lineStart: GrowableI32; lineFnId: GrowableF64; lineNumber: GrowableF64 };
   stacks: StackEntries;
-  sampleStack: Growable;
-  sampleValues: Growable;
-  valuesPerSample: Growable;
-  /** Numeric labels: sample index, key string index, value. */
-  labelSample: Growable;
-  labelKey: Growable;
-  labelNum: Growable;
+  sampleStack: GrowableI32;
+  sampleValues: SampleValues;
+  /** How many values the first sample had, and the first sample that had another count. */
+  valueCounts: { first: number; badSample: number; badCount: number };
+  /**
+   * Numeric labels: each sample's first (key string index, −1 for none; value), one
+   * entry a sample once any label has been seen, and the rest (sample, key, value).
+   * Go writes one, `bytes`, on every heap sample: two arrays, no sample index.
+   */
+  labelKey: GrowableI32;
+  labelNum: GrowableF64;
+  extraSample: GrowableI32;
+  extraKey: GrowableI32;
+  extraNum: GrowableF64;
+  labels: number;
 }
 
 /** Counts entries of each table against its cap as the walk fills it. */
@@ -81,12 +89,13 @@ function walk(buf: Uint8Array, limits: Limits, fileBytes: number): RawProfile {
   const p: RawProfile = {
     strings: [], sampleTypes: [], periodType: null, period: 0, timeNanos: 0, durationNanos: 0,
     dropFrames: 0, keepFrames: 0, comments: [], defaultSampleType: 0, mappings: [],
-    fn: { id: new Growable('f64'), name: new Growable('i32'), systemName: new Growable('i32'), filename: new Growable('i32'), startLine: new Growable('f64') },
-    loc: { id: new Growable('f64'), mappingId: new Growable('f64'), addressHi: new Growable('u32'), addressLo: new Growable('u32'), lineStart: new Growable('i32'), lineFnId: new Growable('f64'), lineNumber: new Growable('f64') },
-    stacks: new StackEntries(reserve(limits.stackEntries, 1), limits.stackEntries, () => budget.check('stackEntries', Infinity)),
-    sampleStack: new Growable('i32', reserve(limits.samples, 1 / 5)), sampleValues: new Growable('f64', reserve(limits.values, 1)),
-    valuesPerSample: new Growable('i32', reserve(limits.samples, 1 / 5)),
-    labelSample: new Growable('i32', reserve(limits.labels, 1 / 6)), labelKey: new Growable('i32', reserve(limits.labels, 1 / 6)), labelNum: new Growable('f64', reserve(limits.labels, 1 / 6)),
+    fn: { id: new GrowableF64(), name: new GrowableI32(), systemName: new GrowableI32(), filename: new GrowableI32(), startLine: new GrowableF64() },
+    loc: { id: new GrowableF64(), mappingId: new GrowableF64(), addressHi: new GrowableU32(), addressLo: new GrowableU32(), lineStart: new GrowableI32(), lineFnId: new GrowableF64(), lineNumber: new GrowableF64() },
+    stacks: new StackEntries(reserve(limits.stackEntries, 1), limits.stackEntries, () => budget.check('stackEntries', Infinity), largestLocationId(buf)),
+    sampleStack: new GrowableI32(reserve(limits.samples, 1 / 5)), sampleValues: new SampleValues(reserve(limits.values, 1)),
+    valueCounts: { first: -1, badSample: -1, badCount: 0 },
+    labelKey: new GrowableI32(reserve(limits.samples, 1 / 5)), labelNum: new GrowableF64(reserve(limits.samples, 1 / 5)),
+    extraSample: new GrowableI32(), extraKey: new GrowableI32(), extraNum: new GrowableF64(), labels: 0,
   };
   let sampleCount = 0;
   while (r.pos < r.len) {
@@ -124,6 +133,33 @@ function walk(buf: Uint8Array, limits: Limits, fileBytes: number): RawProfile {
   return p;
 }
 
+/**
+ * The largest location id, from a skim of the top-level fields (locations may
+ * follow the samples): it sizes the stack entries. Only a size: an id that does
+ * not fit widens them. Infinity when unsure; the walk then reports whatever is
+ * wrong with the data.
+ */
+function largestLocationId(buf: Uint8Array): number {
+  const r = Reader.create(buf);
+  let max = 0;
+  try {
+    while (r.pos < r.len) {
+      const t = tag(r);
+      if (t !== 34) { skip(r, t & 7); continue; } // field 4, length-delimited: a location
+      const end = sub(r);
+      while (r.pos < end) {
+        const lt = tag(r);
+        if (lt === 8) max = Math.max(max, uvarint(r));
+        else skip(r, lt & 7);
+      }
+      r.pos = end;
+    }
+  } catch {
+    return Infinity;
+  }
+  return r.pos === r.len ? max : Infinity;
+}
+
 function valueType(r: Reader): [number, number] {
   const end = sub(r);
   let type = 0, unit = 0;
@@ -149,21 +185,22 @@ function sample(r: Reader, p: RawProfile, index: number, budget: Budget): void {
         const e = sub(r);
         const buf = r.buf;
         let pos = r.pos;
-        // At most one id per byte: room for all of them, then plain stores.
-        const keys = stacks.room(e - pos);
+        // At most one id per byte: room for all of them, then plain stores. An id
+        // wider than the entries (or of 4+ bytes) goes through push, which widens.
+        let keys = stacks.room(e - pos), maxKey = stacks.maxKey;
         let len = stacks.len;
         while (pos < e) {
           let b = buf[pos++];
           if (b < 128) { keys[len++] = b; continue; }
-          let v = b & 127;
-          b = buf[pos++]; v |= (b & 127) << 7;
-          if (b < 128 && pos <= e) { keys[len++] = v; continue; }
-          b = buf[pos++]; v |= (b & 127) << 14;
-          if (b < 128 && pos <= e) { keys[len++] = v; continue; }
-          // Rare: 4+ byte ids. The generic reader checks bounds.
-          r.pos = pos - 3;
+          let v = b & 127, n = 1;
+          b = buf[pos++]; v |= (b & 127) << 7; n++;
+          if (b >= 128 && pos <= e) { b = buf[pos++]; v |= (b & 127) << 14; n++; }
+          if (b < 128 && pos <= e && v <= maxKey) { keys[len++] = v; continue; }
+          // Rare: 4+ byte ids, or wider than the entries. The generic reader checks bounds.
+          r.pos = pos - n;
           stacks.len = len;
           stacks.push(id(r, 'location'));
+          keys = stacks.keys; maxKey = stacks.maxKey;
           len = stacks.len;
           pos = r.pos;
         }
@@ -173,9 +210,10 @@ function sample(r: Reader, p: RawProfile, index: number, budget: Budget): void {
         break;
       }
       case 8: stacks.push(id(r, 'location')); break; // location_id, unpacked
-      case 18: { // values, packed; small ones read inline
+      case 18: { // values, packed; up to 28 bits read inline
         const e = sub(r);
         const values = p.sampleValues, buf = r.buf;
+        let data = values.room(e - r.pos), len = values.length;
         let pos = r.pos;
         while (pos < e) {
           let b = buf[pos++];
@@ -186,13 +224,19 @@ function sample(r: Reader, p: RawProfile, index: number, budget: Budget): void {
               b = buf[pos++]; v |= (b & 127) << 14;
               if (b >= 128) {
                 b = buf[pos++]; v |= (b & 127) << 21;
-                if (b >= 128) { r.pos = pos - 4; v = svarint(r); pos = r.pos; }
+                if (b >= 128) {
+                  r.pos = pos - 4; values.length = len;
+                  values.push(svarint(r));
+                  data = values.data; len = values.length; pos = r.pos;
+                  continue;
+                }
               }
             }
           }
-          values.push(v);
-          nValues++;
+          data[len++] = v;
         }
+        nValues += len - values.length;
+        values.length = len;
         r.pos = pos;
         done(r, e);
         budget.check('values', values.length);
@@ -204,7 +248,9 @@ function sample(r: Reader, p: RawProfile, index: number, budget: Budget): void {
     }
   }
   done(r, end);
-  p.valuesPerSample.push(nValues);
+  const counts = p.valueCounts;
+  if (counts.first === -1) counts.first = nValues;
+  else if (nValues !== counts.first && counts.badSample === -1) { counts.badSample = index; counts.badCount = nValues; }
   p.sampleStack.push(stacks.end());
 }
 
@@ -217,10 +263,14 @@ function label(r: Reader, p: RawProfile, sampleIndex: number, budget: Budget): v
     else if (t === 24) { num = svarint(r); isNum = true; } else skip(r, t & 7);
   }
   done(r, end);
-  if (isNum) {
-    budget.check('labels', p.labelSample.length + 1);
-    p.labelSample.push(sampleIndex); p.labelKey.push(key); p.labelNum.push(num);
+  if (!isNum) return;
+  budget.check('labels', ++p.labels);
+  if (p.labelKey.length === sampleIndex + 1) {
+    p.extraSample.push(sampleIndex); p.extraKey.push(key); p.extraNum.push(num);
+    return;
   }
+  while (p.labelKey.length < sampleIndex) { p.labelKey.push(-1); p.labelNum.push(NaN); }
+  p.labelKey.push(key); p.labelNum.push(num);
 }
 
 const half = { hi: 0, lo: 0 };
@@ -378,22 +428,14 @@ function resolve(p: RawProfile): Profile {
     const i = locIndex.get(id);
     if (i === undefined) throw new ProfileError(`location id ${id} out of range`);
     return i;
-  });
+  }, nl);
 
   const T = sampleTypes.length;
   const n = p.sampleStack.length;
-  const counts = p.valuesPerSample.data;
-  for (let i = 0; i < n; i++) {
-    if (counts[i] !== T) throw new ProfileError(`sample ${i} has ${counts[i]} values, expected ${T} (one per sample type)`);
-  }
-  const bytes = new Float64Array(n).fill(NaN);
-  const bytesKey = strings.indexOf('bytes');
-  const ls = p.labelSample.viewI32(), lk = p.labelKey.viewI32(), lv = p.labelNum.viewF64();
-  for (let i = 0; i < ls.length; i++) {
-    str(lk[i], 'label key');
-    if (lk[i] === bytesKey && bytesKey > 0) bytes[ls[i]] = lv[i];
-  }
-  const samples: SampleTable = { count: n, stack: p.sampleStack.viewI32(), values: p.sampleValues.viewF64(), bytes };
+  const { first, badSample, badCount } = p.valueCounts;
+  if (n > 0 && first !== T) throw new ProfileError(`sample 0 has ${first} values, expected ${T} (one per sample type)`);
+  if (badSample >= 0) throw new ProfileError(`sample ${badSample} has ${badCount} values, expected ${T} (one per sample type)`);
+  const samples: SampleTable = { count: n, stack: p.sampleStack.viewI32(), values: p.sampleValues.view(), bytes: sizeLabels(p, n, str) };
 
   return {
     sampleTypes, defaultSampleType,
@@ -405,6 +447,29 @@ function resolve(p: RawProfile): Profile {
     dropFrames: str(p.dropFrames, 'drop_frames'), keepFrames: str(p.keepFrames, 'keep_frames'),
     mappings, functions, locations, stacks, samples,
   };
+}
+
+/**
+ * Each sample's `bytes` label (NaN: none), in place of the first-label values when
+ * there are labels. Every key is range-checked; of two `bytes` labels the last wins.
+ */
+function sizeLabels(p: RawProfile, n: number, str: (i: number, what: string) => string): Float64Array {
+  if (p.labelKey.length === 0) return new Float64Array(n).fill(NaN);
+  while (p.labelKey.length < n) { p.labelKey.push(-1); p.labelNum.push(NaN); }
+  const bytesKey = p.strings.indexOf('bytes');
+  const keys = p.labelKey.viewI32(), bytes = p.labelNum.viewF64();
+  for (let i = 0; i < n; i++) {
+    const k = keys[i];
+    if (k === bytesKey && k > 0) continue;
+    if (k !== -1) str(k, 'label key');
+    bytes[i] = NaN;
+  }
+  const es = p.extraSample.viewI32(), ek = p.extraKey.viewI32(), ev = p.extraNum.viewF64();
+  for (let i = 0; i < es.length; i++) {
+    str(ek[i], 'label key');
+    if (ek[i] === bytesKey && bytesKey > 0) bytes[es[i]] = ev[i];
+  }
+  return bytes;
 }
 
 /**

@@ -8,7 +8,7 @@
 // before marking. Names become small ints first and edges live in a pair table
 // with a generation stamp (one count per stack): a million deep stacks are tens
 // of millions of frames, and a string key per frame cost more than all of `top`.
-import { Growable, PairMap } from './buffers';
+import { GrowableF64, GrowableI32, PairMap } from './buffers';
 import type { Profile } from './model';
 
 /** pprof's default -edgefraction. */
@@ -44,12 +44,27 @@ export function inlineMarks(p: Profile, t: number): Map<string, InlineMark> {
   const lineName = new Int32Array(L.lineFunction.length);
   for (let e = 0; e < lineName.length; e++) { const f = L.lineFunction[e]; lineName[e] = f < 0 ? unknown : fnName[f]; }
 
-  // Edge (caller, callee) → index; inline so far (AND over occurrences), weight, last stack counted.
-  const edgeOf = new PairMap();
-  const edgeInline = new Growable('i32'), edgeWeight = new Growable('f64'), edgeStamp = new Growable('i32');
-  const edgeCallee = new Growable('i32');
+  // Only edges into a function that some location shows inlined can mark anything;
+  // every other frame just passes its name on as the next frame's caller. Most
+  // frames are of that kind, so a stack costs a byte load per frame for them.
   const { start, location } = S;
   const { lineStart } = L;
+  const inlinedCallee = new Uint8Array(names.length);
+  for (let loc = 0; loc < L.count; loc++) {
+    for (let e = lineStart[loc]; e < lineStart[loc + 1] - 1; e++) inlinedCallee[lineName[e]] = 1;
+  }
+  const out = new Map<string, InlineMark>();
+  const relevant = new Uint8Array(L.count);
+  let anyRelevant = false;
+  for (let loc = 0; loc < L.count; loc++) {
+    for (let e = lineStart[loc]; e < lineStart[loc + 1]; e++) if (inlinedCallee[lineName[e]]) { relevant[loc] = 1; anyRelevant = true; }
+  }
+  if (!anyRelevant) return out;
+
+  // Edge (caller, callee) → index; inline so far (AND over occurrences), weight, last stack counted.
+  const edgeOf = new PairMap();
+  const edgeInline = new GrowableI32(), edgeWeight = new GrowableF64(), edgeStamp = new GrowableI32();
+  const edgeCallee = new GrowableI32();
   for (let s = 0; s < S.count; s++) {
     if (!live[s]) continue;
     const w = weight[s];
@@ -57,9 +72,13 @@ export function inlineMarks(p: Profile, t: number): Map<string, InlineMark> {
     for (let i = start[s + 1] - 1; i >= start[s]; i--) {
       const loc = location[i];
       const a = lineStart[loc], b = lineStart[loc + 1];
+      if (!relevant[loc]) {
+        if (a < b) parent = lineName[a];
+        continue;
+      }
       for (let e = b - 1; e >= a; e--) {
         const n = lineName[e];
-        if (parent !== -1 && n !== parent) {
+        if (parent !== -1 && n !== parent && inlinedCallee[n]) {
           const inline = e !== b - 1 ? 1 : 0;
           let x = edgeOf.get(parent, n);
           if (x === -1) {
@@ -82,7 +101,6 @@ export function inlineMarks(p: Profile, t: number): Map<string, InlineMark> {
     if (Math.abs(edgeWeight.data[x]) < cutoff) continue;
     kinds[edgeCallee.data[x]] |= edgeInline.data[x] ? 1 : 2;
   }
-  const out = new Map<string, InlineMark>();
   for (let n = 0; n < names.length; n++) if (kinds[n] & 1) out.set(names[n], kinds[n] & 2 ? 'partial-inline' : 'inline');
   return out;
 }

@@ -110,16 +110,22 @@ export interface LocationTable {
 export interface StackTable {
   count: number;
   start: Int32Array;
-  location: Int32Array;
+  /**
+   * Location indexes, leaf first. As narrow as the location table allows: a profile
+   * with a few hundred locations and tens of millions of frames stores a byte a frame.
+   */
+  location: LocationIndexes;
 }
+
+export type LocationIndexes = Int32Array | Uint16Array | Uint8Array;
 
 /** Samples, struct-of-arrays. Never one object per sample. */
 export interface SampleTable {
   count: number;
   /** Index into Profile.stacks. */
   stack: Int32Array;
-  /** Row-major: values[i * sampleTypes.length + t]. */
-  values: Float64Array;
+  /** Row-major: values[i * sampleTypes.length + t]; int32 when every value fits. */
+  values: Int32Array | Float64Array;
   /** The numeric label `bytes` (allocation size), NaN when absent. */
   bytes: Float64Array;
 }
@@ -277,7 +283,7 @@ export interface Aggregates {
     start: Int32Array;
     input: Uint8Array;
     sample: Int32Array;
-    sources: { values: Float64Array; bytes: Float64Array; scale: number }[];
+    sources: { values: Int32Array | Float64Array; bytes: Float64Array; scale: number }[];
   };
   /**
    * Line-tree nodes grouped by line: start[l] .. start[l+1]-1 index `node`. Built with

@@ -1,7 +1,7 @@
 // The call trees behind the flamegraph and the per-line top stacks, built from the
 // distinct stacks of one or more profiles on first use (see aggregate.ts).
 import type { Frames, Keys } from './aggregate';
-import { childLinks, Growable, KeyedTree, PairMap } from './buffers';
+import { childLinks, GrowableI32, KeyedTree, PairMap } from './buffers';
 import { overBudget, type WorkBudget } from './limits';
 import type { Aggregates, Profile } from './model';
 
@@ -39,7 +39,7 @@ export function buildTrees(inp: TreeInputs): Trees {
   // Start small and grow: shared prefixes and inlined lines walked once make far
   // fewer nodes than frames.
   const lineTree = new KeyedTree(Math.min(entries, 1 << 20));
-  const inlined = new Growable('i32', 1024);
+  const inlined = new GrowableI32(1024);
   inlined.push(0);
   const leaves = inp.profiles.map((p, i) => insertStacks(p, inp.frames[i], lineTree, inlined));
   lineTree.seal();
@@ -70,7 +70,7 @@ export function buildTrees(inp: TreeInputs): Trees {
  * node it ends at is remembered (per node and location), so its lines are walked
  * once, not once per stack.
  */
-function insertStacks(profile: Profile, frames: Frames, tree: KeyedTree, inlined: Growable): Int32Array {
+function insertStacks(profile: Profile, frames: Frames, tree: KeyedTree, inlined: GrowableI32): Int32Array {
   const { count, start, location } = profile.stacks;
   const { frameStart, frameLine } = frames;
   const leaf = new Int32Array(count);
@@ -124,7 +124,7 @@ function subtreeTotals(self: Float64Array, parent: Int32Array, N: number): Float
   return tot;
 }
 
-function child(tree: KeyedTree, inlined: Growable, parent: number, key: number, isInlined: number): number {
+function child(tree: KeyedTree, inlined: GrowableI32, parent: number, key: number, isInlined: number): number {
   const before = tree.count;
   const n = tree.child(parent, key);
   if (tree.count !== before) inlined.push(isInlined);
@@ -149,8 +149,8 @@ function functionTree(
 ): Aggregates['tree'] {
   const ft = new KeyedTree(N);
   const map = new Int32Array(N);
-  const repLine = new Growable('i32');
-  const inl = new Growable('i32');
+  const repLine = new GrowableI32();
+  const inl = new GrowableI32();
   repLine.push(-1);
   inl.push(0);
   for (let n = 1; n < N; n++) {
