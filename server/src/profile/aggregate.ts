@@ -12,7 +12,7 @@
 import { GrowableF64, GrowableI32 } from './buffers';
 import { overBudget, workBudget, type WorkBudget } from './limits';
 import type { AggregateOptions, Aggregates, FunctionAggregates, LineAggregates, Profile, ValueType } from './model';
-import { buildTrees, type TreeInputs, type Trees } from './trees';
+import { buildFunctionTree, buildLineTrees, type LineTrees, type TreeInputs } from './trees';
 import { hex64 } from './wire';
 
 export interface WeightedProfile {
@@ -144,8 +144,9 @@ export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions,
     profiles: inputs.map((i) => i.profile), scales: inputs.map((i) => i.scale), frames, T, K, lineFn, keys,
     byLine: opts.granularity === 'line', budget,
   };
-  let trees: Trees | undefined;
-  const lazy = (): Trees => (trees ??= buildTrees(treeInputs));
+  let tree: Aggregates['tree'] | undefined;
+  let lineTrees: LineTrees | undefined;
+  const lazy = (): LineTrees => (lineTrees ??= buildLineTrees(treeInputs));
   let bySample: Aggregates['lineSamples'] | undefined;
   return {
     sampleTypes: first.sampleTypes.map((v: ValueType) => ({ ...v })),
@@ -158,7 +159,7 @@ export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions,
     files: keys.files,
     get functions() { return functions(); },
     get lines() { return lines(); },
-    get tree() { return lazy().tree; },
+    get tree() { return (tree ??= buildFunctionTree(treeInputs)); },
     topStackLimit: K,
     get lineSamples() { return (bySample ??= samplesByLine(inputs, frames, L)); },
     get lineNodes() { return lazy().lineNodes; },

@@ -1,5 +1,6 @@
-// The call trees behind the flamegraph and the per-line top stacks, built from the
-// distinct stacks of one or more profiles on first use (see aggregate.ts).
+// The call trees behind the flamegraph and the per-line top stacks, each built from
+// the stacks of one or more profiles on first use (see aggregate.ts): the editor's
+// flamegraph needs only the first, the language server's hovers only the second.
 import type { Frames, Keys } from './aggregate';
 import { childLinks, GrowableI32, KeyedTree, PairMap } from './buffers';
 import { overBudget, type WorkBudget } from './limits';
@@ -18,34 +19,27 @@ export interface TreeInputs {
   budget: WorkBudget;
 }
 
-export interface Trees {
-  tree: Aggregates['tree'];
+export interface LineTrees {
   lineTree: Aggregates['lineTree'];
   lineNodes: Aggregates['lineNodes'];
 }
 
-export function buildTrees(inp: TreeInputs): Trees {
-  const { T, lineFn, keys } = inp;
-  // Every frame of every stack becomes a tree step: checked against the cap first.
-  let frameCount = 0;
+/** Every frame of every stack becomes a tree step: checked against the cap first. */
+function checkFrames(inp: TreeInputs): number {
+  let frameCount = 0, entries = 0;
   inp.profiles.forEach((p, i) => {
     const { frameStart } = inp.frames[i];
     const loc = p.stacks.location;
+    entries += loc.length;
     for (let e = 0; e < loc.length; e++) frameCount += frameStart[loc[e] + 1] - frameStart[loc[e]];
   });
   if (frameCount > inp.budget.limit) throw overBudget(inp.budget);
-  let entries = 0;
-  inp.profiles.forEach((p) => { entries += p.stacks.location.length; });
-  // Start small and grow: shared prefixes and inlined lines walked once make far
-  // fewer nodes than frames.
-  const lineTree = new KeyedTree(Math.min(entries, 1 << 20));
-  const inlined = new GrowableI32(1024);
-  inlined.push(0);
-  const leaves = inp.profiles.map((p, i) => insertStacks(p, inp.frames[i], lineTree, inlined));
-  lineTree.seal();
-  const N = lineTree.count;
-  const parent = lineTree.parent.i32();
-  const line = lineTree.key.i32();
+  return entries;
+}
+
+/** Self values per leaf node, per type, and subtree totals: what both trees end with. */
+function nodeValues(inp: TreeInputs, leaves: Int32Array[], N: number, parent: Int32Array): { self: Float64Array[]; total: Float64Array[] } {
+  const T = inp.T;
   const selfNT = new Float64Array(N * T);
   leaves.forEach((leaf, p) => {
     const sv = sumByStack(inp.profiles[p], inp.scales[p], T);
@@ -55,39 +49,110 @@ export function buildTrees(inp: TreeInputs): Trees {
     }
   });
   const self = splitTypes(selfNT, N, T);
-  const total = self.map((st) => subtreeTotals(st, parent, N));
-  const inl = inlined.i32();
+  return { self, total: self.map((st) => subtreeTotals(st, parent, N)) };
+}
+
+/** The per-line call tree behind hovers' top stacks (the language server's). */
+export function buildLineTrees(inp: TreeInputs): LineTrees {
+  // Start small and grow: shared prefixes and inlined lines walked once make far
+  // fewer nodes than frames.
+  const lineTree = new KeyedTree(Math.min(checkFrames(inp), 1 << 20));
+  const inlined = new GrowableI32(1024);
+  inlined.push(0);
+  const leaves = inp.profiles.map((p, i) => insertStacks(p, inp.frames[i], lineTree, inlined, null));
+  lineTree.seal();
+  const N = lineTree.count;
+  const parent = lineTree.parent.i32();
+  const line = lineTree.key.i32();
+  const { total } = nodeValues(inp, leaves, N, parent);
   return {
-    lineTree: { count: N, parent, line, inlined: Uint8Array.from(inl), total },
-    tree: functionTree(parent, line, inl, lineFn, keys, self, N, T, inp.byLine),
-    lineNodes: nodesByLine(line, N, keys.lineFile.length),
+    lineTree: { count: N, parent, line, inlined: Uint8Array.from(inlined.i32()), total },
+    lineNodes: nodesByLine(line, N, inp.keys.lineFile.length),
   };
 }
 
 /**
- * Inserts each stack root first; returns each stack's leaf node. A location with
- * inlined lines is several nodes: where it hangs under a node already seen, the
- * node it ends at is remembered (per node and location), so its lines are walked
- * once, not once per stack.
+ * The flamegraph's tree: frames merged per function (or per line) along each path,
+ * built straight from the stacks. A node's line is the first line seen there.
  */
-function insertStacks(profile: Profile, frames: Frames, tree: KeyedTree, inlined: GrowableI32): Int32Array {
+export function buildFunctionTree(inp: TreeInputs): Aggregates['tree'] {
+  const { T, lineFn, keys, byLine } = inp;
+  const ft = new KeyedTree(Math.min(checkFrames(inp), 1 << 20));
+  const inl = new GrowableI32(1024);
+  inl.push(0);
+  const rep = new GrowableI32(1024);
+  rep.push(-1);
+  const leaves = inp.profiles.map((p, i) => insertStacks(p, inp.frames[i], ft, inl, { lineFn: byLine ? null : lineFn, rep }));
+  ft.seal();
+  const count = ft.count;
+  const parent = ft.parent.i32();
+  const repLine = rep.i32();
+  const fn = byLine ? Int32Array.from(repLine, (l) => (l < 0 ? -1 : lineFn[l])) : ft.key.i32();
+  const name = new Int32Array(count), file = new Int32Array(count), line = new Float64Array(count), depth = new Int32Array(count);
+  const fnName = keys.fnName.data, lineFile = keys.lineFile.data, lineNo = keys.lineNo.data;
+  name[0] = -1; file[0] = -1;
+  for (let n = 1; n < count; n++) {
+    name[n] = fnName[fn[n]];
+    file[n] = lineFile[repLine[n]];
+    line[n] = lineNo[repLine[n]];
+    depth[n] = depth[parent[n]] + 1;
+  }
+  // The root's own value is the samples with an empty stack: in the total, as in
+  // pprof (whose total counts every sample), though no function has them.
+  const { self, total } = nodeValues(inp, leaves, count, parent);
+  const { firstChild, nextSibling } = childLinks(parent, count);
+  return {
+    count, parent, firstChild, nextSibling, fn, name, file, line,
+    inlined: Uint8Array.from(inl.i32()), depth, self, total,
+  };
+}
+
+/** Keys a function tree's nodes by function (`lineFn`) or line (null), recording each new node's line. */
+interface ByFunction { lineFn: Int32Array | null; rep: GrowableI32 }
+
+/**
+ * Inserts each stack root first; returns each stack's leaf node. A stack starts
+ * where it leaves the previous one's path (stacks share their root-side frames, and
+ * a comparison is cheaper than a probe). A location with inlined lines is several
+ * nodes: where it hangs under a node already seen, the node it ends at is
+ * remembered (per node and location), so its lines are walked once, not once per stack.
+ */
+function insertStacks(profile: Profile, frames: Frames, tree: KeyedTree, inlined: GrowableI32, by: ByFunction | null): Int32Array {
   const { count, start, location } = profile.stacks;
   const { frameStart, frameLine } = frames;
   const leaf = new Int32Array(count);
   const ends = new PairMap();
+  // The previous stack's path, root first: its location and the node after it, per depth.
+  let pathLoc = new Int32Array(64), pathNode = new Int32Array(64);
+  let pathLen = 0;
   for (let s = 0; s < count; s++) {
-    let node = 0;
-    for (let e = start[s + 1] - 1; e >= start[s]; e--) {
-      const loc = location[e];
-      const a = frameStart[loc], b = frameStart[loc + 1];
-      if (b - a === 1) { node = child(tree, inlined, node, frameLine[a], 0); continue; }
-      const known = ends.get(node, loc);
-      if (known >= 0) { node = known; continue; }
-      const from = node;
-      // The last frame is the outermost caller; earlier ones were inlined into it.
-      for (let k = b - 1; k >= a; k--) node = child(tree, inlined, node, frameLine[k], k === b - 1 ? 0 : 1);
-      ends.set(from, loc, node);
+    const top = start[s + 1] - 1, len = top - start[s] + 1;
+    if (len > pathLoc.length) {
+      const size = Math.max(len, pathLoc.length * 2);
+      const l = new Int32Array(size), n = new Int32Array(size);
+      l.set(pathLoc); n.set(pathNode);
+      pathLoc = l; pathNode = n;
     }
+    let node = 0, d = 0;
+    while (d < len && d < pathLen && pathLoc[d] === location[top - d]) node = pathNode[d++];
+    for (; d < len; d++) {
+      const loc = location[top - d];
+      const a = frameStart[loc], b = frameStart[loc + 1];
+      if (b - a === 1) node = child(tree, inlined, node, frameLine[a], 0, by);
+      else {
+        const known = ends.get(node, loc);
+        if (known >= 0) node = known;
+        else {
+          const from = node;
+          // The last frame is the outermost caller; earlier ones were inlined into it.
+          for (let k = b - 1; k >= a; k--) node = child(tree, inlined, node, frameLine[k], k === b - 1 ? 0 : 1, by);
+          ends.set(from, loc, node);
+        }
+      }
+      pathLoc[d] = loc;
+      pathNode[d] = node;
+    }
+    pathLen = len;
     leaf[s] = node;
   }
   return leaf;
@@ -124,10 +189,13 @@ function subtreeTotals(self: Float64Array, parent: Int32Array, N: number): Float
   return tot;
 }
 
-function child(tree: KeyedTree, inlined: GrowableI32, parent: number, key: number, isInlined: number): number {
+function child(tree: KeyedTree, inlined: GrowableI32, parent: number, line: number, isInlined: number, by: ByFunction | null): number {
   const before = tree.count;
-  const n = tree.child(parent, key);
-  if (tree.count !== before) inlined.push(isInlined);
+  const n = tree.child(parent, by?.lineFn ? by.lineFn[line] : line);
+  if (tree.count !== before) {
+    inlined.push(isInlined);
+    by?.rep.push(line);
+  }
   return n;
 }
 
@@ -140,51 +208,4 @@ function nodesByLine(line: Int32Array, N: number, L: number): Aggregates['lineNo
   const node = new Int32Array(N - 1);
   for (let n = 1; n < N; n++) node[fill[line[n]]++] = n;
   return { start, node };
-}
-
-/** Merges line-tree nodes per function (or keeps them per line) along each path: the flamegraph's tree. */
-function functionTree(
-  ltParent: Int32Array, ltLine: Int32Array, ltInlined: Int32Array, lineFn: Int32Array, keys: Keys,
-  ltSelf: Float64Array[], N: number, T: number, byLine: boolean,
-): Aggregates['tree'] {
-  const ft = new KeyedTree(N);
-  const map = new Int32Array(N);
-  const repLine = new GrowableI32();
-  const inl = new GrowableI32();
-  repLine.push(-1);
-  inl.push(0);
-  for (let n = 1; n < N; n++) {
-    const before = ft.count;
-    const m = ft.child(map[ltParent[n]], byLine ? ltLine[n] : lineFn[ltLine[n]]);
-    if (ft.count !== before) { repLine.push(ltLine[n]); inl.push(ltInlined[n]); }
-    map[n] = m;
-  }
-  ft.seal();
-  const count = ft.count;
-  const parent = ft.parent.i32();
-  const rep = repLine.i32();
-  const fn = byLine ? Int32Array.from(rep, (l) => (l < 0 ? -1 : lineFn[l])) : ft.key.i32();
-  const name = new Int32Array(count), file = new Int32Array(count), line = new Float64Array(count), depth = new Int32Array(count);
-  const fnName = keys.fnName.data, lineFile = keys.lineFile.data, lineNo = keys.lineNo.data;
-  name[0] = -1; file[0] = -1;
-  for (let n = 1; n < count; n++) {
-    name[n] = fnName[fn[n]];
-    file[n] = lineFile[rep[n]];
-    line[n] = lineNo[rep[n]];
-    depth[n] = depth[parent[n]] + 1;
-  }
-  const self = perType(T, count);
-  // The root's own value is the samples with an empty stack: in the total, as in
-  // pprof (whose total counts every sample), though no function has them.
-  for (let t = 0; t < T; t++) for (let n = 0; n < N; n++) self[t][map[n]] += ltSelf[t][n];
-  const total = perType(T, count);
-  for (let t = 0; t < T; t++) {
-    total[t].set(self[t]);
-    for (let n = count - 1; n >= 1; n--) total[t][parent[n]] += total[t][n];
-  }
-  const { firstChild, nextSibling } = childLinks(parent, count);
-  return {
-    count, parent, firstChild, nextSibling, fn, name, file, line,
-    inlined: Uint8Array.from(inl.i32()), depth, self, total,
-  };
 }
