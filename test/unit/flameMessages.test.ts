@@ -7,7 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildWebviewHtml, contentSecurityPolicy, escapeHtml } from '../../client/src/profileEditor/html';
+import { toFlameTree } from '../../client/src/profileEditor/flameTree';
 import { incompatible, isLoaded, loadProfile, profileMessage, type LoadedProfile } from '../../client/src/profileEditor/load';
+import { functionTable } from '../../media/src/flamegraph/transform';
 import { parseFromWebview, parseToWebview, validateTree } from '../../server/src/protocol/webview';
 
 const exampleDir = path.resolve(__dirname, '..', '..', '..', 'examples', 'shop');
@@ -84,6 +86,30 @@ test('a real profile becomes a valid compact tree whose totals match the engine'
   const node = m.tree.name.indexOf(render);
   assert.match(m.tree.files[m.tree.file[node]], /examples\/shop\/catalog\/catalog\.go$/);
   assert.ok(m.tree.line[node] > 0);
+});
+
+test('past the frame limit only the heaviest frames are sent, and the table still adds up to the whole profile', () => {
+  const full = toFlameTree(heap.agg);
+  assert.equal(full.hidden, undefined);
+  const limit = Math.floor(full.parent.length / 4);
+  const cut = toFlameTree(heap.agg, undefined, limit);
+  assert.ok(cut.hidden, 'a cut tree says what it left out');
+  assert.ok(cut.parent.length <= limit, `${cut.parent.length} nodes for a limit of ${limit}`);
+  assert.equal(cut.parent.length - 1 + cut.hidden.frames, full.parent.length - 1, 'every frame is drawn or counted as left out');
+  assert.equal(typeof validateTree(JSON.parse(JSON.stringify(cut, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v))), 4), 'object');
+  for (let t = 0; t < 4; t++) {
+    assert.equal(cut.cum[t][0], full.cum[t][0], 'the root keeps the whole total');
+    const rows = (tree: typeof full) => new Map(functionTable(tree, t).map((r) => [tree.names[r.name], [r.flat, r.cum]]));
+    const want = rows(full), got = rows(cut);
+    assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
+    for (const [name, [flat, cum]] of want) {
+      assert.ok(Math.abs(got.get(name)![0] - flat) <= 1e-6 * Math.abs(flat) + 1e-9, `${name} flat`);
+      assert.ok(Math.abs(got.get(name)![1] - cum) <= 1e-6 * Math.abs(cum) + 1e-9, `${name} cum`);
+    }
+  }
+  // What the webview is told: how many frames are drawn and how many are not.
+  const m = profileMessage(heap);
+  assert.ok(m.type === 'profile' && !(m.meta.notes ?? []).some((n) => /left out/.test(n)), 'a small profile is drawn whole');
 });
 
 test('malformed trees and metadata are refused with a reason', () => {

@@ -30,28 +30,44 @@ function addAggregates(b: TreeBuilder, agg: Aggregates, base: boolean): void {
 }
 
 /**
+ * Frames drawn at most. The webview lays out and draws 150,000 nodes within a frame
+ * (docs/benchmarks.md); a million deep, distinct stacks make millions of nodes, most
+ * far below a pixel, and copying them to the webview cost more than everything else.
+ */
+export const MAX_FLAME_NODES = 150_000;
+
+/**
  * One profile: the engine's tree is already merged per function, so it only needs
- * reordering into preorder (siblings by name) and compacting the string tables.
+ * reordering into preorder (siblings by name) and compacting the string tables;
+ * past `maxNodes`, only the heaviest frames (with their callers) are kept, and what
+ * the rest held per function travels as `hidden`, so the table stays exact.
  * Typed arrays and integer name ranks throughout: this runs on 100k+ node trees.
  */
-function singleTree(agg: Aggregates): FlameTree {
+function singleTree(agg: Aggregates, maxNodes: number): FlameTree {
   const tr = agg.tree;
-  const n = tr.count;
   const types = agg.sampleTypes.length;
+  const keep = tr.count > maxNodes ? heaviest(tr, types, maxNodes) : null;
   const names: string[] = ['total'];
   const files: string[] = [''];
   const nameMap = new Map<number, number>();
   const fileMap = new Map<number, number>();
-  const nameOf = new Int32Array(n);
-  const fileOf = new Int32Array(n);
-  for (let v = 1; v < n; v++) {
-    let k = nameMap.get(tr.name[v]);
-    if (k === undefined) { k = names.length; names.push(tr.name[v] >= 0 ? agg.strings[tr.name[v]] : '?'); nameMap.set(tr.name[v], k); }
-    nameOf[v] = k;
+  const nameIndex = (id: number): number => {
+    let k = nameMap.get(id);
+    if (k === undefined) { k = names.length; names.push(id >= 0 ? agg.strings[id] : '?'); nameMap.set(id, k); }
+    return k;
+  };
+  const nameOf = new Int32Array(tr.count);
+  const fileOf = new Int32Array(tr.count);
+  let n = 1;
+  for (let v = 1; v < tr.count; v++) {
+    if (keep && !keep[v]) continue;
+    n++;
+    nameOf[v] = nameIndex(tr.name[v]);
     let f = fileMap.get(tr.file[v]);
     if (f === undefined) { f = files.length; files.push(tr.file[v] >= 0 ? agg.files[tr.file[v]] ?? '' : ''); fileMap.set(tr.file[v], f); }
     fileOf[v] = f;
   }
+  const hidden = keep ? hiddenByFunction(tr, keep, types, agg.strings.length, nameIndex) : undefined;
   // Rank of each name in sort order, so sibling sorting compares integers.
   const byName = Array.from(names.keys()).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
   const rank = new Int32Array(names.length);
@@ -62,7 +78,7 @@ function singleTree(agg: Aggregates): FlameTree {
   };
   const cum = Array.from({ length: types }, () => new Float64Array(n));
   const self = Array.from({ length: types }, () => new Float64Array(n));
-  const newIndex = new Int32Array(n);
+  const newIndex = new Int32Array(tr.count);
   const stack = new Int32Array(n);
   let sp = 0;
   stack[sp++] = 0;
@@ -76,17 +92,85 @@ function singleTree(agg: Aggregates): FlameTree {
     out.parent[i] = v > 0 ? newIndex[tr.parent[v]] : -1;
     for (let t = 0; t < types; t++) { cum[t][i] = tr.total[t][v]; self[t][i] = tr.self[t][v]; }
     kids.length = 0;
-    for (let c = tr.firstChild[v]; c !== -1; c = tr.nextSibling[c]) kids.push(c);
+    for (let c = tr.firstChild[v]; c !== -1; c = tr.nextSibling[c]) if (!keep || keep[c]) kids.push(c);
     if (kids.length > 1) kids.sort((a, b) => rank[nameOf[a]] - rank[nameOf[b]] || tr.line[a] - tr.line[b]);
     for (let k = kids.length - 1; k >= 0; k--) stack[sp++] = kids[k];
   }
   for (let i = n - 1; i > 0; i--) out.size[out.parent[i]] += out.size[i];
-  return { names, files, ...out, cum, self };
+  return { names, files, ...out, cum, self, ...(hidden ? { hidden } : {}) };
+}
+
+/**
+ * The at most `maxNodes` heaviest nodes, with every caller of a kept node kept.
+ * A node's weight is its largest share of a sample type's total (absolute values,
+ * so diffs work too); the cut falls between 2^(1/8)-wide weight buckets.
+ */
+function heaviest(tr: Aggregates['tree'], types: number, maxNodes: number): Uint8Array {
+  const whole = new Float64Array(types);
+  for (let t = 0; t < types; t++) { let s = 0; for (let v = 0; v < tr.count; v++) s += Math.abs(tr.self[t][v]); whole[t] = s || 1; }
+  const BUCKETS = 1024;
+  const bucket = new Int16Array(tr.count);
+  const perBucket = new Int32Array(BUCKETS);
+  for (let v = 1; v < tr.count; v++) {
+    let w = 0;
+    for (let t = 0; t < types; t++) w = Math.max(w, Math.abs(tr.total[t][v]) / whole[t]);
+    const b = w > 0 ? Math.min(BUCKETS - 1, Math.floor(-Math.log2(w) * 8)) : BUCKETS - 1;
+    bucket[v] = b;
+    perBucket[b]++;
+  }
+  let cut = 0, kept = 1;
+  while (cut < BUCKETS && kept + perBucket[cut] <= maxNodes) kept += perBucket[cut++];
+  const keep = new Uint8Array(tr.count);
+  keep[0] = 1;
+  for (let v = tr.count - 1; v >= 1; v--) if (bucket[v] < cut) keep[v] = 1;
+  // Callers of kept frames (a diff's parent can weigh less than its child).
+  for (let v = tr.count - 1; v >= 1; v--) if (keep[v]) keep[tr.parent[v]] = 1;
+  return keep;
+}
+
+/**
+ * What the frames left out hold per function: flat (their own values) and cum (where
+ * no caller on the path is the same function, as the table counts it).
+ */
+function hiddenByFunction(tr: Aggregates['tree'], keep: Uint8Array, types: number, strings: number, nameIndex: (id: number) => number): NonNullable<FlameTree['hidden']> {
+  // Per string id (names are interned): times on the current path, and row of the result (−1: none).
+  const onPath = new Int32Array(strings + 1);
+  const rowOf = new Int32Array(strings + 1).fill(-1);
+  const ids: number[] = [];
+  const flat: number[][] = Array.from({ length: types }, () => []);
+  const cum: number[][] = Array.from({ length: types }, () => []);
+  let frames = 0;
+  // Depth first with exit markers (~v): a node is outermost when its function is not on the path above it.
+  const stack = new Int32Array(2 * tr.count);
+  let sp = 0;
+  stack[sp++] = 0;
+  while (sp > 0) {
+    const v = stack[--sp];
+    if (v < 0) { onPath[tr.name[~v] + 1]--; continue; }
+    if (v > 0) {
+      const id = tr.name[v] + 1; // −1 (no name) becomes 0
+      const depth = onPath[id];
+      if (!keep[v]) {
+        frames++;
+        let r = rowOf[id];
+        if (r === -1) { r = rowOf[id] = ids.length; ids.push(id - 1); for (let t = 0; t < types; t++) { flat[t].push(0); cum[t].push(0); } }
+        for (let t = 0; t < types; t++) {
+          flat[t][r] += tr.self[t][v];
+          if (depth === 0) cum[t][r] += tr.total[t][v];
+        }
+      }
+      onPath[id] = depth + 1;
+      stack[sp++] = ~v;
+    }
+    for (let c = tr.firstChild[v]; c !== -1; c = tr.nextSibling[c]) stack[sp++] = c;
+  }
+  const name = Int32Array.from(ids, nameIndex);
+  return { frames, name, flat: flat.map((a) => Float64Array.from(a)), cum: cum.map((a) => Float64Array.from(a)) };
 }
 
 /** The tree for one profile, or the union tree of `current` and `base` when comparing. */
-export function toFlameTree(current: Aggregates, base?: Aggregates): FlameTree {
-  if (!base) return singleTree(current);
+export function toFlameTree(current: Aggregates, base?: Aggregates, maxNodes = MAX_FLAME_NODES): FlameTree {
+  if (!base) return singleTree(current, maxNodes);
   const b = new TreeBuilder(current.sampleTypes.length);
   addAggregates(b, current, false);
   if (base) addAggregates(b, base, true);

@@ -41,5 +41,12 @@ export function incompatible(cur: LoadedProfile, base: LoadedProfile): string | 
 export function profileMessage(cur: LoadResult, base?: LoadedProfile): ToWebview {
   if (!isLoaded(cur)) return { type: 'error', message: cur.error };
   const tree = toFlameTree(cur.agg, base?.agg);
-  return { type: 'profile', meta: profileMeta(cur.profile, cur.source, base?.source), tree };
+  const meta = profileMeta(cur.profile, cur.source, base?.source);
+  if (tree.hidden) meta.notes = [...meta.notes ?? [], leftOutNote(tree.parent.length, tree.hidden.frames)];
+  return { type: 'profile', meta, tree };
+}
+
+function leftOutNote(drawn: number, hidden: number): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return `drawing the ${n(drawn - 1)} heaviest of ${n(drawn - 1 + hidden)} frames; the ${n(hidden)} smallest are left out of the graph (their callers' widths and the table still include them)`;
 }

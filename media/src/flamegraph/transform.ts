@@ -41,6 +41,16 @@ export function functionTable(tree: FlameTree, t: number): FunctionRow[] {
     flat[n] += tree.self[t][i];
     if (outermost) cum[n] += tree.cum[t][i];
   });
+  // Frames too small to send still count: the table is the whole profile's.
+  const h = tree.hidden;
+  if (h) {
+    for (let r = 0; r < h.name.length; r++) {
+      const n = h.name[r];
+      seen[n] = 1;
+      flat[n] += h.flat[t][r];
+      cum[n] += h.cum[t][r];
+    }
+  }
   const rows: FunctionRow[] = [];
   for (let n = 0; n < seen.length; n++) if (seen[n] && (flat[n] !== 0 || cum[n] !== 0)) rows.push({ name: n, flat: flat[n], cum: cum[n] });
   return rows;

@@ -74,13 +74,17 @@ export class KeyedTree {
   private slots: Int32Array;
   private mask: number;
   private limit: number;
-  constructor(expected = 512) {
+  /**
+   * `expected` sizes the lookup table; `most` (at least that) reserves the node arrays,
+   * which then never move: pages never written cost address space, not memory.
+   */
+  constructor(expected = 512, most = expected) {
     const size = tableSize(expected);
     this.slots = emptySlots(size);
     this.mask = size - 1;
     this.limit = size >>> 1;
-    this.parent = new GrowableI32(Math.max(64, expected));
-    this.key = new GrowableI32(Math.max(64, expected));
+    this.parent = new GrowableI32(Math.max(64, most));
+    this.key = new GrowableI32(Math.max(64, most));
     this.parent.push(-1);
     this.key.push(-1);
   }

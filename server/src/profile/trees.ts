@@ -24,31 +24,46 @@ export interface LineTrees {
   lineNodes: Aggregates['lineNodes'];
 }
 
-/** Every frame of every stack becomes a tree step: checked against the cap first. */
+/**
+ * Every frame of every stack becomes a tree step: checked against the cap first.
+ * Returns the number of steps (at most). Stack entries times the most frames a
+ * location has bounds it without a pass over the stacks, and nearly always suffices.
+ */
 function checkFrames(inp: TreeInputs): number {
-  let frameCount = 0, entries = 0;
-  inp.profiles.forEach((p, i) => {
+  let bound = 0;
+  const exact = (i: number): number => {
     const { frameStart } = inp.frames[i];
-    const loc = p.stacks.location;
-    entries += loc.length;
-    for (let e = 0; e < loc.length; e++) frameCount += frameStart[loc[e] + 1] - frameStart[loc[e]];
+    const loc = inp.profiles[i].stacks.location;
+    let n = 0;
+    for (let e = 0; e < loc.length; e++) n += frameStart[loc[e] + 1] - frameStart[loc[e]];
+    return n;
+  };
+  const counts = inp.profiles.map((p, i) => {
+    const { frameStart } = inp.frames[i];
+    let most = 0;
+    for (let l = 0; l + 1 < frameStart.length; l++) most = Math.max(most, frameStart[l + 1] - frameStart[l]);
+    return p.stacks.location.length * most;
   });
+  for (const c of counts) bound += c;
+  if (bound <= inp.budget.limit) return bound;
+  let frameCount = 0;
+  inp.profiles.forEach((_, i) => { frameCount += exact(i); });
   if (frameCount > inp.budget.limit) throw overBudget(inp.budget);
-  return entries;
+  return frameCount;
 }
 
 /** Self values per leaf node, per type, and subtree totals: what both trees end with. */
 function nodeValues(inp: TreeInputs, leaves: Int32Array[], N: number, parent: Int32Array): { self: Float64Array[]; total: Float64Array[] } {
   const T = inp.T;
-  const selfNT = new Float64Array(N * T);
+  const self = perType(T, N);
   leaves.forEach((leaf, p) => {
-    const sv = sumByStack(inp.profiles[p], inp.scales[p], T);
-    for (let s = 0; s < leaf.length; s++) {
-      const base = leaf[s] * T;
-      for (let t = 0; t < T; t++) selfNT[base + t] += sv[s * T + t];
+    const { count, stack, values } = inp.profiles[p].samples;
+    const scale = inp.scales[p];
+    for (let i = 0, row = 0; i < count; i++, row += T) {
+      const node = leaf[stack[i]];
+      for (let t = 0; t < T; t++) self[t][node] += scale * values[row + t];
     }
   });
-  const self = splitTypes(selfNT, N, T);
   return { self, total: self.map((st) => subtreeTotals(st, parent, N)) };
 }
 
@@ -56,8 +71,9 @@ function nodeValues(inp: TreeInputs, leaves: Int32Array[], N: number, parent: In
 export function buildLineTrees(inp: TreeInputs): LineTrees {
   // Start small and grow: shared prefixes and inlined lines walked once make far
   // fewer nodes than frames.
-  const lineTree = new KeyedTree(Math.min(checkFrames(inp), 1 << 20));
-  const inlined = new GrowableI32(1024);
+  const steps = checkFrames(inp);
+  const lineTree = new KeyedTree(Math.min(steps, 1 << 20), Math.min(steps + 1, 1 << 22));
+  const inlined = new GrowableI32(Math.min(steps + 1, 1 << 22));
   inlined.push(0);
   const leaves = inp.profiles.map((p, i) => insertStacks(p, inp.frames[i], lineTree, inlined, null));
   lineTree.seal();
@@ -77,10 +93,11 @@ export function buildLineTrees(inp: TreeInputs): LineTrees {
  */
 export function buildFunctionTree(inp: TreeInputs): Aggregates['tree'] {
   const { T, lineFn, keys, byLine } = inp;
-  const ft = new KeyedTree(Math.min(checkFrames(inp), 1 << 20));
-  const inl = new GrowableI32(1024);
+  const steps = checkFrames(inp);
+  const ft = new KeyedTree(Math.min(steps, 1 << 20), Math.min(steps + 1, 1 << 22));
+  const inl = new GrowableI32(Math.min(steps + 1, 1 << 22));
   inl.push(0);
-  const rep = new GrowableI32(1024);
+  const rep = new GrowableI32(Math.min(steps + 1, 1 << 22));
   rep.push(-1);
   const leaves = inp.profiles.map((p, i) => insertStacks(p, inp.frames[i], ft, inl, { lineFn: byLine ? null : lineFn, rep }));
   ft.seal();
@@ -158,28 +175,8 @@ function insertStacks(profile: Profile, frames: Frames, tree: KeyedTree, inlined
   return leaf;
 }
 
-/** Sample values summed per stack, stack-major: out[s * T + t], with the sign applied. */
-function sumByStack(profile: Profile, scale: number, T: number): Float64Array {
-  const { count, stack, values } = profile.samples;
-  const out = new Float64Array(profile.stacks.count * T);
-  for (let i = 0, row = 0; i < count; i++, row += T) {
-    const base = stack[i] * T;
-    for (let t = 0; t < T; t++) out[base + t] += scale * values[row + t];
-  }
-  return out;
-}
-
 function perType(T: number, n: number): Float64Array[] {
   return Array.from({ length: T }, () => new Float64Array(n));
-}
-
-function splitTypes(nt: Float64Array, N: number, T: number): Float64Array[] {
-  const out = perType(T, N);
-  for (let t = 0; t < T; t++) {
-    const st = out[t];
-    for (let n = 0, j = t; n < N; n++, j += T) st[n] = nt[j];
-  }
-  return out;
 }
 
 /** Children have larger indexes than parents, so one backward pass sums subtrees. */
