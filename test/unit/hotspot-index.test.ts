@@ -5,12 +5,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { allocLabel } from '../../server/src/hotspots/allocLabels';
+import { callPathsAt } from '../../server/src/hotspots/callPaths';
 import { buildHeatIndex } from '../../server/src/hotspots/heatIndex';
+import { compactForServer } from '../../server/src/hotspots/loadJob';
 import { rankHotspots, type Hotspot } from '../../server/src/hotspots/rank';
 import { aggregate } from '../../server/src/profile/aggregate';
 import { decodeProfile } from '../../server/src/profile/decode';
 import { loadResolveContext } from '../../server/src/profile/goEnv';
-import { linesInFile } from '../../server/src/profile/query';
+import { linesInFile, topStacks } from '../../server/src/profile/query';
 import { resolveFiles } from '../../server/src/profile/sourcePaths';
 import { exampleDir } from '../helpers/goFixture';
 import { profileFixtures } from '../helpers/profileFixtures';
@@ -20,7 +22,7 @@ test('on the example\'s real profile, each line holds the engine\'s flat and cum
   const { shop } = await profileFixtures();
   const agg = aggregate(decodeProfile(fs.readFileSync(shop)));
   const resolved = resolveFiles(agg, await loadResolveContext(exampleDir));
-  const index = buildHeatIndex(agg, resolved);
+  const index = buildHeatIndex(compactForServer(agg), resolved);
   const catalog = path.join(exampleDir, 'catalog', 'catalog.go');
   const file = index.files.get(catalog);
   assert.ok(file, [...index.files.keys()].join(', '));
@@ -70,7 +72,7 @@ test('allocations inside runtime frames count on the user line that called them'
   }));
   const agg = aggregate(decodeProfile(bytes));
   const resolved = agg.files.map((f) => (f.startsWith('/build/') ? f : null));
-  const index = buildHeatIndex(agg, resolved);
+  const index = buildHeatIndex(compactForServer(agg), resolved);
   const fill = index.files.get('/build/app/fill.go')!.lines.get(5)!;
   const space = agg.sampleTypes.findIndex((s) => s.type === 'alloc_space');
   assert.equal(fill.self[space], 3072 + 16);
@@ -79,4 +81,20 @@ test('allocations inside runtime frames count on the user line that called them'
   assert.equal(allocLabel(fill.runtimeFn, '\txs = append(xs, x)')?.from, 'profile');
   assert.equal(index.files.get('/build/app/main.go')!.lines.get(12)!.self[space], 0, 'the caller only calls');
   assert.deepEqual(index.unresolved.sort(), ['/usr/local/go/src/runtime/malloc.go', '/usr/local/go/src/runtime/slice.go']);
+});
+
+test('the call paths the loader sends equal the engine\'s top stacks for every line and sample type of a real profile', async () => {
+  const { shop } = await profileFixtures();
+  const agg = aggregate(decodeProfile(fs.readFileSync(shop)));
+  const compact = compactForServer(agg);
+  let paths = 0;
+  for (let l = 0; l < agg.lines.count; l++) {
+    for (let t = 0; t < agg.sampleTypes.length; t++) {
+      const want = topStacks(agg, l, t);
+      assert.deepEqual(callPathsAt(compact, compact.callPaths, l, t), want, `line ${l}, type ${t}`);
+      paths += want.length;
+    }
+  }
+  assert.ok(paths > 20, `${paths} paths compared`);
+  assert.equal((compact as unknown as Record<string, unknown>).lineTree, undefined, 'no line tree is sent');
 });

@@ -6,7 +6,7 @@
 // the innermost frame) plus what runtime frames called from it allocate
 // (`append` → runtime.growslice). Go's own heap profiles hide those runtime frames,
 // other writers keep them; both end up on the user's line.
-import type { Aggregates } from '../profile/model';
+import type { ServerAggregates } from './loadJob';
 
 export interface LineHeat {
   /** 1-based line in the file as profiled. */
@@ -46,9 +46,7 @@ export interface HeatIndex {
   unresolved: string[];
 }
 
-const isRuntime = (name: string) => name.startsWith('runtime.') || name.startsWith('internal/runtime/');
-
-export function buildHeatIndex(agg: Aggregates, resolved: (string | null)[]): HeatIndex {
+export function buildHeatIndex(agg: ServerAggregates, resolved: (string | null)[]): HeatIndex {
   const T = agg.sampleTypes.length;
   const { lines, functions, strings } = agg;
   const fnName = (f: number) => (f >= 0 ? strings[functions.name[f]] : '<unknown>');
@@ -75,22 +73,16 @@ export function buildHeatIndex(agg: Aggregates, resolved: (string | null)[]): He
   }
 
   // Runtime frames called from a user line: their whole subtree is the line's allocation.
-  const lt = agg.lineTree;
-  const runtimeLine = new Uint8Array(lines.count);
-  for (let l = 0; l < lines.count; l++) if (isRuntime(fnName(lines.fn[l]))) runtimeLine[l] = 1;
+  const rc = agg.runtimeCalls;
   const runtimeBest = new Map<LineHeat, { name: string; value: number }>();
   const d = agg.defaultSampleType;
-  for (let n = 1; n < lt.count; n++) {
-    const p = lt.parent[n];
-    if (p <= 0) continue;
-    const l = lt.line[n], pl = lt.line[p];
-    if (!runtimeLine[l] || runtimeLine[pl]) continue;
-    const h = heatOf[pl];
+  for (let c = 0; c < rc.callerLine.length; c++) {
+    const h = heatOf[rc.callerLine[c]];
     if (!h) continue;
-    for (let t = 0; t < T; t++) h.self[t] += lt.total[t][n];
-    const v = Math.abs(lt.total[d][n]);
+    for (let t = 0; t < T; t++) h.self[t] += rc.total[t][c];
+    const v = Math.abs(rc.total[d][c]);
     const best = runtimeBest.get(h);
-    const name = fnName(lines.fn[l]);
+    const name = fnName(rc.fn[c]);
     if (!best) runtimeBest.set(h, { name, value: v });
     else if (best.name === name) best.value += v;
     else if (v > best.value) runtimeBest.set(h, { name, value: v });

@@ -3,15 +3,17 @@
 // and the allocation sizes recorded by the `bytes` label.
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { sizeDistribution, topStacks } from '../profile/query';
-import type { Aggregates, Frame } from '../profile/model';
+import { sizeDistribution } from '../profile/query';
+import type { Frame } from '../profile/model';
+import { callPathsAt } from './callPaths';
+import type { ServerAggregates } from './loadJob';
 import type { AllocLabel } from './allocLabels';
 import { formatAmount, formatShare, formatValueOf } from './format';
 import type { LineHeat } from './heatIndex';
 import type { EscapeOnLine } from './rank';
 
 export interface HoverInput {
-  agg: Aggregates;
+  agg: ServerAggregates;
   heat: LineHeat;
   /** Selected sample type. */
   t: number;
@@ -43,7 +45,7 @@ export function renderProfileHover(h: HoverInput): string {
   } else if (h.label && heat.self[t] !== 0) {
     out.push(`Allocates: ${md(h.label.text)}${h.label.from === 'source' ? ' — read from the line; the profile hides runtime frames' : ''}`);
   }
-  const stacks = heat.lineIndexes.flatMap((l) => topStacks(agg, l, t)).sort((a, b) => Math.abs(b.value) - Math.abs(a.value)).slice(0, agg.topStackLimit);
+  const stacks = heat.lineIndexes.flatMap((l) => callPathsAt(agg, agg.callPaths, l, t)).sort((a, b) => Math.abs(b.value) - Math.abs(a.value)).slice(0, agg.topStackLimit);
   if (stacks.length) {
     const ty = types[t];
     out.push(`Top call paths (${md(ty.type)}):\n\n` + stacks.map((s, i) =>

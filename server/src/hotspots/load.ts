@@ -6,7 +6,7 @@ import * as fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { captureProfile, isProfileUrl } from '../profile/capture';
-import { ProfileError, type Aggregates } from '../profile/model';
+import { ProfileError } from '../profile/model';
 import { runIsolated, type IsolateLimits } from '../limits/isolate';
 import { MAX_PROFILE_FILE_BYTES, runLoadJob, type LoadJob, type ProfileInput, type ServerAggregates } from './loadJob';
 
@@ -55,7 +55,7 @@ const loaderScript = path.join(__dirname, 'profileLoader.js');
  * Decodes and aggregates in the loader process; with a base, current − base.
  * Errors (bad input, out of memory, crash, timeout) are ProfileErrors with one sentence.
  */
-export async function aggregateProfiles(current: ReadProfile, base?: ReadProfile, signal?: AbortSignal, script = loaderScript): Promise<Aggregates> {
+export async function aggregateProfiles(current: ReadProfile, base?: ReadProfile, signal?: AbortSignal, script = loaderScript): Promise<ServerAggregates> {
   const job: LoadJob = { current: current.input, base: base?.input };
   if (!existsSync(script)) return withoutTree(runLoadJob(job));
   const r = await runIsolated<LoadJob, ServerAggregates>(script, job, { ...LOADER_LIMITS, signal }, `loading ${current.name}`);
@@ -64,9 +64,10 @@ export async function aggregateProfiles(current: ReadProfile, base?: ReadProfile
   throw new ProfileError(r.error);
 }
 
-/** The overlays never draw a flame tree; asking for it is a programming error. */
-function withoutTree(agg: ServerAggregates): Aggregates {
-  return Object.defineProperty(agg, 'tree', {
-    get(): never { throw new Error('the language server keeps no flame tree (hotspots/loadJob.ts)'); },
-  }) as Aggregates;
+/** The language server keeps no call tree; reading one is a programming error. */
+function withoutTree(agg: ServerAggregates): ServerAggregates {
+  for (const k of ['tree', 'lineTree', 'lineNodes']) {
+    Object.defineProperty(agg, k, { get(): never { throw new Error(`the language server keeps no ${k} (hotspots/loadJob.ts)`); } });
+  }
+  return agg;
 }

@@ -7,6 +7,7 @@ import { openProfile } from '../profile/open';
 import { diffProfiles } from '../profile/diff';
 import { ProfileError, type Aggregates, type Profile } from '../profile/model';
 import { sizeDistribution } from '../profile/query';
+import { computeCallPaths, computeRuntimeCalls, type CallPaths, type RuntimeCalls } from './callPaths';
 import { FileReadError, readRegularFileSync } from '../limits/files';
 
 /** Profile files larger than this are refused before reading (compressed size). */
@@ -20,8 +21,11 @@ export interface LoadJob {
   base?: ProfileInput;
 }
 
-/** Aggregates without the flame tree: what the language server holds per loaded profile. */
-export type ServerAggregates = Omit<Aggregates, 'tree'>;
+/**
+ * What the language server holds per loaded profile: the aggregates without either
+ * call tree, and what hovers and heat read from the line tree, worked out here.
+ */
+export type ServerAggregates = Omit<Aggregates, 'tree' | 'lineTree' | 'lineNodes'> & { callPaths: CallPaths; runtimeCalls: RuntimeCalls };
 
 function decodeInput(input: ProfileInput): Profile {
   let bytes: Uint8Array;
@@ -48,9 +52,9 @@ export function aggregateInputs(job: LoadJob): Aggregates {
 }
 
 /**
- * The overlay's view of `agg`: the line tree and its index built, the per-sample
- * table replaced by one entry per (line, allocation size), whose sizeDistribution()
- * is the same as the original's.
+ * The overlay's view of `agg`: call paths and runtime calls read off the line tree
+ * (which stays here), the per-sample table replaced by one entry per (line,
+ * allocation size), whose sizeDistribution() is the same as the original's.
  */
 export function compactForServer(agg: Aggregates): ServerAggregates {
   const L = agg.lines.count;
@@ -81,8 +85,8 @@ export function compactForServer(agg: Aggregates): ServerAggregates {
     lines: agg.lines,
     topStackLimit: agg.topStackLimit,
     lineSamples: { start, input: new Uint8Array(E), sample, sources: [{ values: Float64Array.from(values), bytes: Float64Array.from(sizes), scale: 1 }] },
-    lineNodes: agg.lineNodes,
-    lineTree: agg.lineTree,
+    callPaths: computeCallPaths(agg),
+    runtimeCalls: computeRuntimeCalls(agg),
   };
 }
 

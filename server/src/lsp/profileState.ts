@@ -1,7 +1,7 @@
 // The profiles loaded in this session (one per workspace folder) and how their
 // line numbers map onto the buffers being edited. No LSP wiring here.
 import * as path from 'node:path';
-import type { Aggregates } from '../profile/model';
+import type { ServerAggregates } from '../hotspots/loadJob';
 import type { FileHeat, HeatIndex, LineHeat } from '../hotspots/heatIndex';
 import { LineMap } from '../hotspots/lineMap';
 import { readSmallTextFile } from '../limits/files';
@@ -11,7 +11,7 @@ export interface ActiveProfile {
   folderDir: string | undefined;
   source: string;
   baseSource?: string;
-  agg: Aggregates;
+  agg: ServerAggregates;
   index: HeatIndex;
   /** Profile file name → path on disk (null when not found). */
   resolvedByName: Map<string, string | null>;

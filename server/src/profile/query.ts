@@ -18,7 +18,7 @@ export function linesInFile(agg: Aggregates, resolved: (string | null)[], path: 
 }
 
 /** Allocation sizes made at line `l` (innermost frame), smallest first. */
-export function sizeDistribution(agg: Aggregates, l: number): SizeBucket[] {
+export function sizeDistribution(agg: Pick<Aggregates, 'sampleTypes' | 'lineSamples'>, l: number): SizeBucket[] {
   const { start, input, sample, sources } = agg.lineSamples;
   const T = agg.sampleTypes.length;
   const bySize = new Map<number, number[]>();
@@ -38,6 +38,11 @@ export function sizeDistribution(agg: Aggregates, l: number): SizeBucket[] {
  * topmost occurrence's total, so recursion is not counted twice.
  */
 export function topStacks(agg: Aggregates, l: number, t: number): StackSummary[] {
+  return topStackNodes(agg, l, t).map(({ node, value }) => ({ value, frames: framesTo(agg, node) }));
+}
+
+/** topStacks as line-tree nodes: the node each path ends at, and its value. */
+export function topStackNodes(agg: Aggregates, l: number, t: number): { node: number; value: number }[] {
   const K = agg.topStackLimit;
   const { start, node } = agg.lineNodes;
   const { parent, line, total } = agg.lineTree;
@@ -55,7 +60,7 @@ export function topStacks(agg: Aggregates, l: number, t: number): StackSummary[]
     best.sort((x, y) => Math.abs(y.v) - Math.abs(x.v));
     if (best.length > K) best.pop();
   }
-  return best.map(({ n, v }) => ({ value: v, frames: framesTo(agg, n) }));
+  return best.map(({ n, v }) => ({ node: n, value: v }));
 }
 
 /** The frames from the root to line-tree node `node`. */
