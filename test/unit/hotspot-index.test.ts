@@ -1,7 +1,9 @@
 // The per-file heat index: on the example's real profile it agrees with the engine
 // line by line; runtime frames below a user line are that line's allocation.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { allocLabel } from '../../server/src/hotspots/allocLabels';
@@ -51,8 +53,76 @@ test('on the example\'s real profile, each line holds the engine\'s flat and cum
 });
 
 test('allocations inside runtime frames count on the user line that called them', () => {
-  // A writer that keeps runtime frames (Go's own hides them): user line → growslice → mallocgc.
-  const bytes = encodeProfile(tinyHeapProfile({
+  const bytes = runtimeFramesProfile();
+  const agg = aggregate(decodeProfile(bytes));
+  const resolved = agg.files.map((f) => (f.startsWith('/build/') ? f : null));
+  const index = buildHeatIndex(compactForServer(agg), resolved);
+  const fill = index.files.get('/build/app/fill.go')!.lines.get(5)!;
+  const space = agg.sampleTypes.findIndex((s) => s.type === 'alloc_space');
+  assert.equal(fill.self[space], 3072 + 16);
+  assert.equal(fill.cum[space], 3072 + 16);
+  assert.equal(fill.runtimeFn, 'runtime.growslice');
+  assert.equal(allocLabel(fill.runtimeFn, '\txs = append(xs, x)')?.from, 'profile');
+  assert.equal(index.files.get('/build/app/main.go')!.lines.get(12)!.self[space], 0, 'the caller only calls');
+  assert.deepEqual(index.unresolved.sort(), ['/usr/local/go/src/runtime/malloc.go', '/usr/local/go/src/runtime/slice.go']);
+});
+
+test('what the loader sends (call paths, runtime calls) equals what the line tree gives', async () => {
+  const { shop, heap, allocs } = await profileFixtures();
+  // Every allocation recorded: the example's map and slice growth shows as runtime frames.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-callpaths-'));
+  try {
+    const rate1 = path.join(tmp, 'rate1.pb.gz');
+    const r = spawnSync('go', ['run', './cmd/loadgen', '-o', rate1, '-rate', '1', '-rounds', '200'], { cwd: exampleDir, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    for (const file of [shop, heap, allocs, rate1]) compareWithTree(fs.readFileSync(file));
+    // Go's own profiles hide runtime frames below user code; another writer's do not.
+    assert.ok(compareWithTree(runtimeFramesProfile()) > 0, 'runtime calls compared');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+function compareWithTree(bytes: Uint8Array): number {
+  const agg = aggregate(decodeProfile(bytes));
+  const compact = compactForServer(agg);
+  let paths = 0;
+  for (let l = 0; l < agg.lines.count; l++) {
+    for (let t = 0; t < agg.sampleTypes.length; t++) {
+      const want = topStacks(agg, l, t);
+      assert.deepEqual(callPathsAt(compact, compact.callPaths!, l, t), want, `line ${l}, type ${t}`);
+      paths += want.length;
+    }
+  }
+  assert.ok(paths > 0, `${paths} paths compared`);
+  // Runtime calls from the pass over samples equal the line tree's edges into runtime frames.
+  const lt = agg.lineTree, T = agg.sampleTypes.length;
+  const isRt = (l: number) => /^runtime\.|^internal\/runtime\//.test(agg.strings[agg.functions.name[agg.lines.fn[l]]] ?? '');
+  const want = new Map<string, number[]>();
+  for (let n = 1; n < lt.count; n++) {
+    const p = lt.parent[n];
+    if (p <= 0 || !isRt(lt.line[n]) || isRt(lt.line[p])) continue;
+    const k = `${lt.line[p]}>${agg.lines.fn[lt.line[n]]}`;
+    const v = want.get(k) ?? new Array<number>(T).fill(0);
+    for (let t = 0; t < T; t++) v[t] += lt.total[t][n];
+    want.set(k, v);
+  }
+  const got = new Map<string, number[]>();
+  const rc = compact.runtimeCalls;
+  for (let c = 0; c < rc.callerLine.length; c++) {
+    const k = `${rc.callerLine[c]}>${rc.fn[c]}`;
+    const v = got.get(k) ?? new Array<number>(T).fill(0);
+    for (let t = 0; t < T; t++) v[t] += rc.total[t][c];
+    got.set(k, v);
+  }
+  assert.deepEqual(got, want);
+  assert.equal((compact as unknown as Record<string, unknown>).lineTree, undefined, 'no line tree is sent');
+  return want.size;
+}
+
+/** A writer that keeps runtime frames (Go's own hides them): user line → growslice → mallocgc. */
+function runtimeFramesProfile(): Uint8Array {
+  return encodeProfile(tinyHeapProfile({
     functions: [
       { id: 1, name: 'main.main', file: '/build/app/main.go', startLine: 10 },
       { id: 2, name: 'main.fill', file: '/build/app/fill.go', startLine: 3 },
@@ -70,31 +140,4 @@ test('allocations inside runtime frames count on the user line that called them'
       { locationIds: [2, 1], values: [1, 16, 0, 0], bytes: 16 },
     ],
   }));
-  const agg = aggregate(decodeProfile(bytes));
-  const resolved = agg.files.map((f) => (f.startsWith('/build/') ? f : null));
-  const index = buildHeatIndex(compactForServer(agg), resolved);
-  const fill = index.files.get('/build/app/fill.go')!.lines.get(5)!;
-  const space = agg.sampleTypes.findIndex((s) => s.type === 'alloc_space');
-  assert.equal(fill.self[space], 3072 + 16);
-  assert.equal(fill.cum[space], 3072 + 16);
-  assert.equal(fill.runtimeFn, 'runtime.growslice');
-  assert.equal(allocLabel(fill.runtimeFn, '\txs = append(xs, x)')?.from, 'profile');
-  assert.equal(index.files.get('/build/app/main.go')!.lines.get(12)!.self[space], 0, 'the caller only calls');
-  assert.deepEqual(index.unresolved.sort(), ['/usr/local/go/src/runtime/malloc.go', '/usr/local/go/src/runtime/slice.go']);
-});
-
-test('the call paths the loader sends equal the engine\'s top stacks for every line and sample type of a real profile', async () => {
-  const { shop } = await profileFixtures();
-  const agg = aggregate(decodeProfile(fs.readFileSync(shop)));
-  const compact = compactForServer(agg);
-  let paths = 0;
-  for (let l = 0; l < agg.lines.count; l++) {
-    for (let t = 0; t < agg.sampleTypes.length; t++) {
-      const want = topStacks(agg, l, t);
-      assert.deepEqual(callPathsAt(compact, compact.callPaths, l, t), want, `line ${l}, type ${t}`);
-      paths += want.length;
-    }
-  }
-  assert.ok(paths > 20, `${paths} paths compared`);
-  assert.equal((compact as unknown as Record<string, unknown>).lineTree, undefined, 'no line tree is sent');
-});
+}

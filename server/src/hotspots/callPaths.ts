@@ -21,8 +21,9 @@ export interface CallPaths {
 
 /**
  * Runtime frames called from another line (a user line growing a slice calls
- * runtime.growslice): each such call, in tree order, with the caller's line, the
- * runtime frame's function, and the values of everything below it, per sample type.
+ * runtime.growslice): per (caller line, runtime line), in order of first call, the
+ * caller's line, the runtime frame's function, and the values of everything below
+ * it, per sample type.
  */
 export interface RuntimeCalls {
   callerLine: Int32Array;
@@ -31,8 +32,6 @@ export interface RuntimeCalls {
 }
 
 const isRuntime = (name: string) => name.startsWith('runtime.') || name.startsWith('internal/runtime/');
-
-export function runtimeFunctionName(name: string): boolean { return isRuntime(name); }
 
 export function computeCallPaths(agg: Aggregates): CallPaths {
   const T = agg.sampleTypes.length, L = agg.lines.count;
@@ -80,23 +79,14 @@ export function callPathsAt(agg: Tables, paths: CallPaths, l: number, t: number)
   return out;
 }
 
+/** From one pass over the samples (Aggregates.callsInto): no call tree needed. */
 export function computeRuntimeCalls(agg: Aggregates): RuntimeCalls {
-  const T = agg.sampleTypes.length;
   const { lines, functions, strings } = agg;
-  const lt = agg.lineTree;
   const runtimeLine = new Uint8Array(lines.count);
   for (let l = 0; l < lines.count; l++) {
     const f = lines.fn[l];
     if (isRuntime(f >= 0 ? strings[functions.name[f]] : '<unknown>')) runtimeLine[l] = 1;
   }
-  const nodes: number[] = [];
-  for (let n = 1; n < lt.count; n++) {
-    const p = lt.parent[n];
-    if (p > 0 && runtimeLine[lt.line[n]] && !runtimeLine[lt.line[p]]) nodes.push(n);
-  }
-  return {
-    callerLine: Int32Array.from(nodes, (n) => lt.line[lt.parent[n]]),
-    fn: Int32Array.from(nodes, (n) => lines.fn[lt.line[n]]),
-    total: Array.from({ length: T }, (_, t) => Float64Array.from(nodes, (n) => lt.total[t][n])),
-  };
+  const calls = agg.callsInto(runtimeLine);
+  return { callerLine: calls.caller, fn: Int32Array.from(calls.callee, (l) => lines.fn[l]), total: calls.total };
 }

@@ -23,6 +23,8 @@ export interface HoverInput {
   resolve(profileFile: string): string | null;
   /** One sentence when the profile predates the file or the buffer was edited. */
   staleNote?: string;
+  /** Why there are no call paths (yet), when there are none. */
+  callPathsNote?: string;
   source: string;
 }
 
@@ -45,7 +47,9 @@ export function renderProfileHover(h: HoverInput): string {
   } else if (h.label && heat.self[t] !== 0) {
     out.push(`Allocates: ${md(h.label.text)}${h.label.from === 'source' ? ' — read from the line; the profile hides runtime frames' : ''}`);
   }
-  const stacks = heat.lineIndexes.flatMap((l) => callPathsAt(agg, agg.callPaths, l, t)).sort((a, b) => Math.abs(b.value) - Math.abs(a.value)).slice(0, agg.topStackLimit);
+  const paths = agg.callPaths;
+  const stacks = paths ? heat.lineIndexes.flatMap((l) => callPathsAt(agg, paths, l, t)).sort((a, b) => Math.abs(b.value) - Math.abs(a.value)).slice(0, agg.topStackLimit) : [];
+  if (!paths && h.callPathsNote) out.push(`Top call paths: ${md(h.callPathsNote)}`);
   if (stacks.length) {
     const ty = types[t];
     out.push(`Top call paths (${md(ty.type)}):\n\n` + stacks.map((s, i) =>

@@ -24,13 +24,15 @@ export interface ReadProfile {
   name: string;
   /** The file's mtime, or the capture's end. */
   takenAt: number;
+  /** Its size in bytes (compressed): big ones get their overlays before their call paths. */
+  size: number;
 }
 
 export async function readProfileSource(src: SourceSpec, signal?: AbortSignal): Promise<ReadProfile> {
   if (src.url) {
     if (!isProfileUrl(src.url)) throw new ProfileError(`not an http(s), pyroscope:// or parca:// URL: ${src.url}`);
     const bytes = await captureProfile(src.url, { signal, token: src.token });
-    return { input: { name: src.url, bytes }, name: src.url, takenAt: Date.now() };
+    return { input: { name: src.url, bytes }, name: src.url, takenAt: Date.now(), size: bytes.length };
   }
   if (!src.path) throw new ProfileError('give a profile path or URL');
   let st;
@@ -42,7 +44,7 @@ export async function readProfileSource(src: SourceSpec, signal?: AbortSignal): 
   if (!st.isFile()) throw new ProfileError(`not a file: ${src.path}`);
   if (st.size > MAX_PROFILE_FILE_BYTES) throw new ProfileError(`profile ${src.path} is larger than ${MAX_PROFILE_FILE_BYTES} bytes`);
   const name = path.basename(src.path);
-  return { input: { name, path: src.path }, name, takenAt: st.mtimeMs };
+  return { input: { name, path: src.path }, name, takenAt: st.mtimeMs, size: st.size };
 }
 
 /** The loader's limits: a million-sample profile needs about 400 MB. */
@@ -55,8 +57,8 @@ const loaderScript = path.join(__dirname, 'profileLoader.js');
  * Decodes and aggregates in the loader process; with a base, current − base.
  * Errors (bad input, out of memory, crash, timeout) are ProfileErrors with one sentence.
  */
-export async function aggregateProfiles(current: ReadProfile, base?: ReadProfile, signal?: AbortSignal, script = loaderScript): Promise<ServerAggregates> {
-  const job: LoadJob = { current: current.input, base: base?.input };
+export async function aggregateProfiles(current: ReadProfile, base?: ReadProfile, signal?: AbortSignal, script = loaderScript, callPaths = true): Promise<ServerAggregates> {
+  const job: LoadJob = { current: current.input, base: base?.input, callPaths };
   if (!existsSync(script)) return withoutTree(runLoadJob(job));
   const r = await runIsolated<LoadJob, ServerAggregates>(script, job, { ...LOADER_LIMITS, signal }, `loading ${current.name}`);
   if (r.ok) return withoutTree(r.value);

@@ -19,13 +19,23 @@ export type ProfileInput = { name: string; path: string } | { name: string; byte
 export interface LoadJob {
   current: ProfileInput;
   base?: ProfileInput;
+  /**
+   * Work out each line's call paths too (they need the whole line tree: seconds on a
+   * million deep stacks). Without them the overlays come back first; a second job
+   * with them follows for hovers.
+   */
+  callPaths: boolean;
 }
 
 /**
  * What the language server holds per loaded profile: the aggregates without either
  * call tree, and what hovers and heat read from the line tree, worked out here.
  */
-export type ServerAggregates = Omit<Aggregates, 'tree' | 'lineTree' | 'lineNodes'> & { callPaths: CallPaths; runtimeCalls: RuntimeCalls };
+export type ServerAggregates = Omit<Aggregates, 'tree' | 'lineTree' | 'lineNodes' | 'callsInto'> & {
+  runtimeCalls: RuntimeCalls;
+  /** Absent while a big profile's paths are still being worked out (a second job). */
+  callPaths?: CallPaths;
+};
 
 function decodeInput(input: ProfileInput): Profile {
   let bytes: Uint8Array;
@@ -52,11 +62,11 @@ export function aggregateInputs(job: LoadJob): Aggregates {
 }
 
 /**
- * The overlay's view of `agg`: call paths and runtime calls read off the line tree
- * (which stays here), the per-sample table replaced by one entry per (line,
- * allocation size), whose sizeDistribution() is the same as the original's.
+ * The overlay's view of `agg`: runtime calls, call paths when asked (read off the
+ * line tree, which stays here), the per-sample table replaced by one entry per
+ * (line, allocation size), whose sizeDistribution() is the same as the original's.
  */
-export function compactForServer(agg: Aggregates): ServerAggregates {
+export function compactForServer(agg: Aggregates, withCallPaths = true): ServerAggregates {
   const L = agg.lines.count;
   const T = agg.sampleTypes.length;
   const start = new Int32Array(L + 1);
@@ -85,11 +95,11 @@ export function compactForServer(agg: Aggregates): ServerAggregates {
     lines: agg.lines,
     topStackLimit: agg.topStackLimit,
     lineSamples: { start, input: new Uint8Array(E), sample, sources: [{ values: Float64Array.from(values), bytes: Float64Array.from(sizes), scale: 1 }] },
-    callPaths: computeCallPaths(agg),
     runtimeCalls: computeRuntimeCalls(agg),
+    ...(withCallPaths ? { callPaths: computeCallPaths(agg) } : {}),
   };
 }
 
 export function runLoadJob(job: LoadJob): ServerAggregates {
-  return compactForServer(aggregateInputs(job));
+  return compactForServer(aggregateInputs(job), job.callPaths);
 }

@@ -57,6 +57,13 @@ export function profileFeature(): Feature {
   };
 }
 
+/**
+ * Profiles at least this big (compressed) get their overlays from one loader job and
+ * their call paths from a second: ~100,000 samples, where the tree starts to cost
+ * seconds. HEAPLENS_TWO_JOB_BYTES lowers it (tests take the two-job path on a small profile).
+ */
+const TWO_JOB_BYTES = Number(process.env.HEAPLENS_TWO_JOB_BYTES ?? 1024 * 1024);
+
 const oneLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
 function wire(ctx: ServerContext): void {
@@ -141,10 +148,34 @@ function wire(ctx: ServerContext): void {
     return c;
   };
 
+  /** Per folder: the job still working out a big profile's call paths, stopped when another profile comes. */
+  const pathJobs = new Map<string, AbortController>();
+
+  /** The second job for a big profile: its call paths, for hovers, once the overlays are up. */
+  const followWithCallPaths = (profile: ActiveProfile, current: ReadProfile, base: ReadProfile | undefined) => {
+    const ac = new AbortController();
+    pathJobs.set(profile.folderUri, ac);
+    const t0 = performance.now();
+    aggregateProfiles(current, base, ac.signal, undefined, true).then((full) => {
+      if (state.profiles.get(profile.folderUri) !== profile) return;
+      profile.agg.callPaths = full.callPaths;
+      profile.callPathsNote = undefined;
+      ctx.log(`heap profile ${current.name}: call paths ready in ${Math.round(performance.now() - t0)} ms`);
+    }, (e: unknown) => {
+      if (ac.signal.aborted || state.profiles.get(profile.folderUri) !== profile) return;
+      profile.callPathsNote = `not available: ${e instanceof Error ? e.message : String(e)}`;
+      ctx.log(`heap profile ${current.name}: call paths ${profile.callPathsNote}`);
+    }).finally(() => { if (pathJobs.get(profile.folderUri) === ac) pathJobs.delete(profile.folderUri); });
+  };
+
   /** Decodes `current` (minus `base`), resolves its files and makes it the folder's overlay. */
   const show = async (params: LoadProfileParams, current: ReadProfile, base: ReadProfile | undefined, signal: AbortSignal, isCancelled: () => boolean, t0: number) => {
+    pathJobs.get(folderOf(params.folderUri))?.abort();
     // Off this thread: the loader process decodes, with its own memory and time limits.
-    const agg = await aggregateProfiles(current, base, signal);
+    // A big profile's call paths need the whole call tree (seconds for a million deep
+    // stacks): the overlays come first, the paths from a second job after.
+    const twoJobs = current.size + (base?.size ?? 0) >= TWO_JOB_BYTES;
+    const agg = await aggregateProfiles(current, base, signal, undefined, !twoJobs);
     const t = params.sampleType ? sampleTypeIndex(agg, params.sampleType) : agg.defaultSampleType;
     const folderDir = params.folderUri ? uriToPath(params.folderUri) : params.path ? path.dirname(params.path) : undefined;
     const settings = await ctx.settingsFor(params.folderUri ?? (params.path ? pathToUri(params.path) : ''));
@@ -161,6 +192,7 @@ function wire(ctx: ServerContext): void {
     const profile: ActiveProfile = {
       folderUri: folderOf(params.folderUri), folderDir, agg, index, resolvedByName, t, takenAt: current.takenAt,
       source: current.name, baseSource: base?.name,
+      ...(twoJobs ? { callPathsNote: 'still being worked out for this large profile' } : {}),
     };
     const previous = state.profiles.get(profile.folderUri);
     state.set(profile);
@@ -168,6 +200,7 @@ function wire(ctx: ServerContext): void {
     ctx.log(`heap profile ${current.name}${base ? ` (diff against ${base.name})` : ''} loaded in ${Math.round(performance.now() - t0)} ms: ` +
       `${index.files.size} source files found, ${index.unresolved.length} not found`);
     refresh(previous ? [previous, profile] : [profile]);
+    if (twoJobs) followWithCallPaths(profile, current, base);
     return info(profile);
   };
 
@@ -191,6 +224,7 @@ function wire(ctx: ServerContext): void {
   });
 
   connection.onRequest(ClearProfileRequest.type, ({ folderUri }) => {
+    for (const [f, ac] of pathJobs) if (folderUri === undefined || f === folderOf(folderUri)) ac.abort();
     refresh(state.clear(folderUri));
   });
 
@@ -309,6 +343,7 @@ function wire(ctx: ServerContext): void {
       label: allocLabel(at.line.runtimeFn, state.lineText(file, position.line)),
       resolve: (name) => at.profile.resolvedByName.get(name) ?? null,
       staleNote: staleNote(at.profile, file, state.edited(file)),
+      callPathsNote: at.profile.callPathsNote,
       source: at.profile.source,
     });
     return { markdown };

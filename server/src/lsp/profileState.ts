@@ -18,6 +18,8 @@ export interface ActiveProfile {
   /** Selected sample type. */
   t: number;
   takenAt: number;
+  /** While a big profile's call paths are worked out, or why they could not be: for hovers. */
+  callPathsNote?: string;
 }
 
 /** Go files over this size are not read for line tracking (annotations stay on profiled lines). */

@@ -155,8 +155,8 @@ async function showGrowth(ring: SnapshotRing, baseSeq: number, folderUri: string
   const a = ring.profiles(first.seq), b = ring.profiles(last.seq);
   if (!a || !b) return;
   await show(folderUri,
-    { input: { name: `watch snapshots #${first.seq}→#${last.seq}`, bytes: b.heap }, name: `watch snapshots #${first.seq}→#${last.seq}`, takenAt: last.takenAt },
-    { input: { name: `snapshot #${first.seq}`, bytes: a.heap }, name: `snapshot #${first.seq}`, takenAt: first.takenAt }, signal);
+    { input: { name: `watch snapshots #${first.seq}→#${last.seq}`, bytes: b.heap }, name: `watch snapshots #${first.seq}→#${last.seq}`, takenAt: last.takenAt, size: b.heap.length },
+    { input: { name: `snapshot #${first.seq}`, bytes: a.heap }, name: `snapshot #${first.seq}`, takenAt: first.takenAt, size: a.heap.length }, signal);
 }
 
 function point(s: Snapshot): WatchPoint {

@@ -11,7 +11,7 @@
 // profiles with a sign each merge into one set of aggregates: diffs.
 import { GrowableF64, GrowableI32 } from './buffers';
 import { overBudget, workBudget, type WorkBudget } from './limits';
-import type { AggregateOptions, Aggregates, FunctionAggregates, LineAggregates, Profile, ValueType } from './model';
+import type { AggregateOptions, Aggregates, FunctionAggregates, LineAggregates, LineCalls, Profile, ValueType } from './model';
 import { buildFunctionTree, buildLineTrees, type LineTrees, type TreeInputs } from './trees';
 import { hex64 } from './wire';
 
@@ -162,6 +162,7 @@ export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions,
     get tree() { return (tree ??= buildFunctionTree(treeInputs)); },
     topStackLimit: K,
     get lineSamples() { return (bySample ??= samplesByLine(inputs, frames, L)); },
+    callsInto: (marked: Uint8Array) => callsInto(inputs, frames, T, L, marked, budget),
     get lineNodes() { return lazy().lineNodes; },
     get lineTree() { return lazy().lineTree; },
   };
@@ -284,6 +285,53 @@ function splitTypes(nt: Float64Array, N: number, T: number): Float64Array[] {
     for (let n = 0, j = t; n < N; n++, j += T) st[n] = nt[j];
   }
   return out;
+}
+
+/**
+ * Calls from an unmarked line into a marked one, per (caller, callee) line pair, from
+ * one pass over every sample's frames, root first. A sample through the same pair at
+ * two depths counts twice, as the two tree nodes it passes would.
+ */
+function callsInto(inputs: WeightedProfile[], frames: Frames[], T: number, L: number, marked: Uint8Array, budget: WorkBudget): LineCalls {
+  const pairIndex = new Map<number, number>();
+  const caller = new GrowableI32(), callee = new GrowableI32(), totalTN: number[] = [];
+  let work = 0;
+  for (let p = 0; p < inputs.length; p++) {
+    const { profile, scale } = inputs[p];
+    const { start, location } = profile.stacks;
+    const { count, stack, values } = profile.samples;
+    const { frameStart, frameLine } = frames[p];
+    for (let i = 0; i < count; i++) {
+      const s = stack[i];
+      let prev = -1;
+      for (let e = start[s + 1] - 1; e >= start[s]; e--) {
+        const loc = location[e];
+        const a = frameStart[loc];
+        work += frameStart[loc + 1] - a;
+        for (let k = frameStart[loc + 1] - 1; k >= a; k--) {
+          const line = frameLine[k];
+          if (prev >= 0 && marked[line] && !marked[prev]) {
+            const key = prev * L + line; // both < 2^26 (limits.ts): exact
+            let x = pairIndex.get(key);
+            if (x === undefined) {
+              x = caller.length;
+              pairIndex.set(key, x);
+              caller.push(prev); callee.push(line);
+              for (let t = 0; t < T; t++) totalTN.push(0);
+            }
+            for (let t = 0; t < T; t++) totalTN[x * T + t] += scale * values[i * T + t];
+          }
+          prev = line;
+        }
+      }
+      if (work > budget.limit) throw overBudget(budget);
+    }
+  }
+  const n = caller.length;
+  return {
+    caller: caller.i32(), callee: callee.i32(),
+    total: Array.from({ length: T }, (_, t) => Float64Array.from({ length: n }, (_, x) => totalTN[x * T + t])),
+  };
 }
 
 /** Samples with a size label grouped by leaf line (counting sort), for size distributions on demand. */

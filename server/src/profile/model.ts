@@ -258,6 +258,13 @@ export interface AggregateOptions {
   topStackLimit?: number;
 }
 
+/** Calls between lines: caller[i] → callee[i] (line indexes), with total[t][i] flowing through. */
+export interface LineCalls {
+  caller: Int32Array;
+  callee: Int32Array;
+  total: Float64Array[];
+}
+
 export interface Aggregates {
   sampleTypes: ValueType[];
   defaultSampleType: number;
@@ -285,6 +292,12 @@ export interface Aggregates {
     sample: Int32Array;
     sources: { values: Int32Array | Float64Array; bytes: Float64Array; scale: number }[];
   };
+  /**
+   * Every call from a line not in `marked` straight into one in it (indexed by line),
+   * summed per (caller line, callee line) over the samples, in order of first call:
+   * what the line tree's edges into marked lines hold, without building the tree.
+   */
+  callsInto(marked: Uint8Array): LineCalls;
   /**
    * Line-tree nodes grouped by line: start[l] .. start[l+1]-1 index `node`. Built with
    * the trees on first access; topStacks() reads it.
