@@ -144,18 +144,23 @@ export class GoHelper {
     const p = spawn(exe, ['-go', this.opts.goBin || 'go'], { env: this.opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc = p;
     this.warmDirs.clear();
-    let buf = '';
+    // The line so far, in pieces: an answer of megabytes arrives in 64 KB chunks, and
+    // appending to one string and searching it whole on every chunk was quadratic.
+    let parts: string[] = [];
+    let partsLength = 0;
     p.stdout.setEncoding('utf8');
     p.stdout.on('data', (chunk: string) => {
-      buf += chunk;
-      if (buf.length > MAX_LINE_BYTES) {
-        this.log('the quick-fix helper wrote an over-long answer; stopping it');
-        this.kill(p, new Error('the quick-fix helper wrote an over-long answer'));
-        return;
-      }
-      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
+      let from = 0;
+      for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', from)) {
+        parts.push(chunk.slice(from, nl));
+        const line = parts.join('');
+        parts = [];
+        partsLength = 0;
+        from = nl + 1;
+        if (line.length > MAX_LINE_BYTES) {
+          this.tooLong(p);
+          return;
+        }
         let msg: { id?: number };
         try { msg = JSON.parse(line) as { id?: number }; } catch { continue; }
         const waiter = msg.id === undefined ? undefined : this.pending.get(msg.id);
@@ -163,6 +168,11 @@ export class GoHelper {
         this.pending.delete(msg.id!);
         clearTimeout(waiter.timer);
         waiter.resolve(msg);
+      }
+      if (from < chunk.length) {
+        parts.push(chunk.slice(from));
+        partsLength += chunk.length - from;
+        if (partsLength > MAX_LINE_BYTES) this.tooLong(p);
       }
     });
     let stderr = '';
@@ -175,6 +185,11 @@ export class GoHelper {
     });
     p.stdin.on('error', () => { /* the exit handler reports it */ });
     return p;
+  }
+
+  private tooLong(p: ChildProcessWithoutNullStreams): void {
+    this.log('the quick-fix helper wrote an over-long answer; stopping it');
+    this.kill(p, new Error('the quick-fix helper wrote an over-long answer'));
   }
 
   private failAll(p: ChildProcessWithoutNullStreams, err: Error): void {
