@@ -17,6 +17,8 @@ export interface OutlineCacheOptions {
   log(line: string): void;
   /** Told once per distinct failure: the user's assertions are not checked. */
   warn(message: string): void;
+  /** The helper for a `go` binary; default: one built from the bundled gohelper/ sources. */
+  newHelper?(goBin: string): GoHelper;
 }
 
 /** Files kept; each holds one text (the one last outlined). */
@@ -69,7 +71,7 @@ export class OutlineCache {
       const goBin = await this.opts.goBinFor(files[0].path);
       if (!this.helper || this.helperGoBin !== goBin) {
         this.helper?.dispose();
-        this.helper = new GoHelper({ goBin, cacheDir: defaultCacheDir(), log: this.opts.log });
+        this.helper = this.opts.newHelper?.(goBin) ?? new GoHelper({ goBin, cacheDir: defaultCacheDir(), log: this.opts.log });
         this.helperGoBin = goBin;
       }
       const outlines = await helperOutlines(this.helper)(files);
