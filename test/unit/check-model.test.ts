@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { subtractBaseline, makeBaseline } from '../../server/src/check/baseline';
 import { formatGithub } from '../../server/src/check/format';
 import type { FuncInfo } from '../../server/src/check/functions';
+import { calleeResolver } from '../../server/src/check/inlined';
 import { newSites } from '../../server/src/check/match';
 import { allocates, type HeapSite, type Problem } from '../../server/src/check/model';
 import type { Finding } from '../../server/src/escape/types';
@@ -24,6 +25,21 @@ test('matching: by function and expression, counted; lines and files do not matt
   assert.deepEqual(out.map((n) => `${n.site.func}:${n.site.finding.line}`), ['F:60']);
   // Another package is another place.
   assert.equal(newSites([site('F', '&T{...}', 10, 'q/a.go')], base, funcs, funcs).length, 1);
+});
+
+test('an inlined callee by its bare name is in the caller\'s package, whichever file came first; a qualified one in its package', () => {
+  // Two packages each with an unexported expand() that allocates (compress's s2 and snappy).
+  const fn = (name: string): FuncInfo => ({ name, line: 10, docLine: 10, bodyLine: 10, endLine: 14, tokens: [] });
+  const own = (dir: string): Finding => ({ ...finding('escapes-to-heap', 'make([]byte, n)', 11), file: `${dir}/x.go`, path: `/m/${dir}/x.go` });
+  const snappy = { rel: 'snappy/x.go', funcs: [fn('expand'), fn('Expand')], findings: [own('snappy')] };
+  const s2 = { rel: 's2/x.go', funcs: [fn('expand')], findings: [own('s2')] };
+  const call: Finding = { ...finding('escapes-to-heap', 'make([]byte, n)', 30), file: 's2/y.go', path: '/m/s2/y.go' };
+  for (const files of [[snappy, s2], [s2, snappy]]) {
+    assert.equal(calleeResolver(files)('expand', call)?.rel, 's2/x.go');
+    // Another package's function is printed qualified by its package name.
+    assert.equal(calleeResolver(files)('snappy.expand', call)?.rel, 'snappy/x.go');
+  }
+  assert.equal(calleeResolver([snappy])('expand', call), undefined, 'not in the caller\'s package: no flow rather than a wrong one');
 });
 
 test('constants boxed into interfaces are not allocations; variables and literals are', () => {
