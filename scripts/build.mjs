@@ -1,12 +1,17 @@
 // Bundles every entry point with esbuild: one context per entry, as the style guide asks.
 // Usage: node scripts/build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 const node = { platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+// The Go helper's sources inside the CLI, which is installed as one file: `heaplens check`
+// builds the helper from them when no gohelper/ is beside it (server/src/fixes/goHelper.ts).
+const gohelperSources = Object.fromEntries(readdirSync('gohelper')
+  .filter((n) => n === 'go.mod' || (n.endsWith('.go') && !n.endsWith('_test.go')))
+  .map((n) => [n, readFileSync(`gohelper/${n}`, 'utf8')]));
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', ...node },
   // Forked by extension.js (decodeRunner.ts): profiles decode in a child process with its own memory limit.
@@ -14,7 +19,7 @@ const entries = [
   { entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js', ...node },
   // Forked by server.js for each profile load: decoding runs in its own process (hotspots/load.ts).
   { entryPoints: ['server/src/hotspots/loaderMain.ts'], outfile: 'server/out/profileLoader.js', ...node },
-  { entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, ...node },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, define: { __HEAPLENS_GOHELPER_SOURCES__: JSON.stringify(gohelperSources) }, ...node },
   // Test-only: Parca's generated messages for the Parca stand-in (test/helpers/parcaServer.ts).
   { entryPoints: ['test/helpers/parcaMessages.ts'], outfile: 'out/test/parca-messages.bundle.js', ...node },
   // Test-only: the profiler clients bundled, as the server runs them (Parca's client is ESM; tsc's CommonJS cannot load it).

@@ -41,12 +41,39 @@ func Fast(a int) int { return a * 2 }
 func Typo() {}
 `;
 
+// Two files of one package, each with an assertion, read by Go's parser together: the
+// callee inlined into A lives in b.go, and b.go's own lens needs the same outlines.
+const twoA = `package two
+
+var keep *B
+
+//heaplens:noalloc
+func UseB(x int) int {
+	p := newB(x)
+	keep = p
+	return p.v
+}
+`;
+const twoB = `package two
+
+type B struct{ v int }
+
+func newB(x int) *B {
+	s := "//heaplens:noalloc is not a directive in a string"
+	_ = s
+	return &B{v: x}
+}
+
+//heaplens:inline
+func Next(a int) int { return a + 1 }
+`;
+
 let root: string;
 let client: LspClient;
 let file: string;
 
 before(async () => {
-  root = writeGoModule({ 'hot/hot.go': hotGo }, { module: 'example.com/asserts' });
+  root = writeGoModule({ 'hot/hot.go': hotGo, 'two/a.go': twoA, 'two/b.go': twoB }, { module: 'example.com/asserts' });
   file = path.join(root, 'hot', 'hot.go');
   client = await LspClient.start({ root });
 });
@@ -101,4 +128,23 @@ test('fixing the code clears the errors and turns the lens to ✓, from the anal
   // One build on open, one on save: lenses and assertion diagnostics run none of their own.
   const runs = client.logs.filter((l) => /running \S*go (build|test)/.test(l)).length;
   assert.ok(runs >= 1 && runs <= 2, client.logs.join('\n'));
+});
+
+test('two files of a package with assertions: the flow starts in the other file, and both get their lenses', async () => {
+  const a = path.join(root, 'two', 'a.go');
+  const b = path.join(root, 'two', 'b.go');
+  const published = client.nextDiagnostics(a, (d) => d.some((x) => x.code === 'noalloc'));
+  const lensesOf = async (f: string) => ((await client.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: uriOf(f) } })) as CodeLens[])
+    .map((l) => `${l.range.start.line}:${l.command?.title}`);
+  await client.open(a);
+  const noalloc = (await published).find((d) => d.code === 'noalloc')!;
+  assert.equal(noalloc.range.start.line, lineContaining(twoA, 'p := newB'));
+  assert.match(noalloc.message, /in UseB \(inside inlined newB\)/);
+  const start = noalloc.relatedInformation?.[0].location;
+  assert.equal(start?.uri, uriOf(b), JSON.stringify(noalloc.relatedInformation));
+  assert.equal(start?.range.start.line, lineContaining(twoB, 'return &B{'));
+  assert.deepEqual(await lensesOf(a), [`${lineContaining(twoA, 'func UseB')}:noalloc: 1 violation`]);
+  // b.go was analysed with a.go; its lens comes from the same read of the package, nothing runs again.
+  await client.open(b);
+  assert.deepEqual(await lensesOf(b), [`${lineContaining(twoB, 'func Next')}:inline ✓ (cost 4)`]);
 });

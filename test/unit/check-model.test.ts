@@ -1,57 +1,15 @@
-// The pure parts of `heaplens check`: where directives apply, how sites match across
-// revisions, baselines, constants, and the GitHub annotation escaping.
+// The pure parts of `heaplens check`: how sites match across revisions, baselines,
+// constants, and the GitHub annotation escaping. (Directives, function names and renames
+// are read from Go source: check-outline.test.ts.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { subtractBaseline, makeBaseline } from '../../server/src/check/baseline';
-import { parseDirectives } from '../../server/src/check/directives';
 import { formatGithub } from '../../server/src/check/format';
-import { functionsOf, qualifiedName } from '../../server/src/check/functions';
+import type { FuncInfo } from '../../server/src/check/functions';
+import { calleeResolver } from '../../server/src/check/inlined';
 import { newSites } from '../../server/src/check/match';
 import { allocates, type HeapSite, type Problem } from '../../server/src/check/model';
 import type { Finding } from '../../server/src/escape/types';
-
-test('directives: doc comment, trailing, line above, comma lists, strings and typos', () => {
-  const src = [
-    'package p', //                                     1
-    '', //                                              2
-    '// F does things.', //                             3
-    '//', //                                            4
-    '//heaplens:noalloc', //                            5
-    'func F() {', //                                    6
-    '\ts := "//heaplens:noalloc in a string"', //       7
-    '\t//gcassert:bce,inline', //                       8
-    '\t_ = s[0] + g()', //                              9
-    '\tx := 1 //heaplens:noalloc', //                   10
-    '\t_ = x', //                                       11
-    '}', //                                             12
-    '', //                                              13
-    '//heaplens:inline', //                             14
-    '', //                                              15
-    'func (s *Server[K]) G() {}', //                    16
-    '// gcassert:noescape', //                          17
-    'func H() {} //heaplens:bogus', //                  18
-  ].join('\n');
-  const { directives, bad } = parseDirectives(src);
-  const got = directives.map((d) => `${d.tool}:${d.name}:${d.scope}:${d.target}${d.func ? `:${d.func.name}` : ''}`);
-  assert.deepEqual(got, [
-    'heaplens:noalloc:func:6:F',
-    'gcassert:bce:line:9',
-    'gcassert:inline:line:9',
-    'heaplens:noalloc:line:10',
-    // A blank line between the comment and func: not a doc comment, so the line.
-    'heaplens:inline:line:16',
-    'gcassert:noescape:func:18:H',
-  ]);
-  assert.deepEqual(bad.map((b) => `${b.line}:${b.message}`), ['18:unknown directive //heaplens:bogus (heaplens knows noalloc, inline)']);
-});
-
-test('function names carry their receiver type, without type parameters', () => {
-  assert.equal(qualifiedName('G', 's *Server[K, V]'), '(*Server).G');
-  assert.equal(qualifiedName('G', 'Server'), 'Server.G');
-  assert.equal(qualifiedName('F', undefined), 'F');
-  const fs = functionsOf('package p\n\nfunc (l List[T]) Len() int {\n\treturn 0\n}\n');
-  assert.deepEqual(fs.map((f) => [f.name, f.line, f.endLine]), [['List.Len', 3, 5]]);
-});
 
 const finding = (kind: Finding['kind'], subject: string, line: number): Finding =>
   ({ file: 'a.go', path: '/m/a.go', line, column: 2, kind, message: `${subject} escapes to heap`, subject, explanation: [] });
@@ -61,19 +19,27 @@ const site = (func: string, subject: string, line: number, rel = 'p/a.go'): Heap
 test('matching: by function and expression, counted; lines and files do not matter', () => {
   const base = [site('F', '&T{...}', 10), site('G', 'make([]int, n)', 20)];
   const head = [site('F', '&T{...}', 50, 'p/b.go'), site('F', '&T{...}', 60, 'p/b.go'), site('G', 'make([]int,n)', 5)];
-  const funcs = new Map([['p', functionsOf('package p\nfunc F() {}\nfunc G() {}\n')]]);
+  const fn = (name: string, line: number): FuncInfo => ({ name, line, docLine: line, bodyLine: line, endLine: line, tokens: ['{', '}'] });
+  const funcs = new Map([['p', [fn('F', 2), fn('G', 3)]]]);
   const out = newSites(head, base, funcs, funcs);
   assert.deepEqual(out.map((n) => `${n.site.func}:${n.site.finding.line}`), ['F:60']);
   // Another package is another place.
   assert.equal(newSites([site('F', '&T{...}', 10, 'q/a.go')], base, funcs, funcs).length, 1);
 });
 
-test('matching: a renamed function is paired with its old self by body, a different one is not', () => {
-  const body = '{\n\tc := it\n\tc.Price = it.Price * 2 + it.Tax\n\treturn &c\n}\n';
-  const baseFuncs = new Map([['p', functionsOf(`package p\nfunc Clone(it Item) *Item ${body}func Other() int {\n\treturn 1\n}\n`)]]);
-  const headFuncs = new Map([['p', functionsOf(`package p\nfunc CloneItem(it Item) *Item ${body}func Fresh(a, b string) string {\n\treturn a + b + a\n}\n`)]]);
-  const out = newSites([site('CloneItem', 'c', 3), site('Fresh', 'a + b + a', 8)], [site('Clone', 'c', 3)], headFuncs, baseFuncs);
-  assert.deepEqual(out.map((n) => n.site.func), ['Fresh']);
+test('an inlined callee by its bare name is in the caller\'s package, whichever file came first; a qualified one in its package', () => {
+  // Two packages each with an unexported expand() that allocates (compress's s2 and snappy).
+  const fn = (name: string): FuncInfo => ({ name, line: 10, docLine: 10, bodyLine: 10, endLine: 14, tokens: [] });
+  const own = (dir: string): Finding => ({ ...finding('escapes-to-heap', 'make([]byte, n)', 11), file: `${dir}/x.go`, path: `/m/${dir}/x.go` });
+  const snappy = { rel: 'snappy/x.go', funcs: [fn('expand'), fn('Expand')], findings: [own('snappy')] };
+  const s2 = { rel: 's2/x.go', funcs: [fn('expand')], findings: [own('s2')] };
+  const call: Finding = { ...finding('escapes-to-heap', 'make([]byte, n)', 30), file: 's2/y.go', path: '/m/s2/y.go' };
+  for (const files of [[snappy, s2], [s2, snappy]]) {
+    assert.equal(calleeResolver(files)('expand', call)?.rel, 's2/x.go');
+    // Another package's function is printed qualified by its package name.
+    assert.equal(calleeResolver(files)('snappy.expand', call)?.rel, 'snappy/x.go');
+  }
+  assert.equal(calleeResolver([snappy])('expand', call), undefined, 'not in the caller\'s package: no flow rather than a wrong one');
 });
 
 test('constants boxed into interfaces are not allocations; variables and literals are', () => {

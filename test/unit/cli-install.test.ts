@@ -21,7 +21,8 @@ before(() => {
   fs.cpSync(exampleDir, project, { recursive: true, filter: (src) => !/\.(pb\.gz|pprof|test)$/.test(src) });
   const goBin = path.dirname(spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).stdout.trim() + '/bin/go');
   const dirs = (process.env.PATH ?? '').split(path.delimiter).filter((d) => !d.startsWith(repoRoot));
-  env = { ...process.env, PATH: [path.dirname(process.execPath), goBin, ...dirs].join(path.delimiter), npm_config_prefix: undefined };
+  // An empty helper cache: `heaplens check` builds its Go helper from the sources inside the one file.
+  env = { ...process.env, PATH: [path.dirname(process.execPath), goBin, ...dirs].join(path.delimiter), npm_config_prefix: undefined, HEAPLENS_HELPER_CACHE: path.join(tmp, 'helper-cache') };
   for (const k of Object.keys(env)) if (k.startsWith('npm_')) delete env[k];
 });
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -61,7 +62,19 @@ test('npm install -g of the packed .tgz puts a heaplens on PATH that works in a 
   assert.match(escape.out, /^catalog\/catalog\.go$/m);
   assert.match(escape.out, /s is moved to the heap/);
   assert.match(escape.out, /\d+ heap allocations in \d+ files/);
+  checkWorks(bin);
 });
+
+/** `heaplens check` reads Go source with its Go helper: function names in the baseline's keys come from it. */
+function checkWorks(bin: string): void {
+  const baseline = path.join(tmp, 'baseline.json');
+  fs.rmSync(baseline, { force: true });
+  const check = run(bin, ['check', '--write-baseline', baseline], project);
+  assert.equal(check.code, 0, check.err);
+  const keys = Object.keys((JSON.parse(fs.readFileSync(baseline, 'utf8')) as { entries: Record<string, number> }).entries);
+  assert.ok(keys.some((k) => k.startsWith('new-heap-allocation|catalog|ByName|')), keys.join('\n'));
+  assert.ok(fs.readdirSync(path.join(tmp, 'helper-cache')).some((n) => n.startsWith('gohelper-src-')), 'the helper was not built from the embedded sources');
+}
 
 test('a copy of the one file runs from anywhere too', () => {
   const bin = path.join(tmp, 'bin', 'heaplens');
@@ -72,4 +85,5 @@ test('a copy of the one file runs from anywhere too', () => {
   assert.equal(r.code, 0, r.err);
   const findings = r.out.trim().split('\n').map((l) => JSON.parse(l) as { file: string; message: string });
   assert.ok(findings.some((f) => f.file === 'catalog/catalog.go' && f.message === 'moved to heap: s'), r.out.slice(0, 500));
+  checkWorks(bin);
 });

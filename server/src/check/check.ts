@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findModuleRoot } from '../escape/module';
+import { defaultCacheDir, GoHelper } from '../fixes/goHelper';
 import { checkAssertions, findingProblem, type AssertionResult } from './assertions';
 import { subtractBaseline, type Baseline } from './baseline';
 import { analyzeTree, CheckError, wantsBce, type TreeResult } from './collect';
@@ -12,6 +13,7 @@ import type { HotLines } from './hot';
 import { calleeResolver } from './inlined';
 import { newSites } from './match';
 import type { CheckReport, HeapSite, Problem } from './model';
+import { helperOutlines, type OutlineReader } from './outline';
 
 export interface CheckOptions {
   dir: string;
@@ -28,6 +30,8 @@ export interface CheckOptions {
   minShare?: number;
   /** Every heap allocation at the working tree is a problem (for --write-baseline and --baseline without --base). */
   allSites?: boolean;
+  /** Go's parser for the analysed files; default: a Go helper started for this check and stopped after it. */
+  outline?: OutlineReader;
   log?(line: string): void;
 }
 
@@ -39,11 +43,23 @@ export interface CheckResult {
 }
 
 export async function runCheck(o: CheckOptions): Promise<CheckResult> {
+  if (o.outline) return check(o, o.outline);
+  // Built once per Go version and helper source (cached like the editor's), started
+  // here and stopped when the check ends, so the CLI exits without waiting on it.
+  const helper = new GoHelper({ goBin: o.goBin, env: o.env, cacheDir: defaultCacheDir(o.env), log: o.log });
+  try {
+    return await check(o, helperOutlines(helper));
+  } finally {
+    helper.dispose();
+  }
+}
+
+async function check(o: CheckOptions, outline: OutlineReader): Promise<CheckResult> {
   const root = findModuleRoot(o.dir);
   if (!root) throw new CheckError(`no go.mod found in ${o.dir} or above it: heaplens check analyses Go modules`);
   const packages = o.packages.length ? o.packages : ['./...'];
   const bce = wantsBce(root);
-  const common = { packages, tests: o.tests, tags: o.tags, goBin: o.goBin, bce, env: o.env, signal: o.signal, log: o.log };
+  const common = { packages, tests: o.tests, tags: o.tags, goBin: o.goBin, bce, env: o.env, signal: o.signal, outline, log: o.log };
 
   // The base revision is resolved before anything runs, so a typo costs no build.
   let commit: string | undefined;
@@ -62,7 +78,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
 
   for (const file of head.files.values()) {
     if (!mayHaveDirectives(file.text)) continue;
-    const { directives, bad } = parseDirectives(file.text, file.funcs);
+    const { directives, bad } = parseDirectives(file.text, file);
     for (const b of bad) {
       problems.push({ rule: 'directive', rel: file.rel, line: b.line, column: b.column + 1, message: b.message, reason: '', flow: [], func: '', key: `directive|${file.rel}|${b.text}` });
     }

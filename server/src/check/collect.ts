@@ -1,14 +1,16 @@
 // Escape analysis of one source tree for the check: run the compiler (through the
-// shared runner), put each finding in its file and function, collect heap sites.
+// shared runner), read the files it reports on with Go's parser (their functions and
+// comments), put each finding in its file and function, collect heap sites.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readModulePath } from '../escape/module';
 import { GoToolError, runEscapeAnalysis, type GoRunResult } from '../escape/run';
 import type { ExplanationStep, Finding } from '../escape/types';
-import { functionAt, functionsOf, type FuncInfo } from './functions';
+import { functionAt, type FuncInfo } from './functions';
 import type { FuncsByDir } from './match';
 import { dirOf } from './match';
 import { allocates, type HeapSite } from './model';
+import type { LineComment, OutlineReader } from './outline';
 
 /** A usage or environment problem the check cannot get past (exit code 2). */
 export class CheckError extends Error {}
@@ -25,6 +27,8 @@ export interface TreeOptions {
   signal?: AbortSignal;
   /** Names the tree in error messages ("the working tree", "the base origin/main"). */
   label: string;
+  /** Go's parser on the files with findings (the Go helper's outline). */
+  outline: OutlineReader;
   log?(line: string): void;
 }
 
@@ -33,6 +37,8 @@ export interface FileData {
   rel: string;
   text: string;
   funcs: FuncInfo[];
+  /** Line comments, for directives. */
+  comments: LineComment[];
   findings: Finding[];
 }
 
@@ -89,11 +95,12 @@ export async function analyzeTree(o: TreeOptions): Promise<TreeResult> {
       let text: string;
       // Files that are not on disk (the generated test main, _testmain.go) are not the user's code.
       try { text = fs.readFileSync(abs, 'utf8'); } catch { continue; }
-      file = { abs, rel: path.relative(o.root, abs).split(path.sep).join('/'), text, funcs: functionsOf(text), findings: [] };
+      file = { abs, rel: path.relative(o.root, abs).split(path.sep).join('/'), text, funcs: [], comments: [], findings: [] };
       files.set(abs, file);
     }
     file.findings.push(relocate(raw, abs, toAbs));
   }
+  await outlineFiles([...files.values()], o);
 
   const sites: HeapSite[] = [];
   const funcsByDir: FuncsByDir = new Map();
@@ -109,6 +116,23 @@ export async function analyzeTree(o: TreeOptions): Promise<TreeResult> {
     }
   }
   return { root: o.root, files, sites, funcsByDir, packages: run.result.packages.length, durationMs: run.durationMs, run };
+}
+
+/** Fills in each file's functions and comments; a Go helper that fails stops the check (exit 2). */
+async function outlineFiles(files: FileData[], o: TreeOptions): Promise<void> {
+  if (!files.length) return;
+  let outlines;
+  try {
+    outlines = await o.outline(files.map((f) => ({ path: f.abs, text: f.text })));
+  } catch (err) {
+    throw new CheckError(`could not read the Go files of ${o.label} with Go's parser (heaplens's Go helper): ${err instanceof Error ? err.message : String(err)}`);
+  }
+  files.forEach((f, i) => {
+    f.funcs = outlines[i].funcs;
+    f.comments = outlines[i].comments;
+    // The compiler built these files, so this is rare (a file changed since): keep what parsed.
+    if (outlines[i].error) o.log?.(`${f.rel}: ${outlines[i].error}`);
+  });
 }
 
 /** Maps the compiler's file names (module-path based under -trimpath) to paths on disk. */

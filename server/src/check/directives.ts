@@ -1,10 +1,11 @@
-// Assertions written in Go comments, and where they apply. Pure: text in, directives out.
+// Assertions written in Go comments, and where they apply. Pure: a file's text and its
+// outline (Go's parser found the comments and functions, outline.ts) in, directives out.
 //   //heaplens:noalloc   on a function: nothing in it (inlined callees included) goes to the heap;
 //                        on a line (above it, or at its end): nothing on that line does
 //   //heaplens:inline    on a function: the compiler can inline it; on a line: a call there is inlined
 //   //gcassert:inline, //gcassert:noescape, //gcassert:bce (comma lists allowed), as gcassert reads them
-import { mask } from './goSource';
-import { functionsOf, type FuncInfo } from './functions';
+import type { FuncInfo } from './functions';
+import type { Outline } from './outline';
 
 export type DirectiveName = 'noalloc' | 'inline' | 'noescape' | 'bce';
 
@@ -44,24 +45,24 @@ export function mayHaveDirectives(text: string): boolean {
   return text.includes('heaplens:') || text.includes('gcassert:');
 }
 
-export function parseDirectives(text: string, funcs: readonly FuncInfo[] = functionsOf(text)): { directives: Directive[]; bad: BadDirective[] } {
+export function parseDirectives(text: string, outline: Pick<Outline, 'funcs' | 'comments'>): { directives: Directive[]; bad: BadDirective[] } {
   const directives: Directive[] = [];
   const bad: BadDirective[] = [];
   if (!mayHaveDirectives(text)) return { directives, bad };
   const lines = text.split('\n');
-  const masked = mask(text).split('\n');
   const funcByLine = new Map<number, FuncInfo>();
-  for (const f of funcs) funcByLine.set(f.line, f);
-  const codeOn = (i: number, end: number) => masked[i].slice(0, end).trim() !== '';
-  const commentOnly = (i: number) => /^\s*\/\//.test(lines[i]);
+  for (const f of outline.funcs) funcByLine.set(f.line, f);
+  // 0-based lines holding nothing but a line comment (Go's scanner says what is code).
+  const commentOnlyLines = new Set(outline.comments.filter((c) => !c.afterCode).map((c) => c.line - 1));
+  const commentOnly = (i: number) => commentOnlyLines.has(i);
 
-  for (let i = 0; i < lines.length; i++) {
-    const at = findComment(lines[i], masked[i]);
-    if (at < 0) continue;
-    const m = DIRECTIVE.exec(lines[i].slice(at));
+  for (const c of outline.comments) {
+    const m = DIRECTIVE.exec(c.text);
     if (!m) continue;
+    const i = c.line - 1;
+    const at = c.column;
     const tool = m[1] as 'heaplens' | 'gcassert';
-    const trailing = codeOn(i, at);
+    const trailing = c.afterCode;
     // The line it is about: its own when the comment ends a line of code, else the next line of code.
     let target = i;
     if (!trailing) {
@@ -87,16 +88,4 @@ export function parseDirectives(text: string, funcs: readonly FuncInfo[] = funct
     }
   }
   return { directives, bad };
-}
-
-/**
- * Column of the line comment on a line, or -1. The mask blanks comments whole, and
- * string contents but not their quotes: a `//` whose rest of line is blank in the
- * mask starts a comment; one inside a string has at least the closing quote after it.
- */
-function findComment(line: string, masked: string): number {
-  for (let i = line.indexOf('//'); i >= 0; i = line.indexOf('//', i + 1)) {
-    if (masked.slice(i).trim() === '') return i;
-  }
-  return -1;
 }

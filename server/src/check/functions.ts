@@ -1,6 +1,6 @@
 // Which function a source line belongs to, and what each function's body looks like
-// (for matching a renamed function with its old self). Pure.
-import { funcDecls, positionAt, source } from './goSource';
+// (for matching a renamed function with its old self). Pure: the functions come from
+// Go's parser (outline.ts).
 
 export interface FuncInfo {
   /** `F`, `(*T).M`, `T.M` (type parameters dropped). */
@@ -13,33 +13,8 @@ export interface FuncInfo {
   bodyLine: number;
   /** 1-based line of the closing brace. */
   endLine: number;
-  /** Tokens of the body (comments and string contents blanked), for similarity. */
+  /** Tokens of the body (no comments; a string or rune literal is its quote alone), for similarity. */
   tokens: string[];
-}
-
-/** The qualified name of a method or function: `(*T).M`, `T.M`, `F`. */
-export function qualifiedName(name: string, receiver: string | undefined): string {
-  if (!receiver) return name;
-  // `s *Server[K, V]` or `*Server` → `(*Server)`
-  const type = receiver.replace(/^[\p{L}_][\p{L}\p{N}_]*\s+(?=[*\p{L}_])/u, '').replace(/\[.*\]$/s, '').replace(/\s+/g, '');
-  return type.startsWith('*') ? `(${type}).${name}` : `${type}.${name}`;
-}
-
-/** Every top-level function of a Go file, in order. */
-export function functionsOf(text: string): FuncInfo[] {
-  const src = source(text);
-  return funcDecls(src).map((d) => ({
-    name: qualifiedName(d.name, d.receiver),
-    line: positionAt(src, d.start).line + 1,
-    docLine: positionAt(src, d.docStart).line + 1,
-    bodyLine: positionAt(src, d.bodyOpen).line + 1,
-    endLine: positionAt(src, d.bodyEnd - 1).line + 1,
-    tokens: tokens(src.masked.slice(d.bodyOpen, d.bodyEnd)),
-  }));
-}
-
-function tokens(masked: string): string[] {
-  return masked.match(/[\p{L}_][\p{L}\p{N}_]*|\d[\w.]*|[^\s\w]/gu) ?? [];
 }
 
 /** The function whose declaration (signature or body) holds `line`, by binary search. */

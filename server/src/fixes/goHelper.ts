@@ -59,6 +59,12 @@ export interface GoOutline {
   error?: string;
 }
 
+// Set by scripts/build.mjs in the CLI bundle only: file name -> text of gohelper/.
+declare const __HEAPLENS_GOHELPER_SOURCES__: Record<string, string> | undefined;
+
+/** The helper's sources carried by a single-file CLI, for when no gohelper/ is beside it. */
+const embeddedSources = typeof __HEAPLENS_GOHELPER_SOURCES__ === 'undefined' ? undefined : __HEAPLENS_GOHELPER_SOURCES__;
+
 const BUILD_TIMEOUT_MS = 180_000;
 /** The first request of a package runs `go list -export` (a build of its dependencies). */
 const COLD_TIMEOUT_MS = 120_000;
@@ -106,18 +112,24 @@ export class GoHelper {
     const t0 = performance.now();
     const goBin = this.opts.goBin || 'go';
     const env = this.opts.env ?? process.env;
-    const src = this.opts.sourceDir ?? defaultSourceDir();
     const version = await goVersion(goBin, env);
+    let src = this.opts.sourceDir ?? defaultSourceDir();
+    const embedded = !this.opts.sourceDir && !fs.existsSync(path.join(src, 'go.mod')) ? embeddedSources : undefined;
+    if (!embedded && !fs.existsSync(path.join(src, 'go.mod'))) throw new Error(`the quick-fix helper's Go sources are missing (no go.mod in ${src})`);
+    const sources = embedded ?? Object.fromEntries(fs.readdirSync(src).map((n) => [n, () => fs.readFileSync(path.join(src, n))]));
     const hash = createHash('sha256');
-    for (const f of fs.readdirSync(src).filter((n) => n === 'go.mod' || (n.endsWith('.go') && !n.endsWith('_test.go'))).sort()) {
-      hash.update(f).update('\0').update(fs.readFileSync(path.join(src, f))).update('\0');
+    for (const f of Object.keys(sources).filter((n) => n === 'go.mod' || (n.endsWith('.go') && !n.endsWith('_test.go'))).sort()) {
+      const body = sources[f];
+      hash.update(f).update('\0').update(typeof body === 'string' ? body : body()).update('\0');
     }
+    const sourceHash = hash.digest('hex').slice(0, 16);
     const dir = this.opts.cacheDir ?? defaultCacheDir(env);
-    const exe = path.join(dir, `gohelper-${version.replace(/[^\w.-]/g, '_')}-${hash.digest('hex').slice(0, 16)}${process.platform === 'win32' ? '.exe' : ''}`);
+    const exe = path.join(dir, `gohelper-${version.replace(/[^\w.-]/g, '_')}-${sourceHash}${process.platform === 'win32' ? '.exe' : ''}`);
     if (fs.existsSync(exe)) {
       this.lastBuild = { ms: performance.now() - t0, cached: true, path: exe };
       return exe;
     }
+    if (embedded) src = writeSources(embedded, path.join(dir, `gohelper-src-${sourceHash}`));
     fs.mkdirSync(dir, { recursive: true });
     // Unique per build: the quick fixes and the underlines each run a helper, and may build it at once.
     const tmp = `${exe}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -144,18 +156,23 @@ export class GoHelper {
     const p = spawn(exe, ['-go', this.opts.goBin || 'go'], { env: this.opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc = p;
     this.warmDirs.clear();
-    let buf = '';
+    // The line so far, in pieces: an answer of megabytes arrives in 64 KB chunks, and
+    // appending to one string and searching it whole on every chunk was quadratic.
+    let parts: string[] = [];
+    let partsLength = 0;
     p.stdout.setEncoding('utf8');
     p.stdout.on('data', (chunk: string) => {
-      buf += chunk;
-      if (buf.length > MAX_LINE_BYTES) {
-        this.log('the quick-fix helper wrote an over-long answer; stopping it');
-        this.kill(p, new Error('the quick-fix helper wrote an over-long answer'));
-        return;
-      }
-      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
+      let from = 0;
+      for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', from)) {
+        parts.push(chunk.slice(from, nl));
+        const line = parts.join('');
+        parts = [];
+        partsLength = 0;
+        from = nl + 1;
+        if (line.length > MAX_LINE_BYTES) {
+          this.tooLong(p);
+          return;
+        }
         let msg: { id?: number };
         try { msg = JSON.parse(line) as { id?: number }; } catch { continue; }
         const waiter = msg.id === undefined ? undefined : this.pending.get(msg.id);
@@ -163,6 +180,11 @@ export class GoHelper {
         this.pending.delete(msg.id!);
         clearTimeout(waiter.timer);
         waiter.resolve(msg);
+      }
+      if (from < chunk.length) {
+        parts.push(chunk.slice(from));
+        partsLength += chunk.length - from;
+        if (partsLength > MAX_LINE_BYTES) this.tooLong(p);
       }
     });
     let stderr = '';
@@ -175,6 +197,11 @@ export class GoHelper {
     });
     p.stdin.on('error', () => { /* the exit handler reports it */ });
     return p;
+  }
+
+  private tooLong(p: ChildProcessWithoutNullStreams): void {
+    this.log('the quick-fix helper wrote an over-long answer; stopping it');
+    this.kill(p, new Error('the quick-fix helper wrote an over-long answer'));
   }
 
   private failAll(p: ChildProcessWithoutNullStreams, err: Error): void {
@@ -252,6 +279,21 @@ export class GoHelper {
     this.disposed = true;
     if (this.proc) this.kill(this.proc, new Error('the quick-fix helper was stopped'));
   }
+}
+
+/** Writes embedded sources to `target` once (whole, through a rename, as another process may be doing the same). */
+function writeSources(files: Record<string, string>, target: string): string {
+  if (fs.existsSync(path.join(target, 'go.mod'))) return target;
+  const tmp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  fs.mkdirSync(tmp, { recursive: true });
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(tmp, name), text);
+  try {
+    fs.renameSync(tmp, target);
+  } catch {
+    // Another process got there first.
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return target;
 }
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; stderr: string }> {

@@ -2,18 +2,22 @@
 // directives checked against the findings the analyzer already has (no extra build),
 //   diagnostics  each violation as an Error, with the compiler's reason and flow
 //   code lenses  on asserted functions: "noalloc ✓", "noalloc: 2 violations", "inline ✓ (cost 12)"
-// The same checks as `heaplens check` (server/src/check/assertions.ts).
+// The same checks as `heaplens check` (server/src/check/assertions.ts). Go's parser reads
+// the functions and comments (outlineCache.ts); until its answer for the current text is
+// in, the last result stands, and the file is published again when it arrives.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CodeLensRefreshRequest, DiagnosticSeverity, type CodeLens, type Diagnostic } from 'vscode-languageserver';
 import { checkAssertions, type AssertionResult } from '../check/assertions';
 import { mayHaveDirectives, parseDirectives, type BadDirective } from '../check/directives';
-import { functionsOf } from '../check/functions';
 import { calleeResolver, type CalleeFile } from '../check/inlined';
 import type { Problem } from '../check/model';
+import type { Outline, SourceFile } from '../check/outline';
 import { findModuleRoot } from '../escape/module';
+import type { Finding } from '../escape/types';
 import { SOURCE } from './diagnostics';
 import type { Feature, ServerContext } from './features';
+import { OutlineCache } from './outlineCache';
 import { pathToUri, uriToPath } from './packages';
 import { lineSource, placeRange } from './placement';
 
@@ -23,15 +27,26 @@ const NO_COMMAND = '';
 interface Checked { results: AssertionResult[]; bad: BadDirective[]; text: string }
 
 export function assertionsFeature(): Feature {
+  let outlines: OutlineCache | undefined;
   return {
     name: 'assertions',
     capabilities: () => ({ codeLensProvider: { resolveProvider: false } }),
-    activate: wire,
+    activate: (ctx) => { outlines = wire(ctx); },
+    shutdown: () => outlines?.dispose(),
   };
 }
 
-function wire(ctx: ServerContext): void {
+function wire(ctx: ServerContext): OutlineCache {
   const { documents, store } = ctx;
+  /** The last result per file, standing while the outline of a newer text is read. */
+  const last = new Map<string, Checked>();
+  const outlines = new OutlineCache({
+    goBinFor: async (file) => (await ctx.settingsFor(pathToUri(file))).goBin,
+    onReady: (file) => republish(file),
+    log: ctx.log,
+    warn: (message) => void ctx.connection.window.showWarningMessage(message),
+  });
+  ctx.onDidChangeSettings(() => outlines.retryFailed());
   const textOf = (file: string): string | undefined => {
     const doc = documents.get(pathToUri(file)) ?? documents.all().find((d) => uriToPath(d.uri) === file);
     if (doc) return doc.getText();
@@ -42,23 +57,51 @@ function wire(ctx: ServerContext): void {
   const check = (file: string): Checked | undefined => {
     const found = store.file(file);
     const text = found ? textOf(file) : undefined;
-    if (!found || text === undefined || !mayHaveDirectives(text)) return undefined;
-    const funcs = functionsOf(text);
-    const { directives, bad } = parseDirectives(text, funcs);
+    if (!found || text === undefined || !mayHaveDirectives(text)) {
+      last.delete(file);
+      return undefined;
+    }
+    // Callees inlined from the same package: their files' findings are in the store too.
+    const others: SourceFile[] = [];
+    for (const other of store.filesIn(path.dirname(file), (p) => p !== file)) {
+      const t = textOf(other);
+      if (t !== undefined) others.push({ path: other, text: t });
+    }
+    const own = outlines.state(file, text);
+    if (own === 'failed') {
+      last.delete(file);
+      return undefined;
+    }
+    const states = others.map((o) => outlines.state(o.path, o.text));
+    if (own === 'pending' || states.includes('pending')) {
+      outlines.request(file, [{ path: file, text }, ...others]);
+      return last.get(file);
+    }
+    const c = checkWith(file, text, found.findings.map((p) => p.finding), own, others.flatMap((o, i) => (typeof states[i] === 'object' ? [{ path: o.path, outline: states[i] as Outline }] : [])));
+    if (c) last.set(file, c);
+    else last.delete(file);
+    return c;
+  };
+
+  const checkWith = (file: string, text: string, findings: Finding[], outline: Outline, others: { path: string; outline: Outline }[]): Checked | undefined => {
+    const { directives, bad } = parseDirectives(text, outline);
     if (!directives.length && !bad.length) return undefined;
     const root = findModuleRoot(path.dirname(file)) ?? path.dirname(file);
     const relOf = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
-    const findings = found.findings.map((p) => p.finding);
-    // Callees inlined from the same package: their files' findings are in the store too.
-    const pkgFiles: CalleeFile[] = [{ rel: relOf(file), funcs, findings }];
-    for (const other of store.filesIn(path.dirname(file), (p) => p !== file)) {
-      const t = textOf(other);
-      if (t !== undefined) pkgFiles.push({ rel: relOf(other), funcs: functionsOf(t), findings: (store.file(other)?.findings ?? []).map((p) => p.finding) });
-    }
+    const pkgFiles: CalleeFile[] = [{ rel: relOf(file), funcs: outline.funcs, findings }];
+    for (const o of others) pkgFiles.push({ rel: relOf(o.path), funcs: o.outline.funcs, findings: (store.file(o.path)?.findings ?? []).map((p) => p.finding) });
     const results = checkAssertions(directives, {
-      rel: relOf(file), funcs, findings, bceChecked: false, relOf, inlinedFrom: calleeResolver(pkgFiles),
+      rel: relOf(file), funcs: outline.funcs, findings, bceChecked: false, relOf, inlinedFrom: calleeResolver(pkgFiles),
     });
     return { results, bad, text };
+  };
+
+  /** Publishes the analyzer's diagnostics of `file` again, through every decorator (this one included). */
+  const republish = (file: string) => {
+    const f = store.file(file);
+    if (!f) return;
+    const base: Diagnostic[] = f.findings.flatMap((p) => (p.diagnostic ? [p.diagnostic] : []));
+    void ctx.connection.sendDiagnostics({ uri: f.uri, diagnostics: ctx.diagnosticDecorators.reduce((d, decorate) => decorate(f.uri, d), base) });
   };
 
   let refreshQueued = false;
@@ -103,6 +146,7 @@ function wire(ctx: ServerContext): void {
     }
     return lenses;
   });
+  return outlines;
 }
 
 export function lensTitle(r: AssertionResult): string {
