@@ -1,7 +1,9 @@
 // Flamegraph: time from opening a ~million-sample heap profile to the first drawn
 // frame in headless Chromium, and the frame time of zooming with 100k+ nodes,
-// next to `go tool pprof -http`'s flame graph on the same file.
+// next to `go tool pprof -http`'s flame graph on the same file: synthetic profiles
+// of a known tree size, and issue 15's two real Go-written shapes (bench/realProfiles.ts).
 //   npm run bench -- flamegraph
+//   HEAPLENS_BENCH_SYNTHETIC_ONLY=1   skip the real shapes
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -16,6 +18,7 @@ import { decodeProfile } from '../server/src/profile/decode';
 import { depths, layout, widths } from '../media/src/flamegraph/layout';
 import type { ToWebview } from '../server/src/protocol/webview';
 import { launchChromium, openFlamePage, serveWebview, type FlameServer } from '../test/browser/flamePage';
+import { benchProfileDir, realDeep, realGoTypes } from './realProfiles';
 import { median, percentile, printTable } from './table';
 
 // Callbacks given to page.evaluate run in the page (no DOM types in this tsconfig).
@@ -176,9 +179,19 @@ async function main(): Promise<void> {
   const server: FlameServer = await serveWebview('bench.pb.gz');
   const browser = await launchChromium();
   try {
-    for (const [samples, nodes] of sizes) {
+    // Synthetic trees of a known size, then issue 15's real Go-written shapes.
+    const inputs: { label: string; file: string; samples: number }[] = sizes.map(([samples, nodes]) => {
       const file = path.join(dir, `heap-${samples}.pb.gz`);
       fs.writeFileSync(file, syntheticProfile(samples, nodes));
+      return { label: samples.toLocaleString('en-US'), file, samples };
+    });
+    if (!process.env.HEAPLENS_BENCH_SYNTHETIC_ONLY) {
+      for (const real of [realDeep(benchProfileDir()), realGoTypes(benchProfileDir())]) {
+        const { samples } = JSON.parse(real.note) as { samples: number };
+        inputs.push({ label: `${real.name}: ${samples.toLocaleString('en-US')}`, file: real.file, samples });
+      }
+    }
+    for (const { label, file, samples } of inputs) {
       const mb = fs.statSync(file).size / 1e6;
       const limit = samples > 200_000 ? 60_000 : 180_000;
       // Extension host: read + decode, aggregate (the engine), build the compact tree (ours).
@@ -216,7 +229,7 @@ async function main(): Promise<void> {
           const picks = Array.from({ length: 20 }, (_, i) => all[Math.floor((i * all.length) / 20)]);
           const frames = await zoomFrameTimes(page, picks, { x: 5, y: maxDepth * 18 + 9 });
           const within = frames.filter((f) => f <= 1000 / 60).length;
-          zoomRows.push([samples.toLocaleString('en-US'), treeNodes.toLocaleString('en-US'), String(l.count), String(frames.length),
+          zoomRows.push([label, treeNodes.toLocaleString('en-US'), String(l.count), String(frames.length),
             median(frames).toFixed(1), percentile(frames, 95).toFixed(1), `${Math.round((100 * within) / frames.length)}%`]);
           await page.close();
         }
@@ -228,7 +241,7 @@ async function main(): Promise<void> {
       const theirs = typeof pprof === 'string' ? `> ${limit / 1000} s (${pprof})` : `${(pprof.totalMs / 1000).toFixed(2)} s (serve ${(pprof.serveMs / 1000).toFixed(2)} + page ${(pprof.pageMs / 1000).toFixed(2)})`;
       const ratio = typeof pprof === 'string' ? `> ${(limit / ours).toFixed(0)}× faster` : `${(pprof.totalMs / ours).toFixed(1)}× faster`;
       const ms = (xs: number[]) => `${median(xs).toFixed(0)} ms`;
-      rows.push([samples.toLocaleString('en-US'), `${mb.toFixed(1)} MB`, treeNodes.toLocaleString('en-US'),
+      rows.push([label, `${mb.toFixed(1)} MB`, treeNodes.toLocaleString('en-US'),
         ms(dec), ms(agg), ms(tre), `${pg.toFixed(0)} ms`, `${(ours / 1000).toFixed(2)} s`, theirs, ratio]);
     }
   } finally {

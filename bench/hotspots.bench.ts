@@ -14,6 +14,7 @@ import { resolveFiles } from '../server/src/profile/sourcePaths';
 import { HeatRequest, LoadProfileRequest } from '../server/src/protocol/lsp';
 import { LspClient, uriOf } from '../test/helpers/lspClient';
 import { synthesizeHeapProfile, type SynthSpec } from '../test/helpers/profileSynth';
+import { benchProfileDir, realDeep, realGoTypes } from './realProfiles';
 import { median, percentile, printTable } from './table';
 
 /** The profile benchmark's million-sample profile (bench/profile.bench.ts), shared through its cache. */
@@ -127,7 +128,41 @@ async function main(): Promise<void> {
     ['server RSS growth on load', mib(rssAfter - rssBefore), '', ''],
   ]);
   console.log(`${goVersion}; ${os.cpus().length} cores`);
+  if (!process.env.HEAPLENS_BENCH_SYNTHETIC_ONLY) await realShapes();
   if (!process.env.HEAPLENS_BENCH_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Issue 15's real Go-written shapes through the server's bundled loader process, as the
+ * language server loads a profile of 1 MB or more: the overlays from a first job, the
+ * hovers' call paths from a second; and what the server then holds (after GC).
+ */
+async function realShapes(): Promise<void> {
+  const loader = path.resolve(__dirname, '..', '..', 'server', 'out', 'profileLoader.js');
+  const rows: string[][] = [];
+  for (const real of [realDeep(benchProfileDir()), realGoTypes(benchProfileDir())]) {
+    const { samples } = JSON.parse(real.note) as { samples: number };
+    const overlay: number[] = [], paths: number[] = [];
+    let held = 0;
+    for (let r = 0; r < 3; r++) {
+      gc(); gc();
+      const before = process.memoryUsage();
+      const t0 = performance.now();
+      const read = await readProfileSource({ path: real.file });
+      const agg = await aggregateProfiles(read, undefined, undefined, loader, false);
+      const t1 = performance.now();
+      agg.callPaths = (await aggregateProfiles(read, undefined, undefined, loader, true)).callPaths;
+      paths.push(performance.now() - t1);
+      overlay.push(t1 - t0);
+      gc(); gc();
+      const after = process.memoryUsage();
+      held = (after.heapUsed - before.heapUsed) + (after.arrayBuffers - before.arrayBuffers);
+      if (!agg.lines.count || !agg.callPaths) throw new Error('empty load');
+    }
+    rows.push([real.name, `${samples.toLocaleString('en')} samples, ${mib(fs.statSync(real.file).size)} gz`, `${Math.round(median(overlay))} ms`, `${Math.round(median(paths))} ms`, mib(held)]);
+  }
+  console.log('\nreal Go-written profiles in the language server (median of 3; the loader process, two jobs)');
+  printTable(['profile', 'size', 'overlays (job 1)', 'call paths (job 2, after)', 'held by the server'], rows);
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });

@@ -8,13 +8,10 @@
 // one million samples and one with many distinct locations; and the bundled example.
 //   npm run bench -- profile
 //   HEAPLENS_BENCH_ONLY=deep,go/types   only the rows whose name starts so
-//   HEAPLENS_BENCH_TYPES='Check'        the -bench pattern for the go/types profile
-//                                       (default Check/http/^funcbodies$: 260k samples;
-//                                       the full Check is issue 15's 582k and takes far longer)
+//   HEAPLENS_BENCH_TYPES=PATTERN        the go/types profile's -bench pattern (bench/realProfiles.ts)
 //   HEAPLENS_BENCH_RUNS=1               runs per measurement (default 3, median)
 //   HEAPLENS_BENCH_BEFORE=/path/cli.js  also time another build's CLI (before/after)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,6 +19,7 @@ import { aggregate } from '../server/src/profile/aggregate';
 import { decodeProfile } from '../server/src/profile/decode';
 import { topFunctions } from '../server/src/profile/query';
 import { synthesizeHeapProfile, type SynthSpec } from '../test/helpers/profileSynth';
+import { benchProfileDir, realDeep, realGoTypes } from './realProfiles';
 
 /** HEAPLENS_BENCH_RUNS=1 for a quick pass on a busy machine. */
 const RUNS = Math.max(1, Number(process.env.HEAPLENS_BENCH_RUNS ?? 3) || 3);
@@ -49,8 +47,7 @@ if (process.argv[2] === '--measure') {
 }
 
 function main(): void {
-  const dir = path.join(os.tmpdir(), 'heaplens-bench-profiles-v1');
-  fs.mkdirSync(dir, { recursive: true });
+  const dir = benchProfileDir();
   const only = (process.env.HEAPLENS_BENCH_ONLY ?? '').split(',').filter(Boolean);
   const want = (name: string) => !only.length || only.some((o) => name.startsWith(o));
   const inputs: { name: string; file: string; note: string }[] = [];
@@ -115,45 +112,6 @@ function measureCli(timeBin: string | null, args: string[]): Measure {
   const kb = /HEAPLENS_RSS_KB=(\d+)/.exec(r.stderr ?? '');
   const cpu = /HEAPLENS_CPU_S=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? '');
   return { ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN, rssMB: kb ? Number(kb[1]) / 1024 : NaN };
-}
-
-/** Builds and runs a committed Go generator once per source + Go version; caches its output. */
-function generated(dir: string, name: string, note: string, make: (out: string) => void, key: string): { name: string; file: string; note: string } {
-  const hash = createHash('sha256').update(key + execFileSync('go', ['version'], { encoding: 'utf8' })).digest('hex').slice(0, 12);
-  const file = path.join(dir, `${name.replace(/\W+/g, '-')}-${hash}.pb.gz`);
-  const meta = `${file}.json`;
-  if (!fs.existsSync(file) || !fs.existsSync(meta)) {
-    const t0 = Date.now();
-    console.log(`generating ${note} (once; cached in ${dir}) …`);
-    make(`${file}.tmp`);
-    fs.renameSync(`${file}.tmp`, file);
-    const p = decodeProfile(fs.readFileSync(file));
-    fs.writeFileSync(meta, JSON.stringify({ samples: p.samples.count, locations: p.locations.count }));
-    console.log(`generated ${file} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  }
-  return { name, file, note: fs.readFileSync(meta, 'utf8') };
-}
-
-/** Issue 15's first shape: runtime/pprof, MemProfileRate=1, 2^20 distinct stacks ~25 deep. */
-function realDeep(dir: string): { name: string; file: string; note: string } {
-  const src = path.resolve(__dirname, '..', '..', 'bench', 'profiles');
-  return generated(dir, 'deep (real, 2^20 stacks)', 'bench/profiles/deepstacks -bits 20',
-    (out) => execFileSync('go', ['run', './deepstacks', '-o', out, '-bits', '20'], { cwd: src, stdio: 'inherit', env: { ...process.env, GOTOOLCHAIN: 'local' } }),
-    fs.readFileSync(path.join(src, 'deepstacks', 'main.go'), 'utf8'));
-}
-
-/** Issue 15's second shape: go/types' own benchmark with every allocation recorded. */
-function realGoTypes(dir: string): { name: string; file: string; note: string } {
-  const bench = process.env.HEAPLENS_BENCH_TYPES ?? 'Check/http/^funcbodies$';
-  const args = ['test', 'go/types', '-run=NONE', `-bench=${bench}`, '-benchtime=3x', '-memprofilerate=1', '-timeout=0'];
-  return generated(dir, 'go/types (real)', `go ${args.join(' ')} -memprofile`, (out) => {
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-gotypes-'));
-    try {
-      execFileSync('go', [...args, '-memprofile', out], { cwd: work, stdio: 'inherit', env: { ...process.env, GOTOOLCHAIN: 'local' } });
-    } finally {
-      fs.rmSync(work, { recursive: true, force: true });
-    }
-  }, args.join(' '));
 }
 
 function synth(dir: string, name: string, spec: SynthSpec): { name: string; file: string; note: string } {
