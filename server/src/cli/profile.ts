@@ -102,32 +102,55 @@ not found (unresolved lines are listed, never dropped).`,
     const t = pickType(agg, stringFlag(p, 'sample-type'));
     const ctx = await loadResolveContext(stringFlag(p, 'dir') ?? process.cwd());
     const resolved = resolveFiles(agg, ctx);
-    const { count, flat, cum, line, fn, file: fileOf } = agg.lines;
-    const rows = [];
-    for (let l = 0; l < count; l++) {
-      if (flat[t][l] === 0 && cum[t][l] === 0) continue;
-      rows.push({
-        file: agg.files[fileOf[l]], line: line[l], function: agg.strings[agg.functions.name[fn[l]]],
-        flat: flat[t][l], cum: cum[t][l], resolved: resolved[fileOf[l]],
-      });
-    }
-    rows.sort((a, b) => b.flat - a.flat || b.cum - a.cum || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+    const { count, line, fn, file: fileOf } = agg.lines;
+    const flat = agg.lines.flat[t], cum = agg.lines.cum[t];
+    // Half a million lines are common (many locations): indexes into typed arrays,
+    // sorted on numbers (files by rank), printed in chunks; no object per line.
+    let n = 0;
+    const order = new Int32Array(count);
+    for (let l = 0; l < count; l++) if (flat[l] !== 0 || cum[l] !== 0) order[n++] = l;
+    const fileRank = new Int32Array(agg.files.length);
+    Array.from(agg.files.keys()).sort((a, b) => (agg.files[a] < agg.files[b] ? -1 : agg.files[a] > agg.files[b] ? 1 : 0)).forEach((f, r) => { fileRank[f] = r; });
+    const rows = order.subarray(0, n).sort((a, b) => flat[b] - flat[a] || cum[b] - cum[a] || fileRank[fileOf[a]] - fileRank[fileOf[b]] || line[a] - line[b]);
     const { type, unit } = agg.sampleTypes[t];
+    const fnName = (l: number) => agg.strings[agg.functions.name[fn[l]]];
+    const printed = new ChunkedOutput();
     if (p.flags.has('json')) {
-      process.stdout.write(rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
+      for (const l of rows) {
+        printed.line(JSON.stringify({ file: agg.files[fileOf[l]], line: line[l], function: fnName(l), flat: flat[l], cum: cum[l], resolved: resolved[fileOf[l]] }));
+      }
+      printed.end();
       return 0;
     }
-    const out = [...sourceLines(profile.source), `Type: ${type}`, `${rows.length} lines, total ${formatValue(agg.totals[t], unit)}`,
-      `${'flat'.padStart(10)} ${'cum'.padStart(10)}  location`];
-    for (const r of rows) {
+    for (const h of [...sourceLines(profile.source), `Type: ${type}`, `${n} lines, total ${formatValue(agg.totals[t], unit)}`,
+      `${'flat'.padStart(10)} ${'cum'.padStart(10)}  location`]) printed.line(h);
+    for (const l of rows) {
       // A frame without a source file (no symbols, Java stubs) is its name alone, as in pprof -lines.
-      const where = !r.file ? '' : `${r.resolved ?? `${r.file} (not found)`}${r.line ? `:${r.line}` : ''} `;
-      out.push(`${formatValue(r.flat, unit).padStart(10)} ${formatValue(r.cum, unit).padStart(10)}  ${where}${r.function}`);
+      const file = agg.files[fileOf[l]];
+      const where = !file ? '' : `${resolved[fileOf[l]] ?? `${file} (not found)`}${line[l] ? `:${line[l]}` : ''} `;
+      printed.line(`${formatValue(flat[l], unit).padStart(10)} ${formatValue(cum[l], unit).padStart(10)}  ${where}${fnName(l)}`);
     }
-    process.stdout.write(out.join('\n') + '\n');
+    printed.end();
     return 0;
   },
 };
+
+/** Lines to standard output in ~1 MB writes, so a long listing is never one giant string. */
+class ChunkedOutput {
+  private parts: string[] = [];
+  private size = 0;
+  line(s: string): void {
+    this.parts.push(s);
+    this.size += s.length + 1;
+    if (this.size >= 1 << 20) this.flush();
+  }
+  end(): void { this.flush(); }
+  private flush(): void {
+    if (this.parts.length) process.stdout.write(this.parts.join('\n') + '\n');
+    this.parts = [];
+    this.size = 0;
+  }
+}
 
 /**
  * A full collection, so the base profile's typed arrays (200+ MB for a million deep
