@@ -82,7 +82,7 @@ export class KeyedTree {
     const size = tableSize(expected);
     this.slots = emptySlots(size);
     this.mask = size - 1;
-    this.limit = size >>> 1;
+    this.limit = size - (size >>> 2);
     this.parent = new GrowableI32(Math.max(64, most));
     this.key = new GrowableI32(Math.max(64, most));
     this.parent.push(-1);
@@ -122,7 +122,7 @@ export class KeyedTree {
     }
     this.slots = slots;
     this.mask = mask;
-    this.limit = size >>> 1;
+    this.limit = size - (size >>> 2);
   }
 
   /** Drops the lookup table; the tree's arrays stay. */
