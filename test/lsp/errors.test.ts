@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { DiagnosticSeverity, type MarkupContent } from 'vscode-languageserver-protocol';
 import { LspClient, uriOf } from '../helpers/lspClient';
 import { brokenGo, escGo, lineContaining, writeEscModule } from './fixtures';
+import { tempDir } from '../helpers/goFixture';
 
 let root: string;
 let client: LspClient;
@@ -66,7 +67,7 @@ test('breaking a package removes its findings; fixing it brings them back and cl
 });
 
 test('a file outside any module gets one clear diagnostic, not an exception', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-nomod-'));
+  const dir = tempDir('heaplens-nomod-');
   assert.ok(!fs.existsSync(path.join(os.tmpdir(), 'go.mod')), 'the temp dir must not be inside a module');
   const file = path.join(dir, 'loose.go');
   fs.writeFileSync(file, '// Loose file.\npackage loose\n\nfunc New() *int { x := 1; return &x }\n');

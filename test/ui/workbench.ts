@@ -158,16 +158,20 @@ export async function hoverToken(page: Page, lineText: string, token: string, ex
   const line = page.locator('.monaco-editor .view-lines .view-line', { hasText: lineText }).first();
   await line.waitFor({ timeout: 30_000 });
   const span = line.locator('span > span', { hasText: new RegExp(`^\\s*${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).first();
-  const box = await span.boundingBox();
-  if (!box) throw new Error(`token ${token} on "${lineText}" is not visible`);
   // Diagnostics render as marker hovers (no markdown); profile costs as markdown.
   const hover = page.locator('.monaco-hover .hover-contents', { hasText: expect }).first();
   const deadline = Date.now() + timeoutMs;
+  let seen = false;
   while (Date.now() < deadline) {
+    // Decorations arriving (inlay hints, diagnostics) re-render the line: find the token each time.
+    const box = await span.boundingBox();
+    if (!box) { await page.waitForTimeout(250); continue; }
+    seen = true;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     if (await hover.waitFor({ timeout: 5000 }).then(() => true, () => false)) return hover;
     await page.mouse.move(box.x, box.y - 200);
   }
+  if (!seen) throw new Error(`token ${token} on "${lineText}" is not visible`);
   throw new Error(`no hover matching ${expect} on ${token} in "${lineText}" within ${timeoutMs} ms`);
 }
 

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { GoToolError, hasEscapeDebug, runEscapeAnalysis } from '../../server/src/escape/run';
-import { exampleDir, go, repoRoot, writeGoModule } from '../helpers/goFixture';
+import { exampleDir, go, repoRoot, tempDir, writeGoModule } from '../helpers/goFixture';
 
 const cli = path.join(repoRoot, 'server', 'out', 'cli.js');
 
@@ -70,7 +70,7 @@ test('escape --json is the readable report: same findings, same count, steps at 
 });
 
 test('escape --from - with a go error in the input: exit 1 and the error text', () => {
-  const raw = go(fs.mkdtempSync('/tmp/heaplens-nomod-'), ['build', '-o', '/dev/null', '-gcflags=-m=2', './...']);
+  const raw = go(tempDir('heaplens-nomod-'), ['build', '-o', '/dev/null', '-gcflags=-m=2', './...']);
   assert.notEqual(raw.code, 0);
   for (const args of [['escape', '--from', '-'], ['escape', '--from', '-', '--json']]) {
     const r = heaplens(args, { input: raw.stderr });
@@ -115,7 +115,7 @@ test('exit 2 with one line: usage, no module, no go, unreadable input', () => {
   const cases: [string[], RegExp, NodeJS.ProcessEnv?][] = [
     [['escape', '--bogus'], /unknown option --bogus/],
     [['frobnicate'], /unknown command 'frobnicate'/],
-    [['escape', '--dir', fs.mkdtempSync('/tmp/heaplens-nomod-')], /no go\.mod found/],
+    [['escape', '--dir', tempDir('heaplens-nomod-')], /no go\.mod found/],
     [['escape', '--dir', exampleDir, '--go', '/nonexistent/go'], /Go was not found/],
     [['escape', '--from', '/nonexistent/file'], /cannot read \/nonexistent\/file: ENOENT/],
     [['escape', '--dir', exampleDir], /Go was not found/, { ...process.env, PATH: '/nonexistent' }],
@@ -163,7 +163,7 @@ test('runner: cancelling kills the process tree and reports cancelled', async ()
   const ac = new AbortController();
   let started = false;
   // A fresh cache makes the compile slow enough to cancel in flight.
-  const env = { ...process.env, GOCACHE: fs.mkdtempSync('/tmp/heaplens-gocache-'), GOFLAGS: '-a' };
+  const env = { ...process.env, GOCACHE: tempDir('heaplens-gocache-'), GOFLAGS: '-a' };
   const run = runEscapeAnalysis({ moduleRoot: dir, packages: ['.'], env, signal: ac.signal, onStart: () => { started = true; } });
   const withCache = () => fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
     try { return fs.readFileSync(`/proc/${p}/environ`, 'utf8').includes(env.GOCACHE); } catch { return false; }
@@ -184,7 +184,7 @@ test('runner: environment errors are GoToolErrors with readable messages', async
   await assert.rejects(runEscapeAnalysis({ moduleRoot: '/', packages: ['.'] }), (e: unknown) => e instanceof GoToolError && e.code === 'not-module');
   await assert.rejects(runEscapeAnalysis({ moduleRoot: exampleDir, packages: ['.'], goBin: '/nonexistent/go' }), (e: unknown) => e instanceof GoToolError && e.code === 'not-found' && /heaplens\.goPath/.test(e.message));
   // A fake old Go: a script that answers like go1.19.
-  const fake = path.join(fs.mkdtempSync('/tmp/heaplens-oldgo-'), 'go');
+  const fake = path.join(tempDir('heaplens-oldgo-'), 'go');
   fs.writeFileSync(fake, '#!/bin/sh\necho go1.19.8\n', { mode: 0o755 });
   await assert.rejects(runEscapeAnalysis({ moduleRoot: exampleDir, packages: ['.'], goBin: fake }), (e: unknown) => e instanceof GoToolError && e.code === 'too-old' && /needs Go 1\.21/.test(e.message));
 });

@@ -9,8 +9,9 @@ import { aggregate } from '../../server/src/profile/aggregate';
 import { decodeProfile, ProfileError } from '../../server/src/profile/decode';
 import { encodeProfile, tinyHeapProfile } from '../helpers/profileProto';
 import { profileFixtures, runCli } from '../helpers/profileFixtures';
+import { tempDir } from '../helpers/goFixture';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-bad-'));
+const tmp = tempDir('heaplens-bad-');
 const put = (name: string, bytes: Uint8Array | string) => { const p = path.join(tmp, name); fs.writeFileSync(p, bytes); return p; };
 
 function rejects(bytes: Uint8Array, message: RegExp, opts?: { maxInflatedBytes?: number }): void {

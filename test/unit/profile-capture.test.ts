@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { captureProfile } from '../../server/src/profile/capture';
 import { decodeProfile, ProfileError } from '../../server/src/profile/decode';
 import { runCli } from '../helpers/profileFixtures';
+import { tempDir } from '../helpers/goFixture';
 
 const SERVER = `package main
 
@@ -59,7 +60,7 @@ let server: ChildProcess;
 let base = '';
 
 before(async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-capture-'));
+  const dir = tempDir('heaplens-capture-');
   fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/pprofserver\n\ngo 1.21\n');
   fs.writeFileSync(path.join(dir, 'main.go'), SERVER);
   await promisify(execFile)('go', ['build', '-o', 'server', '.'], { cwd: dir, env: { ...process.env, GOTOOLCHAIN: 'local' } });

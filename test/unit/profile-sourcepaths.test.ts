@@ -14,9 +14,10 @@ import { findWorkspaceModules, goEnv, loadResolveContext, parseGoWorkUses, parse
 import type { ResolveContext } from '../../server/src/profile/model';
 import { escapeModulePath, resolveFiles, resolveSourcePath, unescapeModulePath } from '../../server/src/profile/sourcePaths';
 import { HEAP_PROGRAM } from '../helpers/profileFixtures';
+import { tempDir } from '../helpers/goFixture';
 
 const execFileP = promisify(execFile);
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-paths-'));
+const root = tempDir('heaplens-paths-');
 function touch(rel: string, text = 'package x\n'): string {
   const p = path.join(root, rel);
   fs.mkdirSync(path.dirname(p), { recursive: true });

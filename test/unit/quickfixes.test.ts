@@ -13,7 +13,7 @@ import type { Finding } from '../../server/src/escape/types';
 import { explainMarkdown } from '../../server/src/fixes/explain';
 import { GoHelper } from '../../server/src/fixes/goHelper';
 import { applyEdits, fixesFor } from '../../server/src/fixes/index';
-import { go, writeGoModule } from '../helpers/goFixture';
+import { go, tempDir, writeGoModule } from '../helpers/goFixture';
 
 interface Built { dir: string; findings: Finding[]; goVersion: string }
 
@@ -40,7 +40,7 @@ async function fixes(b: Built, pkg: string, message: RegExp, nth = 0) {
 }
 
 function gofmtClean(code: string): void {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-gofmt-')), 'x.go');
+  const file = path.join(tempDir('heaplens-gofmt-'), 'x.go');
   fs.writeFileSync(file, code);
   const r = spawnSync('gofmt', ['-l', file], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
