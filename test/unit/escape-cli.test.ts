@@ -163,7 +163,7 @@ test('runner: cancelling kills the process tree and reports cancelled', async ()
   const ac = new AbortController();
   let started = false;
   // A fresh cache makes the compile slow enough to cancel in flight.
-  const env = { ...process.env, GOCACHE: tempDir('heaplens-gocache-'), GOFLAGS: '-a' };
+  const env = { ...process.env, GOCACHE: tempDir('heaplens-gocache-'), GOFLAGS: '-a', GOTMPDIR: tempDir('heaplens-gotmp-') };
   const run = runEscapeAnalysis({ moduleRoot: dir, packages: ['.'], env, signal: ac.signal, onStart: () => { started = true; } });
   const withCache = () => fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
     try { return fs.readFileSync(`/proc/${p}/environ`, 'utf8').includes(env.GOCACHE); } catch { return false; }
@@ -178,6 +178,8 @@ test('runner: cancelling kills the process tree and reports cancelled', async ()
   // SIGKILL is asynchronous: give the kernel a moment to reap, then none may remain.
   await waitFor(() => withCache().length === 0, 5_000).catch(() => undefined);
   assert.deepEqual(withCache(), [], 'no go or compile process left behind');
+  // A killed `go` cannot remove its $WORK (a go-build… dir): the runner removes it.
+  assert.deepEqual(fs.readdirSync(env.GOTMPDIR), [], 'no temp dir left behind in GOTMPDIR');
 });
 
 test('runner: environment errors are GoToolErrors with readable messages', async () => {

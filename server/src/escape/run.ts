@@ -196,11 +196,17 @@ interface RawRun { code: number; cancelled: boolean }
 
 async function runCancellable(argv: string[], cwd: string, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined, maxBytes: number, timeoutMs: number, reader: OutputReader): Promise<RawRun> {
   let out;
+  // A killed `go` (cancelled as you type, timed out, too much output) cannot remove its
+  // $WORK: it gets a temp dir of ours (inside the user's GOTMPDIR, if set), removed after.
+  // (A GOTMPDIR we cannot write in: `go` runs as it would have and says so itself.)
+  const work = await fs.promises.mkdtemp(path.join(env.GOTMPDIR || os.tmpdir(), 'heaplens-gowork-')).catch(() => undefined);
   try {
     // Its own process group, so cancelling kills `compile` children too, not just `go`.
-    out = await runBounded(argv[0], argv.slice(1), { cwd, env, signal, timeoutMs, maxOutputBytes: maxBytes, stdout: false, onStderr: (d) => reader.push(d) });
+    out = await runBounded(argv[0], argv.slice(1), { cwd, env: work ? { ...env, GOTMPDIR: work } : env, signal, timeoutMs, maxOutputBytes: maxBytes, stdout: false, onStderr: (d) => reader.push(d) });
   } catch (e) {
     throw e instanceof SpawnError ? spawnError(argv[0], e) : e;
+  } finally {
+    if (work) await fs.promises.rm(work, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
   }
   if (out.timedOut) {
     throw new GoToolError('timed-out', `'${argv.slice(0, 2).join(' ')}' did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped`);
