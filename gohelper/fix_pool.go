@@ -23,10 +23,7 @@ var safeBufferMethods = map[string]bool{"Write": true, "WriteString": true, "Wri
 // writerFuncs write to their first io.Writer argument and keep nothing.
 var writerFuncs = map[string]bool{"fmt.Fprint": true, "fmt.Fprintf": true, "fmt.Fprintln": true, "io.WriteString": true, "io.Copy": true, "io.CopyN": true, "encoding/binary.Write": true}
 
-func isBytesBuffer(t types.Type) bool {
-	n, ok := t.(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "bytes" && n.Obj().Name() == "Buffer"
-}
+func isBytesBuffer(t types.Type) bool { return isNamedType(t, "bytes", "Buffer") }
 
 func bufferPool(s *site) (*proposal, string) {
 	info := s.pkg.Info

@@ -18,10 +18,7 @@ import (
 	"go/types"
 )
 
-func isSyncPool(t types.Type) bool {
-	n, ok := t.(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "sync" && n.Obj().Name() == "Pool"
-}
+func isSyncPool(t types.Type) bool { return isNamedType(t, "sync", "Pool") }
 
 // poolCall: is call `P.Get()` / `P.Put(x)` on a package-level pool P? The pool and the method name.
 func poolCall(info *types.Info, call *ast.CallExpr) (*types.Var, string) {

@@ -423,6 +423,12 @@ func lengthOf(info *types.Info, loop ast.Stmt) ast.Expr {
 	return nil
 }
 
+// isNamedType: is t the named type pkgPath.name (not a pointer to it)?
+func isNamedType(t types.Type, pkgPath, name string) bool {
+	n, ok := t.(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkgPath && n.Obj().Name() == name
+}
+
 func isBuiltin(info *types.Info, fun ast.Expr, name string) bool {
 	id, ok := unparen(fun).(*ast.Ident)
 	if !ok {

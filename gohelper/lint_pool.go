@@ -14,10 +14,7 @@ import (
 	"go/types"
 )
 
-func isStringsBuilder(t types.Type) bool {
-	n, ok := t.(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "strings" && n.Obj().Name() == "Builder"
-}
+func isStringsBuilder(t types.Type) bool { return isNamedType(t, "strings", "Builder") }
 
 // resettable: *T with a method Reset() (no arguments, no results).
 func resettable(t types.Type) (types.Type, bool) {

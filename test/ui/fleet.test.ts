@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { copyExample } from '../helpers/goFixture';
 import { buildPyroscopeServer, PyroscopeServer } from '../helpers/pyroscopeServer';
 import { freePort } from '../vscode/host/codeServer';
-import { activeWebview, openFromExplorer, openWorkbench, runCommand, screenshot, type Workbench } from './workbench';
+import { activeWebview, goToLine as goToLineIn, openFromExplorer, openWorkbench, runCommand, screenshot, type Workbench } from './workbench';
 
 const execFileP = promisify(execFile);
 let wb: Workbench | undefined;
@@ -86,13 +86,7 @@ const lineText = (page: Page, text: string) => page.evaluate(
 /** Puts the line of catalog.go holding `text` in view (Go to Line), as a person would. */
 async function goToLine(page: Page, text: string): Promise<void> {
   const n = fs.readFileSync(path.join(wb!.ws, 'catalog', 'catalog.go'), 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
-  await page.locator('.monaco-editor textarea').first().focus();
-  await page.keyboard.press('Control+G');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 5000 });
-  await input.fill(`:${n}`);
-  await input.press('Enter');
-  await page.locator('.monaco-editor .view-line', { hasText: text }).first().waitFor({ timeout: 5000 });
+  await goToLineIn(page, n, text);
 }
 
 const HOT_LINE = 'index[products[i].Name] = &products[i]';

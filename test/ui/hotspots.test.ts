@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hoverToken, openFromExplorer, runCommand, screenshot, openWorkbench, type Workbench } from './workbench';
+import { goToLine as goToLineIn, hoverToken, openFromExplorer, runCommand, screenshot, openWorkbench, type Workbench } from './workbench';
 
 let wb: Workbench;
 
@@ -14,13 +14,7 @@ let wb: Workbench;
 async function goToLine(text: string): Promise<void> {
   const { page, ws } = wb;
   const n = fs.readFileSync(path.join(ws, 'catalog', 'catalog.go'), 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
-  await page.locator('.monaco-editor textarea').first().focus();
-  await page.keyboard.press('Control+G');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill(`:${n}`);
-  await input.press('Enter');
-  await page.locator('.monaco-editor .view-line', { hasText: text }).first().waitFor({ timeout: 10_000 });
+  await goToLineIn(page, n, text);
 }
 
 /** Whether some visible editor line, inlay hints included, matches `re` (Monaco writes spaces as U+00A0). */

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { markers, startLeaky, type LeakyBuild, type Running } from '../helpers/leaky';
-import { activeWebview, hoverToken, openExampleWorkbench, openFromExplorer, runCommand, screenshot, type Workbench } from './workbench';
+import { activeWebview, goToLine, hoverToken, openExampleWorkbench, openFromExplorer, runCommand, screenshot, type Workbench } from './workbench';
 
 let wb: Workbench;
 let svc: Running | undefined;
@@ -97,12 +97,7 @@ uiTest('the growth since the base snapshot is on the leaking lines of leaks.go, 
   const { page, ws } = wb;
   const text = 'img := make([]byte, 128<<10)';
   const n = fs.readFileSync(path.join(ws, 'leaks.go'), 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
-  await page.locator('.monaco-editor textarea').first().focus();
-  await page.keyboard.press('Control+G');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill(`:${n}`);
-  await input.press('Enter');
+  await goToLine(page, n);
   await page.waitForFunction(lineMatches(/img := make\(\[\]byte, 128<<10\).*\+[\d.]+ ?[KM]iB.*inuse_space/), undefined, { timeout: 20_000 });
   const hover = await hoverToken(page, text, 'make', /watch snapshots #\d+→#\d+/, 20_000);
   const all = (await hover.locator('xpath=ancestor::div[contains(@class,"monaco-hover")][1]').textContent()) ?? '';
@@ -114,11 +109,7 @@ uiTest('the growth since the base snapshot is on the leaking lines of leaks.go, 
   await page.mouse.move(5, 5);
   // The leaked goroutines on the go statement that started them and on the send where they block.
   const started = fs.readFileSync(path.join(ws, 'leaks.go'), 'utf8').split('\n').findIndex((l) => l.includes('go func() {')) + 1;
-  await page.locator('.monaco-editor textarea').first().focus();
-  await page.keyboard.press('Control+G');
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill(`:${started + 6}`);
-  await input.press('Enter');
+  await goToLine(page, started + 6);
   await page.locator('.monaco-editor .codelens-decoration', { hasText: /goroutines started here leaked: blocked at leaks\.go:\d+ \(chan send\)/ }).waitFor({ timeout: 10_000 });
   await page.locator('.monaco-editor .codelens-decoration', { hasText: /goroutines leaked here \(chan send, nothing can wake them\), started at leaks\.go:\d+/ }).waitFor({ timeout: 10_000 });
   await screenshot(page, 'ui-leak-goroutines');

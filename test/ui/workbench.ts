@@ -154,6 +154,17 @@ export type { Frame };
  * editor, until a hover whose text matches `expect` shows. The first hover can come
  * before the language server is ready: move away and back, as a person would.
  */
+/** Go to Line (Ctrl+G) in the editor, as a person would; then waits for the line holding `visible`, if given. */
+export async function goToLine(page: Page, line: number, visible?: string): Promise<void> {
+  await page.locator('.monaco-editor textarea').first().focus();
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`:${line}`);
+  await input.press('Enter');
+  if (visible) await page.locator('.monaco-editor .view-line', { hasText: visible }).first().waitFor({ timeout: 10_000 });
+}
+
 export async function hoverToken(page: Page, lineText: string, token: string, expect: RegExp, timeoutMs = 60_000): Promise<Locator> {
   const line = page.locator('.monaco-editor .view-lines .view-line', { hasText: lineText }).first();
   await line.waitFor({ timeout: 30_000 });
