@@ -88,14 +88,39 @@ test('a real profile becomes a valid compact tree whose totals match the engine'
   assert.ok(m.tree.line[node] > 0);
 });
 
+test('the heaviest-first tree, uncut, is the whole function tree of the engine', () => {
+  const whole = heap.agg.tree;
+  const { tree: heavy, complete } = heap.agg.heavyTree(Infinity);
+  assert.ok(complete);
+  assert.equal(heavy.count, whole.count);
+  // Nodes are matched by their path of functions; everything else must agree.
+  const byPath = (tr: typeof whole) => {
+    const path = new Array<string>(tr.count);
+    const rows = new Map<string, string>();
+    path[0] = '';
+    for (let n = 1; n < tr.count; n++) {
+      path[n] = `${path[tr.parent[n]]}/${tr.fn[n]}`;
+      rows.set(path[n], JSON.stringify([tr.name[n], tr.file[n], tr.line[n], tr.inlined[n], tr.depth[n], ...tr.self.map((a) => a[n]), ...tr.total.map((a) => a[n])]));
+    }
+    return rows;
+  };
+  assert.deepEqual(byPath(heavy), byPath(whole));
+  for (let t = 0; t < 4; t++) assert.equal(heavy.total[t][0], whole.total[t][0]);
+});
+
 test('past the frame limit only the heaviest frames are sent, and the table still adds up to the whole profile', () => {
   const full = toFlameTree(heap.agg);
   assert.equal(full.hidden, undefined);
   const limit = Math.floor(full.parent.length / 4);
   const cut = toFlameTree(heap.agg, undefined, limit);
   assert.ok(cut.hidden, 'a cut tree says what it left out');
-  assert.ok(cut.parent.length <= limit, `${cut.parent.length} nodes for a limit of ${limit}`);
-  assert.equal(cut.parent.length - 1 + cut.hidden.frames, full.parent.length - 1, 'every frame is drawn or counted as left out');
+  assert.equal(cut.parent.length, limit);
+  // The frames drawn are the heaviest: the share left out is the next heaviest
+  // frame's in the whole tree, and no drawn frame weighs less.
+  const weight = (tr: { cum: Float64Array[] }, n: number) => Math.max(...tr.cum.map((c) => Math.abs(c[n]) / c[0]));
+  const all = Array.from({ length: full.parent.length - 1 }, (_, i) => weight(full, i + 1)).sort((a, b) => b - a);
+  assert.ok(Math.abs(cut.hidden.share - all[limit - 1]) < 1e-12, `left out ${cut.hidden.share}, next heaviest ${all[limit - 1]}`);
+  for (let n = 1; n < cut.parent.length; n++) assert.ok(weight(cut, n) >= cut.hidden.share);
   assert.equal(typeof validateTree(JSON.parse(JSON.stringify(cut, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v))), 4), 'object');
   for (let t = 0; t < 4; t++) {
     assert.equal(cut.cum[t][0], full.cum[t][0], 'the root keeps the whole total');

@@ -1,6 +1,6 @@
 // Engine aggregates -> the compact tree the webview draws (and the union tree of
 // two profiles when comparing). Pure: no vscode, so unit tests import it.
-import type { Aggregates, Profile } from '../../../server/src/profile/model';
+import type { Aggregates, CallTree, Profile } from '../../../server/src/profile/model';
 import type { FlameTree, ProfileMeta } from '../../../server/src/protocol/webview';
 import { TreeBuilder } from '../../../media/src/flamegraph/treeBuild';
 
@@ -37,16 +37,15 @@ function addAggregates(b: TreeBuilder, agg: Aggregates, base: boolean): void {
 export const MAX_FLAME_NODES = 150_000;
 
 /**
- * One profile: the engine's tree is already merged per function, so it only needs
- * reordering into preorder (siblings by name) and compacting the string tables;
- * past `maxNodes`, only the heaviest frames (with their callers) are kept, and what
- * the rest held per function travels as `hidden`, so the table stays exact.
- * Typed arrays and integer name ranks throughout: this runs on 100k+ node trees.
+ * One profile: the engine's tree, already merged per function and cut to the
+ * heaviest `maxNodes` frames with their callers (heavyTree.ts), reordered into
+ * preorder (siblings by name) with compact string tables. What the frames left out
+ * held per function travels as `hidden`, so the table stays exact. Typed arrays
+ * and integer name ranks throughout: this runs on 100k+ node trees.
  */
 function singleTree(agg: Aggregates, maxNodes: number): FlameTree {
-  const tr = agg.tree;
+  const { tree: tr, complete, leftOutShare } = agg.heavyTree(maxNodes);
   const types = agg.sampleTypes.length;
-  const keep = tr.count > maxNodes ? heaviest(tr, types, maxNodes) : null;
   const names: string[] = ['total'];
   const files: string[] = [''];
   const nameMap = new Map<number, number>();
@@ -56,18 +55,16 @@ function singleTree(agg: Aggregates, maxNodes: number): FlameTree {
     if (k === undefined) { k = names.length; names.push(id >= 0 ? agg.strings[id] : '?'); nameMap.set(id, k); }
     return k;
   };
-  const nameOf = new Int32Array(tr.count);
-  const fileOf = new Int32Array(tr.count);
-  let n = 1;
-  for (let v = 1; v < tr.count; v++) {
-    if (keep && !keep[v]) continue;
-    n++;
+  const n = tr.count;
+  const nameOf = new Int32Array(n);
+  const fileOf = new Int32Array(n);
+  for (let v = 1; v < n; v++) {
     nameOf[v] = nameIndex(tr.name[v]);
     let f = fileMap.get(tr.file[v]);
     if (f === undefined) { f = files.length; files.push(tr.file[v] >= 0 ? agg.files[tr.file[v]] ?? '' : ''); fileMap.set(tr.file[v], f); }
     fileOf[v] = f;
   }
-  const hidden = keep ? hiddenByFunction(tr, keep, types, agg.strings.length, nameIndex) : undefined;
+  const hidden = complete ? undefined : hiddenByFunction(agg, tr, leftOutShare, nameIndex);
   // Rank of each name in sort order, so sibling sorting compares integers.
   const byName = Array.from(names.keys()).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
   const rank = new Int32Array(names.length);
@@ -78,7 +75,7 @@ function singleTree(agg: Aggregates, maxNodes: number): FlameTree {
   };
   const cum = Array.from({ length: types }, () => new Float64Array(n));
   const self = Array.from({ length: types }, () => new Float64Array(n));
-  const newIndex = new Int32Array(tr.count);
+  const newIndex = new Int32Array(n);
   const stack = new Int32Array(n);
   let sp = 0;
   stack[sp++] = 0;
@@ -92,8 +89,8 @@ function singleTree(agg: Aggregates, maxNodes: number): FlameTree {
     out.parent[i] = v > 0 ? newIndex[tr.parent[v]] : -1;
     for (let t = 0; t < types; t++) { cum[t][i] = tr.total[t][v]; self[t][i] = tr.self[t][v]; }
     kids.length = 0;
-    for (let c = tr.firstChild[v]; c !== -1; c = tr.nextSibling[c]) if (!keep || keep[c]) kids.push(c);
-    if (kids.length > 1) kids.sort((a, b) => rank[nameOf[a]] - rank[nameOf[b]] || tr.line[a] - tr.line[b]);
+    for (let c = tr.firstChild[v]; c !== -1; c = tr.nextSibling[c]) kids.push(c);
+    if (kids.length > 1) kids.sort((a, b) => rank[nameOf[a]] - rank[nameOf[b]] || tr.line[a] - tr.line[b] || a - b);
     for (let k = kids.length - 1; k >= 0; k--) stack[sp++] = kids[k];
   }
   for (let i = n - 1; i > 0; i--) out.size[out.parent[i]] += out.size[i];
@@ -101,71 +98,42 @@ function singleTree(agg: Aggregates, maxNodes: number): FlameTree {
 }
 
 /**
- * The at most `maxNodes` heaviest nodes, with every caller of a kept node kept.
- * A node's weight is its largest share of a sample type's total (absolute values,
- * so diffs work too); the cut falls between 2^(1/8)-wide weight buckets.
+ * What the frames left out hold per function: the whole profile's flat and cum
+ * (agg.functions: cum once per sample) less what the drawn frames show, where a
+ * drawn frame counts toward cum when no caller on its path is the same function.
  */
-function heaviest(tr: Aggregates['tree'], types: number, maxNodes: number): Uint8Array {
-  const whole = new Float64Array(types);
-  for (let t = 0; t < types; t++) { let s = 0; for (let v = 0; v < tr.count; v++) s += Math.abs(tr.self[t][v]); whole[t] = s || 1; }
-  const BUCKETS = 1024;
-  const bucket = new Int16Array(tr.count);
-  const perBucket = new Int32Array(BUCKETS);
-  for (let v = 1; v < tr.count; v++) {
-    let w = 0;
-    for (let t = 0; t < types; t++) w = Math.max(w, Math.abs(tr.total[t][v]) / whole[t]);
-    const b = w > 0 ? Math.min(BUCKETS - 1, Math.floor(-Math.log2(w) * 8)) : BUCKETS - 1;
-    bucket[v] = b;
-    perBucket[b]++;
-  }
-  let cut = 0, kept = 1;
-  while (cut < BUCKETS && kept + perBucket[cut] <= maxNodes) kept += perBucket[cut++];
-  const keep = new Uint8Array(tr.count);
-  keep[0] = 1;
-  for (let v = tr.count - 1; v >= 1; v--) if (bucket[v] < cut) keep[v] = 1;
-  // Callers of kept frames (a diff's parent can weigh less than its child).
-  for (let v = tr.count - 1; v >= 1; v--) if (keep[v]) keep[tr.parent[v]] = 1;
-  return keep;
-}
-
-/**
- * What the frames left out hold per function: flat (their own values) and cum (where
- * no caller on the path is the same function, as the table counts it).
- */
-function hiddenByFunction(tr: Aggregates['tree'], keep: Uint8Array, types: number, strings: number, nameIndex: (id: number) => number): NonNullable<FlameTree['hidden']> {
-  // Per string id (names are interned): times on the current path, and row of the result (−1: none).
-  const onPath = new Int32Array(strings + 1);
-  const rowOf = new Int32Array(strings + 1).fill(-1);
-  const ids: number[] = [];
-  const flat: number[][] = Array.from({ length: types }, () => []);
-  const cum: number[][] = Array.from({ length: types }, () => []);
-  let frames = 0;
-  // Depth first with exit markers (~v): a node is outermost when its function is not on the path above it.
+function hiddenByFunction(agg: Aggregates, tr: CallTree, share: number, nameIndex: (id: number) => number): NonNullable<FlameTree['hidden']> {
+  const fns = agg.functions;
+  const types = agg.sampleTypes.length;
+  const F = fns.count;
+  const flat = fns.flat.map((a) => a.slice()), cum = fns.cum.map((a) => a.slice());
+  const onPath = new Int32Array(F);
+  // Depth first with exit markers (~v).
   const stack = new Int32Array(2 * tr.count);
   let sp = 0;
-  stack[sp++] = 0;
+  for (let c = tr.firstChild[0]; c !== -1; c = tr.nextSibling[c]) stack[sp++] = c;
   while (sp > 0) {
     const v = stack[--sp];
-    if (v < 0) { onPath[tr.name[~v] + 1]--; continue; }
-    if (v > 0) {
-      const id = tr.name[v] + 1; // −1 (no name) becomes 0
-      const depth = onPath[id];
-      if (!keep[v]) {
-        frames++;
-        let r = rowOf[id];
-        if (r === -1) { r = rowOf[id] = ids.length; ids.push(id - 1); for (let t = 0; t < types; t++) { flat[t].push(0); cum[t].push(0); } }
-        for (let t = 0; t < types; t++) {
-          flat[t][r] += tr.self[t][v];
-          if (depth === 0) cum[t][r] += tr.total[t][v];
-        }
-      }
-      onPath[id] = depth + 1;
-      stack[sp++] = ~v;
+    if (v < 0) { onPath[tr.fn[~v]]--; continue; }
+    const f = tr.fn[v];
+    for (let t = 0; t < types; t++) {
+      flat[t][f] -= tr.self[t][v];
+      if (onPath[f] === 0) cum[t][f] -= tr.total[t][v];
     }
+    onPath[f]++;
+    stack[sp++] = ~v;
     for (let c = tr.firstChild[v]; c !== -1; c = tr.nextSibling[c]) stack[sp++] = c;
   }
-  const name = Int32Array.from(ids, nameIndex);
-  return { frames, name, flat: flat.map((a) => Float64Array.from(a)), cum: cum.map((a) => Float64Array.from(a)) };
+  const rows: number[] = [];
+  for (let f = 0; f < F; f++) {
+    for (let t = 0; t < types; t++) if (flat[t][f] !== 0 || cum[t][f] !== 0) { rows.push(f); break; }
+  }
+  return {
+    share,
+    name: Int32Array.from(rows, (f) => nameIndex(fns.name[f])),
+    flat: flat.map((a) => Float64Array.from(rows, (f) => a[f])),
+    cum: cum.map((a) => Float64Array.from(rows, (f) => a[f])),
+  };
 }
 
 /** The tree for one profile, or the union tree of `current` and `base` when comparing. */

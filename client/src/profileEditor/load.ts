@@ -42,11 +42,17 @@ export function profileMessage(cur: LoadResult, base?: LoadedProfile): ToWebview
   if (!isLoaded(cur)) return { type: 'error', message: cur.error };
   const tree = toFlameTree(cur.agg, base?.agg);
   const meta = profileMeta(cur.profile, cur.source, base?.source);
-  if (tree.hidden) meta.notes = [...meta.notes ?? [], leftOutNote(tree.parent.length, tree.hidden.frames)];
+  if (tree.hidden) meta.notes = [...meta.notes ?? [], leftOutNote(tree.parent.length, tree.hidden.share)];
   return { type: 'profile', meta, tree };
 }
 
-function leftOutNote(drawn: number, hidden: number): string {
-  const n = (x: number) => x.toLocaleString('en-US');
-  return `drawing the ${n(drawn - 1)} heaviest of ${n(drawn - 1 + hidden)} frames; the ${n(hidden)} smallest are left out of the graph (their callers' widths and the table still include them)`;
+function leftOutNote(drawn: number, share: number): string {
+  const small = share > 0 ? `frames of at most ${percent(share)} of the total` : 'frames with no value';
+  return `drawing the ${(drawn - 1).toLocaleString('en-US')} heaviest frames; ${small} are left out of the graph (their callers' widths and the table still include them)`;
+}
+
+/** A small share with two significant digits: 0.0042%. */
+function percent(share: number): string {
+  const p = share * 100;
+  return `${p >= 1 ? p.toFixed(1) : p.toPrecision(2)}%`;
 }

@@ -31,7 +31,7 @@ export interface LoadJob {
  * What the language server holds per loaded profile: the aggregates without either
  * call tree, and what hovers and heat read from the line tree, worked out here.
  */
-export type ServerAggregates = Omit<Aggregates, 'tree' | 'lineTree' | 'lineNodes' | 'callsInto'> & {
+export type ServerAggregates = Omit<Aggregates, 'tree' | 'heavyTree' | 'lineTree' | 'lineNodes' | 'callsInto'> & {
   runtimeCalls: RuntimeCalls;
   /** Absent while a big profile's paths are still being worked out (a second job). */
   callPaths?: CallPaths;

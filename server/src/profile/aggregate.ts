@@ -12,6 +12,7 @@
 import { GrowableF64, GrowableI32 } from './buffers';
 import { overBudget, workBudget, type WorkBudget } from './limits';
 import type { AggregateOptions, Aggregates, FunctionAggregates, LineAggregates, LineCalls, Profile, ValueType } from './model';
+import { buildHeavyTree } from './heavyTree';
 import { buildFunctionTree, buildLineTrees, type LineTrees, type TreeInputs } from './trees';
 import { hex64 } from './wire';
 
@@ -160,6 +161,7 @@ export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions,
     get functions() { return functions(); },
     get lines() { return lines(); },
     get tree() { return (tree ??= buildFunctionTree(treeInputs)); },
+    heavyTree: (maxNodes: number) => buildHeavyTree(treeInputs, maxNodes),
     topStackLimit: K,
     get lineSamples() { return (bySample ??= samplesByLine(inputs, frames, L)); },
     callsInto: (marked: Uint8Array) => callsInto(inputs, frames, T, L, marked, budget),

@@ -147,13 +147,17 @@ export class StackEntries {
   maxKey: number;
   len = 0;
   private begun = 0;
-  private readonly starts = new GrowableI32(1024);
+  private readonly starts: GrowableI32;
   private readonly bigIds = new Map<number, number>();
   private readonly bigIdList: number[] = [];
 
-  /** `over` is called (and must throw) when more than `limit` entries arrive. */
-  constructor(capacity: number, private readonly limit: number, private readonly over: () => void, maxId = Infinity) {
+  /**
+   * `over` is called (and must throw) when more than `limit` entries arrive;
+   * `stacks` reserves room for that many stacks (growing would copy them).
+   */
+  constructor(capacity: number, private readonly limit: number, private readonly over: () => void, maxId = Infinity, stacks = 1024) {
     const n = Math.max(64, Math.min(capacity, limit));
+    this.starts = new GrowableI32(Math.max(64, stacks));
     this.keys = maxId <= 0xff ? new Uint8Array(n) : maxId <= 0xffff ? new Uint16Array(n) : new Int32Array(n);
     this.maxKey = keyLimit(this.keys);
     this.starts.push(0);
@@ -236,7 +240,7 @@ export class StackEntries {
     // .buffer is larger than the view; send a slice() to another process).
     const location = keys.subarray(0, n);
     this.keys = new Int32Array(0);
-    return { count: this.starts.length - 1, start: this.starts.i32(), location };
+    return { count: this.starts.length - 1, start: this.starts.viewI32(), location };
   }
 }
 

@@ -91,7 +91,7 @@ function walk(buf: Uint8Array, limits: Limits, fileBytes: number): RawProfile {
     dropFrames: 0, keepFrames: 0, comments: [], defaultSampleType: 0, mappings: [],
     fn: { id: new GrowableF64(), name: new GrowableI32(), systemName: new GrowableI32(), filename: new GrowableI32(), startLine: new GrowableF64() },
     loc: { id: new GrowableF64(), mappingId: new GrowableF64(), addressHi: new GrowableU32(), addressLo: new GrowableU32(), lineStart: new GrowableI32(), lineFnId: new GrowableF64(), lineNumber: new GrowableF64() },
-    stacks: new StackEntries(reserve(limits.stackEntries, 1), limits.stackEntries, () => budget.check('stackEntries', Infinity), largestLocationId(buf)),
+    stacks: new StackEntries(reserve(limits.stackEntries, 1), limits.stackEntries, () => budget.check('stackEntries', Infinity), largestLocationId(buf), reserve(limits.samples, 1 / 5) + 1),
     sampleStack: new GrowableI32(reserve(limits.samples, 1 / 5)), sampleValues: new SampleValues(reserve(limits.values, 1)),
     valueCounts: { first: -1, badSample: -1, badCount: 0 },
     labelKey: new GrowableI32(reserve(limits.samples, 1 / 5)), labelNum: new GrowableF64(reserve(limits.samples, 1 / 5)),

@@ -44,6 +44,7 @@
 //   signed values (current − base); `agg.isDiff` is true.
 // ───────────────────────────────────────────────────────────────────────────────
 
+import type { HeavyTree } from './heavyTree';
 import type { MemStats } from './legacy/memStats';
 export type { MemStats } from './legacy/memStats';
 
@@ -279,6 +280,11 @@ export interface Aggregates {
   functions: FunctionAggregates;
   lines: LineAggregates;
   tree: CallTree;
+  /**
+   * The flamegraph's tree cut to its `maxNodes` heaviest nodes (callers kept),
+   * built without the rest (heavyTree.ts); one profile only, not a diff.
+   */
+  heavyTree(maxNodes: number): HeavyTree;
   topStackLimit: number;
   /** Internal tables behind sizeDistribution/topStacks; read them through those helpers. */
   /**

@@ -36,10 +36,11 @@ export interface FlameTree {
   baseCum?: Float64Array[];
   baseSelf?: Float64Array[];
   /**
-   * Present when only the heaviest frames were sent: how many were left out, and
-   * per function (index into names) the flat and cum they held, so the table adds up.
+   * Present when only the heaviest frames were sent: the largest share of a sample
+   * type's total that a frame left out holds (0..1), and per function (index into
+   * names) the flat and cum the left-out frames hold, so the table adds up.
    */
-  hidden?: { frames: number; name: Int32Array; flat: Float64Array[]; cum: Float64Array[] };
+  hidden?: { share: number; name: Int32Array; flat: Float64Array[]; cum: Float64Array[] };
 }
 
 /** What the header shows about the profile. */
@@ -162,14 +163,14 @@ export function validateTree(x: unknown, sampleTypes: number): FlameTree | strin
   }
   if (x.hidden !== undefined) {
     const h = x.hidden;
-    if (!isObj(h) || !isInt(h.frames) || h.frames < 1) return 'hidden frames without a count';
+    if (!isObj(h) || typeof h.share !== 'number' || !(h.share >= 0 && h.share <= 1)) return 'hidden frames without their largest share';
     const rows = h.name instanceof Int32Array || Array.isArray(h.name) ? h.name.length : -1;
     const hName = int32(h.name, rows);
     const flat = float64s(h.flat, sampleTypes, rows);
     const hCum = float64s(h.cum, sampleTypes, rows);
     if (!hName || !flat || !hCum) return 'hidden frames\' values do not match the sample types';
     for (let i = 0; i < rows; i++) if (hName[i] < 0 || hName[i] >= names.length) return 'hidden frames name a missing string';
-    tree.hidden = { frames: h.frames, name: hName, flat, cum: hCum };
+    tree.hidden = { share: h.share, name: hName, flat, cum: hCum };
   }
   return tree;
 }
