@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { aggregate } from '../../server/src/profile/aggregate';
 import { decodeProfile } from '../../server/src/profile/decode';
+import { distinctStacks, estimateDistinct } from '../../server/src/profile/distinctStacks';
 import type { CallTree } from '../../server/src/profile/model';
 
 const dir = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'profiles');
@@ -69,3 +70,61 @@ for (const file of ['gotypes.mem.out', 'heap.pb.gz', 'deep.pb.gz']) {
     });
   }
 }
+
+test('samples that share stacks are merged before the tree is cut, and the tree is the same', () => {
+  // go/types' heap profile with every sample four times over, in a fixed shuffled order.
+  const p = decodeProfile(fs.readFileSync(path.join(dir, 'gotypes.mem.out')));
+  const T = p.sampleTypes.length, n = p.samples.count, N = 4 * n;
+  const order = Array.from({ length: N }, (_, i) => i % n);
+  let seed = 7;
+  for (let i = N - 1; i > 0; i--) { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; const j = seed % (i + 1); [order[i], order[j]] = [order[j], order[i]]; }
+  const values = new Float64Array(N * T), bytes = new Float64Array(N);
+  order.forEach((i, k) => { for (let t = 0; t < T; t++) values[k * T + t] = p.samples.values[i * T + t]; bytes[k] = p.samples.bytes[i]; });
+  // Stacks renumbered in order of first sample, as the decoder numbers them (a node's
+  // line is its first sample's, which is then its first stack's).
+  const newId = new Int32Array(p.stacks.count).fill(-1), oldOf: number[] = [];
+  const stack = Int32Array.from(order, (i) => {
+    const s = p.samples.stack[i];
+    if (newId[s] < 0) { newId[s] = oldOf.length; oldOf.push(s); }
+    return newId[s];
+  });
+  const start = new Int32Array(oldOf.length + 1), location: number[] = [];
+  oldOf.forEach((s, k) => {
+    for (let e = p.stacks.start[s]; e < p.stacks.start[s + 1]; e++) location.push(p.stacks.location[e]);
+    start[k + 1] = location.length;
+  });
+  const repeated = {
+    ...p,
+    stacks: { count: oldOf.length, start, location: Int32Array.from(location) },
+    samples: { count: N, stack, values, bytes },
+  };
+  const units = distinctStacks(repeated);
+  assert.ok(units.merged && units.count <= repeated.stacks.count, `${units.count} units for ${repeated.stacks.count} stacks`);
+  for (let t = 0; t < T; t++) {
+    let a = 0, b = 0;
+    for (let u = 0; u < units.count; u++) a += units.values[u * T + t];
+    for (let i = 0; i < N; i++) b += values[i * T + t];
+    assert.equal(a, b);
+  }
+  const agg = aggregate(repeated);
+  const whole = agg.tree;
+  const index = childIndex(whole, false);
+  const sorted = weights(whole).sort().reverse();
+  for (const limit of [10, 5000, Infinity]) {
+    const { tree, leftOutShare } = agg.heavyTree(limit);
+    assert.equal(tree.count, Math.min(limit, whole.count));
+    assertSubtree(tree, whole, index, false, `repeated, limit ${limit}`);
+    if (limit < whole.count) assert.ok(Math.abs(leftOutShare - sorted[tree.count - 1]) < 1e-12);
+  }
+  // Where nearly every sample has its own stack, nothing is merged.
+  assert.equal(distinctStacks(p).merged, false);
+});
+
+test('the distinct-count estimate is within a few percent', () => {
+  for (const count of [1000, 50_000, 400_000]) {
+    const h = new Int32Array(2 * count);
+    for (let i = 0; i < h.length; i++) { let x = Math.imul((i % count) + 1, 0x9e3779b1); x ^= x >>> 15; x = Math.imul(x, 0x2c1b3c6d); h[i] = x ^ (x >>> 13); }
+    const e = estimateDistinct(h);
+    assert.ok(Math.abs(e - count) / count < 0.06, `${e.toFixed(0)} for ${count}`);
+  }
+});

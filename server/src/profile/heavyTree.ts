@@ -10,6 +10,7 @@
 // node heavier than the lightest one kept was built, and the heaviest `maxNodes`,
 // callers included, are exact. No sample is followed below the cut.
 import { childLinks, GrowableF64, GrowableI32 } from './buffers';
+import { distinctStacks } from './distinctStacks';
 import { overBudget } from './limits';
 import type { CallTree } from './model';
 import type { TreeInputs } from './trees';
@@ -81,12 +82,13 @@ export function buildHeavyTree(inp: TreeInputs, maxNodes: number): HeavyTree {
   const { T, lineFn, byLine, keys } = inp;
   const { frameStart, frameLine } = inp.frames[0];
   const { start, location } = profile.stacks;
-  const { count: n, stack, values } = profile.samples;
+  // Distinct stacks (values summed) when samples share many; else the samples.
+  const { count: n, stack, values } = distinctStacks(profile);
   // Frames keyed by function, or by line: one table, so the hot loop has no branch.
   const keyOf = byLine ? Int32Array.from(frameLine) : Int32Array.from(frameLine, (l) => lineFn[l]);
 
-  // The samples still followed, by position; a group is a range of positions, in
-  // sample order. Per position: the sample, the stack entry and frame (index into
+  // The samples (or distinct stacks: "samples" below) still followed, by position; a
+  // group is a range of positions, in sample order. Per position: the sample, the stack entry and frame (index into
   // frameLine) it is at, and its leaf entry. They move with the position, so the
   // passes read them in order; the stack entries and values are read per sample.
   const pos = { sample: new Int32Array(n), entry: new Int32Array(n), frame: new Int32Array(n), leaf: new Int32Array(n) };
