@@ -120,23 +120,24 @@ export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions,
       totals[t] += scale * sum;
     }
   }
-  const pass = (byLine: boolean) => flatAndCum(inputs, frames, T, byLine ? L : F, byLine, lineFn, budget);
-
+  // Lines are asked for by whoever overlays them, and functions nearly always with
+  // them: the first to ask for lines gets functions from the same pass.
   const fnNames = keys.fnName.i32(), fnFiles = keys.fnFile.i32(), fnStart = keys.fnStartLine.f64();
+  const lineFiles = keys.lineFile.i32(), lineNos = keys.lineNo.f64();
   let fnAgg: FunctionAggregates | undefined;
+  let lineAgg: LineAggregates | undefined;
   const functions = (): FunctionAggregates => {
     if (!fnAgg) {
-      const { flat, cum } = pass(false);
+      const [{ flat, cum }] = flatAndCum(inputs, frames, T, [false], { F, L }, lineFn, budget);
       fnAgg = { count: F, name: fnNames, file: fnFiles, startLine: fnStart, flat, cum };
     }
     return fnAgg;
   };
-  const lineFiles = keys.lineFile.i32(), lineNos = keys.lineNo.f64();
-  let lineAgg: LineAggregates | undefined;
   const lines = (): LineAggregates => {
     if (!lineAgg) {
-      const { flat, cum } = pass(true);
-      lineAgg = { count: L, file: lineFiles, line: lineNos, fn: lineFn, flat, cum };
+      const [byLine, byFn] = flatAndCum(inputs, frames, T, fnAgg ? [true] : [true, false], { F, L }, lineFn, budget);
+      lineAgg = { count: L, file: lineFiles, line: lineNos, fn: lineFn, flat: byLine.flat, cum: byLine.cum };
+      if (byFn) fnAgg = { count: F, name: fnNames, file: fnFiles, startLine: fnStart, flat: byFn.flat, cum: byFn.cum };
     }
     return lineAgg;
   };
@@ -230,15 +231,21 @@ function distinctPerLocation(frameStart: Int32Array, frameLine: Int32Array, key:
 
 /**
  * One pass over every sample: flat to the innermost frame of the leaf location, cum
- * to each distinct function (or line) on its stack once. A location seen earlier in
- * the same stack (recursion) adds nothing new and is skipped whole.
+ * to each distinct function (or line) on its stack once, for each keying asked
+ * (byLine true: lines; false: functions). A location seen earlier in the same stack
+ * (recursion) adds nothing new and is skipped whole.
  */
 function flatAndCum(
-  inputs: WeightedProfile[], frames: Frames[], T: number, N: number, byLine: boolean,
+  inputs: WeightedProfile[], frames: Frames[], T: number, keyings: boolean[], counts: { F: number; L: number },
   lineFn: Int32Array, budget: WorkBudget,
-): { flat: Float64Array[]; cum: Float64Array[] } {
-  const flatNT = new Float64Array(N * T), cumNT = new Float64Array(N * T);
-  const stamp = new Int32Array(N).fill(-1);
+): { flat: Float64Array[]; cum: Float64Array[] }[] {
+  const sizes = keyings.map((byLine) => (byLine ? counts.L : counts.F));
+  const flatNT = sizes.map((N) => new Float64Array(N * T)), cumNT = sizes.map((N) => new Float64Array(N * T));
+  const stamp = sizes.map((N) => new Int32Array(N).fill(-1));
+  // The second keying, when asked, as locals (an empty one costs a branch).
+  const two = keyings.length === 2;
+  const [flat0, flat1 = flat0] = flatNT, [cum0, cum1 = cum0] = cumNT, [stamp0, stamp1 = stamp0] = stamp;
+  const [line0, line1 = false] = keyings;
   const v = new Float64Array(T);
   let work = 0;
   let gen = 0;
@@ -247,7 +254,7 @@ function flatAndCum(
     const { start, location } = profile.stacks;
     const { count, stack, values } = profile.samples;
     const { frameStart, frameLine } = frames[p];
-    const { start: dStart, item: dItem } = byLine ? frames[p].distinctLines : frames[p].distinctFns;
+    const [d0, d1 = d0] = keyings.map((byLine) => (byLine ? frames[p].distinctLines : frames[p].distinctFns));
     const locStamp = new Int32Array(profile.locations.count).fill(-1);
     for (let i = 0; i < count; i++, gen++) {
       const s = stack[i];
@@ -257,27 +264,38 @@ function flatAndCum(
       for (let t = 0, row = i * T; t < T; t++) { v[t] = scale * values[row + t]; if (v[t] !== 0) zero = false; }
       if (zero) continue;
       const leafLine = frameLine[frameStart[location[a]]];
-      const fb = (byLine ? leafLine : lineFn[leafLine]) * T;
-      for (let t = 0; t < T; t++) flatNT[fb + t] += v[t];
+      addFlat(flat0, (line0 ? leafLine : lineFn[leafLine]) * T, v, T);
+      if (two) addFlat(flat1, (line1 ? leafLine : lineFn[leafLine]) * T, v, T);
       for (let e = a; e < b; e++) {
         const loc = location[e];
         if (locStamp[loc] === gen) continue;
         locStamp[loc] = gen;
-        const kEnd = dStart[loc + 1];
-        let k = dStart[loc];
-        work += kEnd - k;
-        for (; k < kEnd; k++) {
-          const x = dItem[k];
-          if (stamp[x] === gen) continue;
-          stamp[x] = gen;
-          const c = x * T;
-          for (let t = 0; t < T; t++) cumNT[c + t] += v[t];
-        }
+        work += addCum(d0, loc, stamp0, cum0, gen, v, T);
+        if (two) work += addCum(d1, loc, stamp1, cum1, gen, v, T);
       }
-      if (work > budget.limit) throw overBudget(budget);
+      if (work > budget.limit * keyings.length) throw overBudget(budget);
     }
   }
-  return { flat: splitTypes(flatNT, N, T), cum: splitTypes(cumNT, N, T) };
+  return sizes.map((N, k) => ({ flat: splitTypes(flatNT[k], N, T), cum: splitTypes(cumNT[k], N, T) }));
+}
+
+function addFlat(flat: Float64Array, at: number, v: Float64Array, T: number): void {
+  for (let t = 0; t < T; t++) flat[at + t] += v[t];
+}
+
+/** Adds v to each of location loc's distinct items not yet counted in this sample (gen); returns how many it looked at. */
+function addCum(d: Csr, loc: number, stamp: Int32Array, cum: Float64Array, gen: number, v: Float64Array, T: number): number {
+  const end = d.start[loc + 1], item = d.item;
+  let j = d.start[loc];
+  const n = end - j;
+  for (; j < end; j++) {
+    const x = item[j];
+    if (stamp[x] === gen) continue;
+    stamp[x] = gen;
+    const c = x * T;
+    for (let t = 0; t < T; t++) cum[c + t] += v[t];
+  }
+  return n;
 }
 
 function splitTypes(nt: Float64Array, N: number, T: number): Float64Array[] {
