@@ -9,11 +9,11 @@
 // never weighs more than its parent (values are non-negative), so in the end every
 // node heavier than the lightest one kept was built, and the heaviest `maxNodes`,
 // callers included, are exact. No sample is followed below the cut.
-import { childLinks, GrowableF64, GrowableI32 } from './buffers';
+import { GrowableF64, GrowableI32 } from './buffers';
 import { distinctStacks } from './distinctStacks';
 import { overBudget } from './limits';
 import type { CallTree } from './model';
-import type { TreeInputs } from './trees';
+import { callTree, type TreeInputs } from './trees';
 
 export interface HeavyTree {
   tree: CallTree;
@@ -263,11 +263,12 @@ function cut(inp: TreeInputs, nodes: Nodes, waiting: GrowableI32, cands: Candida
     }
   }
   const complete = waiting.length === 0 && N <= maxNodes;
-  return { tree: callTree(inp, nodes, cands, keep), complete, leftOutShare: complete ? 0 : leftOut };
+  return { tree: keptTree(inp, nodes, cands, keep), complete, leftOutShare: complete ? 0 : leftOut };
 }
 
-function callTree(inp: TreeInputs, nodes: Nodes, cands: Candidates, keep: Uint8Array): CallTree {
-  const { T, lineFn, keys, byLine } = inp;
+/** The kept nodes, renumbered in the order built (parents first). */
+function keptTree(inp: TreeInputs, nodes: Nodes, cands: Candidates, keep: Uint8Array): CallTree {
+  const { T } = inp;
   const newIndex = new Int32Array(keep.length);
   let count = 0;
   for (let x = 0; x < keep.length; x++) if (keep[x]) newIndex[x] = count++;
@@ -281,16 +282,5 @@ function callTree(inp: TreeInputs, nodes: Nodes, cands: Candidates, keep: Uint8A
     key[i] = cands.key.data[c]; repLine[i] = cands.rep.data[c]; inlined[i] = cands.inlined.data[c];
     for (let t = 0; t < T; t++) { self[t][i] = nodes.self.data[x * T + t]; total[t][i] = cands.totals.data[c * T + t]; }
   }
-  const fn = byLine ? Int32Array.from(repLine, (l) => (l < 0 ? -1 : lineFn[l])) : key;
-  const name = new Int32Array(count), file = new Int32Array(count), line = new Float64Array(count), depth = new Int32Array(count);
-  const fnName = keys.fnName.data, lineFile = keys.lineFile.data, lineNo = keys.lineNo.data;
-  name[0] = -1; file[0] = -1;
-  for (let i = 1; i < count; i++) {
-    name[i] = fnName[fn[i]];
-    file[i] = lineFile[repLine[i]];
-    line[i] = lineNo[repLine[i]];
-    depth[i] = depth[parent[i]] + 1;
-  }
-  const { firstChild, nextSibling } = childLinks(parent, count);
-  return { count, parent, firstChild, nextSibling, fn, name, file, line, inlined, depth, self, total };
+  return callTree(inp, { parent, key, repLine, inlined, self, total });
 }

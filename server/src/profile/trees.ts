@@ -4,7 +4,7 @@
 import type { Frames, Keys } from './aggregate';
 import { childLinks, GrowableI32, KeyedTree, PairMap } from './buffers';
 import { overBudget, type WorkBudget } from './limits';
-import type { Aggregates, Profile } from './model';
+import type { Aggregates, CallTree, Profile } from './model';
 
 export interface TreeInputs {
   profiles: Profile[];
@@ -92,7 +92,7 @@ export function buildLineTrees(inp: TreeInputs): LineTrees {
  * built straight from the stacks. A node's line is the first line seen there.
  */
 export function buildFunctionTree(inp: TreeInputs): Aggregates['tree'] {
-  const { T, lineFn, keys, byLine } = inp;
+  const { lineFn, byLine } = inp;
   const steps = checkFrames(inp);
   const ft = new KeyedTree(Math.min(steps, 1 << 20), Math.min(steps + 1, 1 << 22));
   const inl = new GrowableI32(Math.min(steps + 1, 1 << 22));
@@ -101,10 +101,30 @@ export function buildFunctionTree(inp: TreeInputs): Aggregates['tree'] {
   rep.push(-1);
   const leaves = inp.profiles.map((p, i) => insertStacks(p, inp.frames[i], ft, inl, { lineFn: byLine ? null : lineFn, rep }));
   ft.seal();
-  const count = ft.count;
   const parent = ft.parent.i32();
-  const repLine = rep.i32();
-  const fn = byLine ? Int32Array.from(repLine, (l) => (l < 0 ? -1 : lineFn[l])) : ft.key.i32();
+  // The root's own value is the samples with an empty stack: in the total, as in
+  // pprof (whose total counts every sample), though no function has them.
+  const { self, total } = nodeValues(inp, leaves, ft.count, parent);
+  return callTree(inp, { parent, key: ft.key.i32(), repLine: rep.i32(), inlined: Uint8Array.from(inl.i32()), self, total });
+}
+
+/** A function tree's nodes: parent (parents first), key, first line, inlined flag, values. */
+export interface TreeNodes {
+  parent: Int32Array;
+  /** Function id, or line id per line. */
+  key: Int32Array;
+  repLine: Int32Array;
+  inlined: Uint8Array;
+  self: Float64Array[];
+  total: Float64Array[];
+}
+
+/** The flamegraph's CallTree of `nodes`: names, files and lines looked up, depths and child links. */
+export function callTree(inp: TreeInputs, nodes: TreeNodes): CallTree {
+  const { lineFn, keys, byLine } = inp;
+  const { parent, key, repLine } = nodes;
+  const count = parent.length;
+  const fn = byLine ? Int32Array.from(repLine, (l) => (l < 0 ? -1 : lineFn[l])) : key;
   const name = new Int32Array(count), file = new Int32Array(count), line = new Float64Array(count), depth = new Int32Array(count);
   const fnName = keys.fnName.data, lineFile = keys.lineFile.data, lineNo = keys.lineNo.data;
   name[0] = -1; file[0] = -1;
@@ -114,14 +134,8 @@ export function buildFunctionTree(inp: TreeInputs): Aggregates['tree'] {
     line[n] = lineNo[repLine[n]];
     depth[n] = depth[parent[n]] + 1;
   }
-  // The root's own value is the samples with an empty stack: in the total, as in
-  // pprof (whose total counts every sample), though no function has them.
-  const { self, total } = nodeValues(inp, leaves, count, parent);
   const { firstChild, nextSibling } = childLinks(parent, count);
-  return {
-    count, parent, firstChild, nextSibling, fn, name, file, line,
-    inlined: Uint8Array.from(inl.i32()), depth, self, total,
-  };
+  return { count, parent, firstChild, nextSibling, fn, name, file, line, inlined: nodes.inlined, depth, self: nodes.self, total: nodes.total };
 }
 
 /** Keys a function tree's nodes by function (`lineFn`) or line (null), recording each new node's line. */
