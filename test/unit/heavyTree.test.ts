@@ -58,7 +58,7 @@ for (const file of ['gotypes.mem.out', 'heap.pb.gz', 'deep.pb.gz']) {
       const index = childIndex(whole, granularity === 'line');
       const N = whole.count;
       for (const limit of [1, 2, 3, 10, 100, Math.floor(N / 3), N - 1, N, N + 5, Infinity]) {
-        const { tree, complete, leftOutShare } = agg.heavyTree(limit);
+        const { tree, complete, leftOutShare = NaN } = agg.heavyTree(limit);
         assert.equal(tree.count, Math.min(limit, N), `nodes for a limit of ${limit}`);
         assert.equal(complete, limit >= N);
         for (let t = 0; t < whole.total.length; t++) assert.equal(tree.total[t][0], whole.total[t][0]);
@@ -111,7 +111,7 @@ test('samples that share stacks are merged before the tree is cut, and the tree 
   const index = childIndex(whole, false);
   const sorted = weights(whole).sort().reverse();
   for (const limit of [10, 5000, Infinity]) {
-    const { tree, leftOutShare } = agg.heavyTree(limit);
+    const { tree, leftOutShare = NaN } = agg.heavyTree(limit);
     assert.equal(tree.count, Math.min(limit, whole.count));
     assertSubtree(tree, whole, index, false, `repeated, limit ${limit}`);
     if (limit < whole.count) assert.ok(Math.abs(leftOutShare - sorted[tree.count - 1]) < 1e-12);
@@ -126,5 +126,18 @@ test('the distinct-count estimate is within a few percent', () => {
     for (let i = 0; i < h.length; i++) { let x = Math.imul((i % count) + 1, 0x9e3779b1); x ^= x >>> 15; x = Math.imul(x, 0x2c1b3c6d); h[i] = x ^ (x >>> 13); }
     const e = estimateDistinct(h);
     assert.ok(Math.abs(e - count) / count < 0.06, `${e.toFixed(0)} for ${count}`);
+  }
+});
+
+test('with negative values (a diff saved as a profile) the cut keeps callers and claims no share', () => {
+  const p = decodeProfile(fs.readFileSync(path.join(dir, 'gotypes.mem.out')));
+  const values = Float64Array.from(p.samples.values, (v, i) => (i % 7 === 3 ? -5 * v : v));
+  const agg = aggregate({ ...p, samples: { ...p.samples, values } });
+  for (const limit of [10, 1000]) {
+    const { tree, complete, leftOutShare } = agg.heavyTree(limit);
+    assert.ok(!complete && tree.count <= limit && tree.count > 1);
+    assert.equal(leftOutShare, undefined);
+    for (let n = 1; n < tree.count; n++) assert.ok(tree.parent[n] >= 0 && tree.parent[n] < n, `node ${n} hangs under an earlier node`);
+    assertSubtree(tree, agg.tree, childIndex(agg.tree, false), false, `signed, limit ${limit}`);
   }
 });

@@ -73,6 +73,11 @@ function check(name: string, bytes: Uint8Array, fig: Figures): void {
       assert.ok(Math.abs(agg.tree.total[t][0] - whole) <= tol, `${name}: tree root holds the total`);
       assert.ok(Math.abs(lineFlat - flat) <= tol, `${name}: lines and functions agree`);
     }
+    // The flamegraph's cut tree: parents first, the root holding the total, within its limit.
+    const { tree: cut } = agg.heavyTree(1000);
+    assert.ok(cut.count <= 1000, `${name}: cut tree within its limit`);
+    for (let n = 1; n < cut.count; n++) assert.ok(cut.parent[n] >= 0 && cut.parent[n] < n, `${name}: cut tree parents first`);
+    for (let t = 0; t < agg.sampleTypes.length; t++) assert.equal(cut.total[t][0], agg.tree.total[t][0], `${name}: cut tree root`);
     heldMB = (held() - m0) / 1048576;
     fig.decoded++;
   } catch (e) {

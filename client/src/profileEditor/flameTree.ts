@@ -102,7 +102,7 @@ function singleTree(agg: Aggregates, maxNodes: number): FlameTree {
  * (agg.functions: cum once per sample) less what the drawn frames show, where a
  * drawn frame counts toward cum when no caller on its path is the same function.
  */
-function hiddenByFunction(agg: Aggregates, tr: CallTree, share: number, nameIndex: (id: number) => number): NonNullable<FlameTree['hidden']> {
+function hiddenByFunction(agg: Aggregates, tr: CallTree, share: number | undefined, nameIndex: (id: number) => number): NonNullable<FlameTree['hidden']> {
   const fns = agg.functions;
   const types = agg.sampleTypes.length;
   const F = fns.count;
@@ -129,7 +129,7 @@ function hiddenByFunction(agg: Aggregates, tr: CallTree, share: number, nameInde
     for (let t = 0; t < types; t++) if (flat[t][f] !== 0 || cum[t][f] !== 0) { rows.push(f); break; }
   }
   return {
-    share,
+    ...(share !== undefined ? { share } : {}),
     name: Int32Array.from(rows, (f) => nameIndex(fns.name[f])),
     flat: flat.map((a) => Float64Array.from(rows, (f) => a[f])),
     cum: cum.map((a) => Float64Array.from(rows, (f) => a[f])),

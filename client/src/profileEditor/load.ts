@@ -46,8 +46,8 @@ export function profileMessage(cur: LoadResult, base?: LoadedProfile): ToWebview
   return { type: 'profile', meta, tree };
 }
 
-function leftOutNote(drawn: number, share: number): string {
-  const small = share > 0 ? `frames of at most ${percent(share)} of the total` : 'frames with no value';
+function leftOutNote(drawn: number, share: number | undefined): string {
+  const small = share === undefined ? 'the others' : share > 0 ? `frames of at most ${percent(share)} of the total` : 'frames with no value';
   return `drawing the ${(drawn - 1).toLocaleString('en-US')} heaviest frames; ${small} are left out of the graph (their callers' widths and the table still include them)`;
 }
 

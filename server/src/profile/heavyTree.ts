@@ -9,7 +9,7 @@
 // never weighs more than its parent (values are non-negative), so in the end every
 // node heavier than the lightest one kept was built, and the heaviest `maxNodes`,
 // callers included, are exact. No sample is followed below the cut.
-import { GrowableF64, GrowableI32 } from './buffers';
+import { childLinks, GrowableF64, GrowableI32 } from './buffers';
 import { distinctStacks } from './distinctStacks';
 import { overBudget } from './limits';
 import type { CallTree } from './model';
@@ -21,9 +21,11 @@ export interface HeavyTree {
   complete: boolean;
   /**
    * The largest share of a sample type's total held by a frame left out (0 when
-   * nothing was): every frame not in `tree` weighs at most this.
+   * nothing was): every frame not in `tree` weighs at most this. Undefined when the
+   * profile has negative values (a diff saved as a profile): a child may then
+   * outweigh its parent, and the frames kept are heavy ones, not surely the heaviest.
    */
-  leftOutShare: number;
+  leftOutShare: number | undefined;
 }
 
 /**
@@ -57,10 +59,50 @@ class Nodes {
     this.cand = new GrowableI32(reserve); this.weight = new GrowableF64(reserve); this.self = new GrowableF64(reserve * T);
   }
   get count(): number { return this.cand.length; }
+  /** Node x's parent node. */
+  parent(cands: Candidates, x: number): number { return cands.parent.data[this.cand.data[x]]; }
   add(cand: number, weight: number): number {
     this.cand.push(cand); this.weight.push(weight);
     for (let t = 0; t < this.T; t++) this.self.push(0);
     return this.cand.length - 1;
+  }
+}
+
+/** Indexes by weight, heaviest first (ties: the smaller index). */
+class MaxHeap {
+  private items = new GrowableI32();
+  constructor(private readonly weight: Float64Array) {}
+  get size(): number { return this.items.length; }
+  push(x: number): void {
+    this.items.push(x);
+    const a = this.items.data;
+    let i = this.items.length - 1;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (!this.before(x, a[up])) break;
+      a[i] = a[up];
+      i = up;
+    }
+    a[i] = x;
+  }
+  pop(): number {
+    const a = this.items.data, n = --this.items.length;
+    const top = a[0], last = a[n];
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && this.before(a[c + 1], a[c])) c++;
+      if (!this.before(a[c], last)) break;
+      a[i] = a[c];
+      i = c;
+    }
+    a[i] = last;
+    return top;
+  }
+  private before(x: number, y: number): boolean {
+    const w = this.weight;
+    return w[x] > w[y] || (w[x] === w[y] && x < y);
   }
 }
 
@@ -100,12 +142,12 @@ export function buildHeavyTree(inp: TreeInputs, maxNodes: number): HeavyTree {
   // Usually a few times maxNodes of each; the reservation is only address space.
   const reserve = Math.min(n + 1024, 8 * maxNodes, 1 << 22);
   const nodes = new Nodes(T, reserve), cands = new Candidates(T, reserve);
-  let m = 0;
+  let m = 0, signed = false;
   const rootTotals = new Float64Array(T);
   const rootSelf = new Float64Array(T);
   for (let i = 0, row = 0; i < n; i++, row += T) {
     const s = stack[i];
-    for (let t = 0; t < T; t++) { const x = values[row + t]; whole[t] += Math.abs(x); rootTotals[t] += x; }
+    for (let t = 0; t < T; t++) { const x = values[row + t]; whole[t] += Math.abs(x); rootTotals[t] += x; if (x < 0) signed = true; }
     if (start[s] === start[s + 1]) { for (let t = 0; t < T; t++) rootSelf[t] += values[row + t]; continue; }
     const e = start[s + 1] - 1, f = frameStart[location[e] + 1] - 1;
     pos.sample[m] = i; pos.entry[m] = e; pos.frame[m] = f; pos.leaf[m] = start[s];
@@ -238,13 +280,14 @@ export function buildHeavyTree(inp: TreeInputs, maxNodes: number): HeavyTree {
     waiting.length = 0;
     for (const c of still) waiting.push(c);
   }
-  return cut(inp, nodes, waiting, cands, maxNodes);
+  const result = cut(inp, nodes, waiting, cands, maxNodes);
+  return signed ? { ...result, leftOutShare: undefined } : result;
 }
 
 /**
- * The heaviest maxNodes of the nodes built (ties: the first built, so a parent
- * before its child), renumbered in the order built, with the largest weight of
- * what was left out: nodes built but not kept, and groups never followed.
+ * The heaviest maxNodes of the nodes built (ties: the first built), each with its
+ * parent, and the largest weight of what was left out: nodes built but not kept,
+ * and groups never followed.
  */
 function cut(inp: TreeInputs, nodes: Nodes, waiting: GrowableI32, cands: Candidates, maxNodes: number): HeavyTree {
   const N = nodes.count, w = nodes.weight.viewF64();
@@ -252,15 +295,21 @@ function cut(inp: TreeInputs, nodes: Nodes, waiting: GrowableI32, cands: Candida
   let leftOut = 0;
   for (const c of waiting.viewI32()) leftOut = Math.max(leftOut, cands.weight.data[c]);
   if (N > maxNodes) {
-    const limit = kthLargest(w, maxNodes);
-    let above = 0;
-    for (let x = 0; x < N; x++) if (w[x] > limit) above++;
-    let ties = maxNodes - above;
-    for (let x = 0; x < N; x++) {
-      if (w[x] > limit || (w[x] === limit && ties-- > 0)) continue;
-      keep[x] = 0;
-      leftOut = Math.max(leftOut, w[x]);
+    // Best first from the root among nodes whose parent is kept: with non-negative
+    // values exactly the maxNodes heaviest (a parent weighs at least its child), and
+    // never a node without its caller.
+    keep.fill(0);
+    keep[0] = 1;
+    const parent = Int32Array.from({ length: N }, (_, x) => (x === 0 ? -1 : nodes.parent(cands, x)));
+    const { firstChild, nextSibling } = childLinks(parent, N);
+    const heap = new MaxHeap(w);
+    for (let c = firstChild[0]; c !== -1; c = nextSibling[c]) heap.push(c);
+    for (let kept = 1; kept < maxNodes && heap.size > 0; kept++) {
+      const x = heap.pop();
+      keep[x] = 1;
+      for (let c = firstChild[x]; c !== -1; c = nextSibling[c]) heap.push(c);
     }
+    for (let x = 1; x < N; x++) if (!keep[x]) leftOut = Math.max(leftOut, w[x]);
   }
   const complete = waiting.length === 0 && N <= maxNodes;
   return { tree: keptTree(inp, nodes, cands, keep), complete, leftOutShare: complete ? 0 : leftOut };

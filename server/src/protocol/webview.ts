@@ -37,10 +37,11 @@ export interface FlameTree {
   baseSelf?: Float64Array[];
   /**
    * Present when only the heaviest frames were sent: the largest share of a sample
-   * type's total that a frame left out holds (0..1), and per function (index into
-   * names) the flat and cum the left-out frames hold, so the table adds up.
+   * type's total that a frame left out holds (0..1; absent when not known, for
+   * profiles with negative values), and per function (index into names) the flat and
+   * cum the left-out frames hold, so the table adds up.
    */
-  hidden?: { share: number; name: Int32Array; flat: Float64Array[]; cum: Float64Array[] };
+  hidden?: { share?: number; name: Int32Array; flat: Float64Array[]; cum: Float64Array[] };
 }
 
 /** What the header shows about the profile. */
@@ -163,14 +164,14 @@ export function validateTree(x: unknown, sampleTypes: number): FlameTree | strin
   }
   if (x.hidden !== undefined) {
     const h = x.hidden;
-    if (!isObj(h) || typeof h.share !== 'number' || !(h.share >= 0 && h.share <= 1)) return 'hidden frames without their largest share';
+    if (!isObj(h) || (h.share !== undefined && !(typeof h.share === 'number' && h.share >= 0 && h.share <= 1))) return 'hidden frames with a share that is not a fraction';
     const rows = h.name instanceof Int32Array || Array.isArray(h.name) ? h.name.length : -1;
     const hName = int32(h.name, rows);
     const flat = float64s(h.flat, sampleTypes, rows);
     const hCum = float64s(h.cum, sampleTypes, rows);
     if (!hName || !flat || !hCum) return 'hidden frames\' values do not match the sample types';
     for (let i = 0; i < rows; i++) if (hName[i] < 0 || hName[i] >= names.length) return 'hidden frames name a missing string';
-    tree.hidden = { share: h.share, name: hName, flat, cum: hCum };
+    tree.hidden = { ...(h.share !== undefined ? { share: h.share as number } : {}), name: hName, flat, cum: hCum };
   }
   return tree;
 }
