@@ -7,8 +7,9 @@
 // stay in cache while its subtree is built); the threshold rises when too many
 // nodes pass it and falls when too few did, resuming the groups it stopped. A child
 // never weighs more than its parent (values are non-negative), so in the end every
-// node heavier than the lightest one kept was built, and the heaviest `maxNodes`,
-// callers included, are exact. No sample is followed below the cut.
+// node heavier than the lightest one kept was built, and the `maxNodes` taken best
+// first from the root are exactly the heaviest, callers included. No sample is
+// followed below the cut.
 import { childLinks, GrowableF64, GrowableI32 } from './buffers';
 import { distinctStacks } from './distinctStacks';
 import { overBudget } from './limits';
@@ -129,10 +130,11 @@ export function buildHeavyTree(inp: TreeInputs, maxNodes: number): HeavyTree {
   // Frames keyed by function, or by line: one table, so the hot loop has no branch.
   const keyOf = byLine ? Int32Array.from(frameLine) : Int32Array.from(frameLine, (l) => lineFn[l]);
 
-  // The samples (or distinct stacks: "samples" below) still followed, by position; a
-  // group is a range of positions, in sample order. Per position: the sample, the stack entry and frame (index into
-  // frameLine) it is at, and its leaf entry. They move with the position, so the
-  // passes read them in order; the stack entries and values are read per sample.
+  // The samples (or distinct stacks: "samples" below) still followed, by position;
+  // a group is a range of positions, in sample order. Per position: the sample, the
+  // stack entry and frame (index into frameLine) it is at, and its leaf entry. They
+  // move with the position, so the passes read them in order; the stack entries and
+  // values are read per sample.
   const pos = { sample: new Int32Array(n), entry: new Int32Array(n), frame: new Int32Array(n), leaf: new Int32Array(n) };
   const tmp = { sample: new Int32Array(n), entry: new Int32Array(n), frame: new Int32Array(n), leaf: new Int32Array(n) };
   /** Each position's next frame's key; −1 once its stack has ended. */
