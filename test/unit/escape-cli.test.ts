@@ -168,8 +168,9 @@ test('runner: cancelling kills the process tree and reports cancelled', async ()
   const withCache = () => fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
     try { return fs.readFileSync(`/proc/${p}/environ`, 'utf8').includes(env.GOCACHE); } catch { return false; }
   });
-  // Cancel once the compiler is really running: `go` plus at least one child.
-  await waitFor(() => withCache().length >= 2, 20_000);
+  // Cancel once the compiler is really running: the build started (not just the
+  // `go env` before it, which alone can show two processes), `go` plus a child.
+  await waitFor(() => started && withCache().length >= 2, 20_000);
   ac.abort();
   const r = await run;
   assert.ok(started);
@@ -180,6 +181,16 @@ test('runner: cancelling kills the process tree and reports cancelled', async ()
   assert.deepEqual(withCache(), [], 'no go or compile process left behind');
   // A killed `go` cannot remove its $WORK (a go-build… dir): the runner removes it.
   assert.deepEqual(fs.readdirSync(env.GOTMPDIR), [], 'no temp dir left behind in GOTMPDIR');
+});
+
+test('runner: work dirs left by a server killed mid-run are removed by the next run; live ones stay', async () => {
+  const tmp = tempDir('heaplens-gotmp-');
+  const stale = path.join(tmp, 'heaplens-gowork-stale1'), fresh = path.join(tmp, 'heaplens-gowork-fresh1'), other = path.join(tmp, 'go-build123');
+  for (const d of [stale, fresh, other]) fs.mkdirSync(path.join(d, 'b001'), { recursive: true });
+  const old = (Date.now() - 2 * 3600_000) / 1000;
+  for (const d of [stale, other]) fs.utimesSync(d, old, old);
+  await runEscapeAnalysis({ moduleRoot: exampleDir, packages: ['./catalog'], env: { ...process.env, GOTMPDIR: tmp } });
+  assert.deepEqual(fs.readdirSync(tmp).sort(), ['go-build123', 'heaplens-gowork-fresh1'], 'only our stale dir is removed, and the run leaves none of its own');
 });
 
 test('runner: environment errors are GoToolErrors with readable messages', async () => {

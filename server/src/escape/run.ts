@@ -194,12 +194,36 @@ export const BUILD_TIMEOUT_MS = 10 * 60_000;
 
 interface RawRun { code: number; cancelled: boolean }
 
+const WORK_PREFIX = 'heaplens-gowork-';
+/** Older than this, a work dir of ours outlived its run (runs time out at 10 minutes). */
+const STALE_WORK_MS = 6 * BUILD_TIMEOUT_MS;
+const swept = new Set<string>();
+
+/**
+ * Removes work dirs of ours in `dir` that no run can still be using: left by a
+ * server that was killed mid-run (then nothing of it ran its cleanup). Once per
+ * directory per process; never fails a run.
+ */
+export async function sweepStaleWorkDirs(dir: string, now = Date.now()): Promise<void> {
+  if (swept.has(dir)) return;
+  swept.add(dir);
+  const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(WORK_PREFIX)).map(async (n) => {
+    const full = path.join(dir, n);
+    const st = await fs.promises.lstat(full).catch(() => undefined);
+    if (!st?.isDirectory() || now - st.mtimeMs < STALE_WORK_MS) return;
+    await fs.promises.rm(full, { recursive: true, force: true }).catch(() => {});
+  }));
+}
+
 async function runCancellable(argv: string[], cwd: string, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined, maxBytes: number, timeoutMs: number, reader: OutputReader): Promise<RawRun> {
   let out;
   // A killed `go` (cancelled as you type, timed out, too much output) cannot remove its
   // $WORK: it gets a temp dir of ours (inside the user's GOTMPDIR, if set), removed after.
   // (A GOTMPDIR we cannot write in: `go` runs as it would have and says so itself.)
-  const work = await fs.promises.mkdtemp(path.join(env.GOTMPDIR || os.tmpdir(), 'heaplens-gowork-')).catch(() => undefined);
+  const tmp = env.GOTMPDIR || os.tmpdir();
+  await sweepStaleWorkDirs(tmp);
+  const work = await fs.promises.mkdtemp(path.join(tmp, WORK_PREFIX)).catch(() => undefined);
   try {
     // Its own process group, so cancelling kills `compile` children too, not just `go`.
     out = await runBounded(argv[0], argv.slice(1), { cwd, env: work ? { ...env, GOTMPDIR: work } : env, signal, timeoutMs, maxOutputBytes: maxBytes, stdout: false, onStderr: (d) => reader.push(d) });
