@@ -204,14 +204,14 @@ const swept = new Set<string>();
  * server that was killed mid-run (then nothing of it ran its cleanup). Once per
  * directory per process; never fails a run.
  */
-export async function sweepStaleWorkDirs(dir: string, now = Date.now()): Promise<void> {
+async function sweepStaleWorkDirs(dir: string): Promise<void> {
   if (swept.has(dir)) return;
   swept.add(dir);
   const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
   await Promise.all(names.filter((n) => n.startsWith(WORK_PREFIX)).map(async (n) => {
     const full = path.join(dir, n);
     const st = await fs.promises.lstat(full).catch(() => undefined);
-    if (!st?.isDirectory() || now - st.mtimeMs < STALE_WORK_MS) return;
+    if (!st?.isDirectory() || Date.now() - st.mtimeMs < STALE_WORK_MS) return;
     await fs.promises.rm(full, { recursive: true, force: true }).catch(() => {});
   }));
 }
