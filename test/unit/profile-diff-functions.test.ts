@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { aggregate } from '../../server/src/profile/aggregate';
 import { decodeProfile } from '../../server/src/profile/decode';
 import { diffFunctions, diffProfiles, vectorRows } from '../../server/src/profile/diff';
 import { inlineMarks } from '../../server/src/profile/inlineMarks';
@@ -14,7 +15,7 @@ test('diffFunctions equals diffProfiles per function, every sample type, both di
   const fx = await profileFixtures();
   const pairs: [string, string][] = [[fx.shop, fx.allocs], [fx.allocs, fx.shop], [fx.allocs, fx.allocs]];
   for (const [baseFile, curFile] of pairs) {
-    const load = (f: string) => async () => decodeProfile(fs.readFileSync(f));
+    const load = (f: string) => async () => aggregate(decodeProfile(fs.readFileSync(f)));
     const v = await diffFunctions(load(baseFile), load(curFile));
     const agg = diffProfiles(decodeProfile(fs.readFileSync(baseFile)), decodeProfile(fs.readFileSync(curFile)));
     assert.equal(v.isDiff, true);
@@ -32,7 +33,7 @@ test('diffFunctions equals diffProfiles per function, every sample type, both di
 
 test('diffFunctions refuses profiles of different sample types', async () => {
   const fx = await profileFixtures();
-  const load = (f: string) => async () => decodeProfile(fs.readFileSync(f));
+  const load = (f: string) => async () => aggregate(decodeProfile(fs.readFileSync(f)));
   await assert.rejects(diffFunctions(load(fx.allocs), load(fx.cpu)), (e: unknown) => e instanceof ProfileError && /different sample types/.test(e.message));
 });
 

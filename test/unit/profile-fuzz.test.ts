@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { aggregate } from '../../server/src/profile/aggregate';
 import { decodeProfile, ProfileError } from '../../server/src/profile/decode';
+import { compareDirect, type DirectOutcome } from '../helpers/directCompare';
 import { repoRoot } from '../helpers/goFixture';
 import { commentBomb, emptyEntriesBomb, emptyStackProfile, inliningAmplifier, stringBomb } from '../helpers/hostileGenerators';
 import { rng } from '../helpers/profileSynth';
@@ -55,7 +56,15 @@ function mutate(src: Uint8Array, r: () => number): Uint8Array {
   }
 }
 
-interface Figures { inputs: number; decoded: number; refused: number; worstCpuS: number; worstName: string; worstHeldMB: number }
+interface Figures {
+  inputs: number; decoded: number; refused: number; worstCpuS: number; worstName: string; worstHeldMB: number;
+  /** What the direct reading of samples did with each input. */
+  direct: Record<DirectOutcome, number>;
+}
+
+function figures(): Figures {
+  return { inputs: 0, decoded: 0, refused: 0, worstCpuS: 0, worstName: '', worstHeldMB: 0, direct: { same: 0, declined: 0, refused: 0 } };
+}
 
 function check(name: string, bytes: Uint8Array, fig: Figures): void {
   const c0 = process.cpuUsage();
@@ -92,6 +101,12 @@ function check(name: string, bytes: Uint8Array, fig: Figures): void {
   fig.worstHeldMB = Math.max(fig.worstHeldMB, heldMB);
   assert.ok(cpu < CPU_BUDGET_S, `${name}: ${cpu.toFixed(2)} CPU s (budget ${CPU_BUDGET_S})`);
   assert.ok(heldMB < MEMORY_BUDGET_MB, `${name}: held ${heldMB.toFixed(0)} MB (budget ${MEMORY_BUDGET_MB})`);
+  // heaplens top/lines/diff read samples directly: the same numbers, or the file handed back.
+  const d0 = process.cpuUsage();
+  fig.direct[compareDirect(name, bytes)]++;
+  const du = process.cpuUsage(d0);
+  // It runs the ordinary path too, to compare: twice the budget.
+  assert.ok((du.user + du.system) / 1e6 < 2 * CPU_BUDGET_S, `${name}: direct reading and comparison within budget`);
 }
 
 function held(): number {
@@ -101,14 +116,14 @@ function held(): number {
 
 function report(label: string, fig: Figures, t0: number): void {
   const rss = process.resourceUsage().maxRSS / 1024;
-  console.log(`# fuzz ${label}: ${fig.inputs} inputs (${fig.decoded} decoded, ${fig.refused} refused) in ${((performance.now() - t0) / 1000).toFixed(1)} s; worst ${fig.worstCpuS.toFixed(3)} CPU s (${fig.worstName}); worst held ${fig.worstHeldMB.toFixed(0)} MB; peak RSS ${rss.toFixed(0)} MB`);
+  console.log(`# fuzz ${label}: ${fig.inputs} inputs (${fig.decoded} decoded, ${fig.refused} refused) in ${((performance.now() - t0) / 1000).toFixed(1)} s; worst ${fig.worstCpuS.toFixed(3)} CPU s (${fig.worstName}); worst held ${fig.worstHeldMB.toFixed(0)} MB; peak RSS ${rss.toFixed(0)} MB; read directly: ${fig.direct.same} same, ${fig.direct.declined} handed back, ${fig.direct.refused} refused by both`);
 }
 
 test(`${MUTATIONS} seeded mutations of the checked-in seed profiles: consistent model or one-line ProfileError, within budget`, () => {
   assert.ok(seeds.length >= 5, 'seed profiles are checked in');
   const inputs = [...seeds, ...seeds.map((s) => new Uint8Array(zlib.gunzipSync(s)))];
   const r = rng(0x5eed);
-  const fig: Figures = { inputs: 0, decoded: 0, refused: 0, worstCpuS: 0, worstName: '', worstHeldMB: 0 };
+  const fig = figures();
   const t0 = performance.now();
   for (let i = 0; i < MUTATIONS; i++) check(`mutation ${i}`, mutate(inputs[i % inputs.length], r), fig);
   report('mutations', fig, t0);
@@ -117,7 +132,7 @@ test(`${MUTATIONS} seeded mutations of the checked-in seed profiles: consistent 
 });
 
 test('structured generators, one per hostile class, at growing sizes: each answered within budget', () => {
-  const fig: Figures = { inputs: 0, decoded: 0, refused: 0, worstCpuS: 0, worstName: '', worstHeldMB: 0 };
+  const fig = figures();
   const t0 = performance.now();
   for (const n of [1_000, 1_000_000, 40_000_000]) {
     check(`${n} empty strings`, stringBomb(n).bytes, fig);

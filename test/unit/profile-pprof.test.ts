@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { decodeProfile } from '../../server/src/profile/decode';
+import { encodeProfile, tinyHeapProfile } from '../helpers/profileProto';
 import { profileFixtures, pprofTop, runCli, type PprofRow } from '../helpers/profileFixtures';
 
 interface TopJson { sampleType: string; unit: string; total: number; functions: PprofRow[] }
@@ -110,4 +111,14 @@ test('lines equal go tool pprof -top -lines (function, file:line), and resolve t
     for (const l of main) assert.equal(l.resolved, `${fx.dir}/cmd/heap/main.go`);
     for (const l of lines) assert.ok(l.resolved && fs.existsSync(l.resolved), `${l.file} resolved`);
   }
+});
+
+test('values of 2^28 and more, and negative ones, decode exactly in packed samples', () => {
+  // A packed value wider than four bytes once reset the per-sample count, and such
+  // samples were refused as "sample N has 0 values" (alloc_space past 256 MiB).
+  const p = decodeProfile(encodeProfile(tinyHeapProfile({ samples: [
+    { locationIds: [1], values: [2 ** 28, 3 * 2 ** 40, -5, 7] },
+    { locationIds: [3, 1], values: [1, -(2 ** 50), 2, 3] },
+  ] })));
+  assert.deepEqual([...p.samples.values], [2 ** 28, 3 * 2 ** 40, -5, 7, 1, -(2 ** 50), 2, 3]);
 });

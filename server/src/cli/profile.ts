@@ -7,9 +7,10 @@ import { captureProfile, isProfileUrl } from '../profile/capture';
 import { diffFunctions, vectorRows } from '../profile/diff';
 import { formatPercent, formatValue } from '../profile/format';
 import { loadResolveContext } from '../profile/goEnv';
-import { openProfile } from '../profile/open';
+import { directAggregates } from '../profile/directAggregate';
+import { openProfile, openTables } from '../profile/open';
 import { inlineMarks, type InlineMark } from '../profile/inlineMarks';
-import type { Aggregates, Profile, ProfileSource } from '../profile/model';
+import type { Aggregates, FlatCumAggregates, Profile, ProfileSource } from '../profile/model';
 import { sampleTypeIndex, topFunctions, type FunctionRow } from '../profile/query';
 import { resolveFiles } from '../profile/sourcePaths';
 import { MAX_PROFILE_FILE_BYTES } from '../hotspots/load';
@@ -45,12 +46,9 @@ flat descending, then name; "inline" is "inline" or "partial-inline" when pprof 
     const [file, ...extra] = p.positional;
     if (!file || extra.length) throw new CliError('usage: heaplens top PROFILE [--sample-type T] [--json] [--limit N]');
     const limit = parseLimit(stringFlag(p, 'limit'));
-    const profile = await load(file);
-    const agg = aggregate(profile);
-    const t = pickType(agg, stringFlag(p, 'sample-type'));
-    const marks = inlineMarks(profile, t);
-    const rows = topFunctions(agg, t).slice(0, limit).map((r) => (marks.has(r.name) ? { ...r, inline: marks.get(r.name) } : r));
-    printFunctions(agg, t, rows, p.flags.has('json'), profile.source);
+    const { agg, t, marks, source } = await loadAggregates(file, { sampleType: stringFlag(p, 'sample-type'), marks: true });
+    const rows = topFunctions(agg, t).slice(0, limit).map((r) => (marks?.has(r.name) ? { ...r, inline: marks.get(r.name) } : r));
+    printFunctions(agg, t, rows, p.flags.has('json'), source);
     return 0;
   },
 };
@@ -70,10 +68,10 @@ descending, then name.`,
     const limit = parseLimit(stringFlag(p, 'limit'));
     // One profile decoded at a time: each is reduced to per-function vectors and dropped.
     let source: ProfileSource | undefined;
-    const vectors = await diffFunctions(() => load(baseFile), async () => {
-      const current = await load(file);
+    const vectors = await diffFunctions(async () => (await loadAggregates(baseFile, { allTypes: true })).agg, async () => {
+      const current = await loadAggregates(file, { allTypes: true });
       source = current.source;
-      return current;
+      return current.agg;
     }, collectGarbage);
     const t = pickType(vectors, stringFlag(p, 'sample-type'));
     printFunctions(vectors, t, vectorRows(vectors, t).slice(0, limit), p.flags.has('json'), source);
@@ -97,13 +95,12 @@ not found (unresolved lines are listed, never dropped).`,
     const p = parseArgs(args, ['sample-type', 'dir'], ['json']);
     const [file, ...extra] = p.positional;
     if (!file || extra.length) throw new CliError('usage: heaplens lines PROFILE [--sample-type T] [--json]');
-    const profile = await load(file);
-    const agg = aggregate(profile);
-    const t = pickType(agg, stringFlag(p, 'sample-type'));
+    const { agg, t, source } = await loadAggregates(file, { sampleType: stringFlag(p, 'sample-type'), lines: true });
     const ctx = await loadResolveContext(stringFlag(p, 'dir') ?? process.cwd());
     const resolved = resolveFiles(agg, ctx);
-    const { count, line, fn, file: fileOf } = agg.lines;
-    const flat = agg.lines.flat[t], cum = agg.lines.cum[t];
+    const lines = agg.lines!;
+    const { count, line, fn, file: fileOf } = lines;
+    const flat = lines.flat[t], cum = lines.cum[t];
     // Half a million lines are common (many locations): indexes into typed arrays,
     // sorted on numbers (files by rank), printed in chunks; no object per line.
     let n = 0;
@@ -122,7 +119,7 @@ not found (unresolved lines are listed, never dropped).`,
       printed.end();
       return 0;
     }
-    for (const h of [...sourceLines(profile.source), `Type: ${type}`, `${n} lines, total ${formatValue(agg.totals[t], unit)}`,
+    for (const h of [...sourceLines(source), `Type: ${type}`, `${n} lines, total ${formatValue(agg.totals[t], unit)}`,
       `${'flat'.padStart(10)} ${'cum'.padStart(10)}  location`]) printed.line(h);
     for (const l of rows) {
       // A frame without a source file (no symbols, Java stubs) is its name alone, as in pprof -lines.
@@ -169,7 +166,35 @@ function collectGarbage(): void {
 /** Larger profile files are refused before reading (the language server's limit too). */
 const MAX_INPUT_BYTES = MAX_PROFILE_FILE_BYTES;
 
-async function load(file: string): Promise<Profile> {
+interface Loaded { agg: FlatCumAggregates; t: number; marks?: Map<string, InlineMark>; source?: ProfileSource }
+
+/**
+ * A profile's per-function (and per-line) aggregates for sample type `sampleType`
+ * (only that one's flat and cum unless `allTypes`):
+ * read straight from the samples' bytes when it is a plain pprof protobuf
+ * (directAggregate.ts), else decoded and aggregated, which is also what says
+ * what is wrong with a file the direct reading turned down.
+ */
+async function loadAggregates(file: string, opts: { sampleType?: string; allTypes?: boolean; lines?: boolean; marks?: boolean } = {}): Promise<Loaded> {
+  const bytes = await readInput(file);
+  const tables = openTables(bytes, { origin: file });
+  if (tables) {
+    const t = pickType(tables.profile, opts.sampleType);
+    const direct = directAggregates(tables, { lines: opts.lines, type: opts.allTypes ? undefined : t, marksFor: opts.marks ? t : undefined });
+    if (direct) return { agg: direct.agg, t, marks: direct.marks, source: tables.profile.source };
+  }
+  let profile: Profile;
+  try {
+    profile = openProfile(bytes, { origin: file });
+  } catch (e) {
+    throw new CliError(`${file}: ${(e as Error).message}`);
+  }
+  const agg = aggregate(profile);
+  const t = pickType(agg, opts.sampleType);
+  return { agg, t, marks: opts.marks ? inlineMarks(profile, t) : undefined, source: profile.source };
+}
+
+async function readInput(file: string): Promise<Uint8Array> {
   let bytes: Uint8Array;
   if (isProfileUrl(file)) {
     bytes = await captureProfile(file, { onNote: (n) => process.stderr.write(`heaplens: ${n}\n`) });
@@ -183,11 +208,7 @@ async function load(file: string): Promise<Profile> {
       throw new CliError(e instanceof FileReadError ? e.message : `${file}: cannot read (${String(e)})`);
     }
   }
-  try {
-    return openProfile(bytes, { origin: file });
-  } catch (e) {
-    throw new CliError(`${file}: ${(e as Error).message}`);
-  }
+  return bytes;
 }
 
 function readStdin(maxBytes: number): Promise<Uint8Array> {

@@ -122,22 +122,17 @@ export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions,
   }
   // Lines are asked for by whoever overlays them, and functions nearly always with
   // them: the first to ask for lines gets functions from the same pass.
-  const fnNames = keys.fnName.i32(), fnFiles = keys.fnFile.i32(), fnStart = keys.fnStartLine.f64();
-  const lineFiles = keys.lineFile.i32(), lineNos = keys.lineNo.f64();
   let fnAgg: FunctionAggregates | undefined;
   let lineAgg: LineAggregates | undefined;
   const functions = (): FunctionAggregates => {
-    if (!fnAgg) {
-      const [{ flat, cum }] = flatAndCum(inputs, frames, T, [false], { F, L }, lineFn, budget);
-      fnAgg = { count: F, name: fnNames, file: fnFiles, startLine: fnStart, flat, cum };
-    }
+    if (!fnAgg) fnAgg = functionTable(keys, flatAndCum(inputs, frames, T, [false], { F, L }, lineFn, budget)[0]);
     return fnAgg;
   };
   const lines = (): LineAggregates => {
     if (!lineAgg) {
       const [byLine, byFn] = flatAndCum(inputs, frames, T, fnAgg ? [true] : [true, false], { F, L }, lineFn, budget);
-      lineAgg = { count: L, file: lineFiles, line: lineNos, fn: lineFn, flat: byLine.flat, cum: byLine.cum };
-      if (byFn) fnAgg = { count: F, name: fnNames, file: fnFiles, startLine: fnStart, flat: byFn.flat, cum: byFn.cum };
+      lineAgg = lineTable(keys, lineFn, byLine);
+      if (byFn) fnAgg = functionTable(keys, byFn);
     }
     return lineAgg;
   };
@@ -171,8 +166,18 @@ export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions,
   };
 }
 
+type FlatCum = { flat: Float64Array[]; cum: Float64Array[] };
+
+export function functionTable(keys: Keys, { flat, cum }: FlatCum): FunctionAggregates {
+  return { count: keys.fnName.length, name: keys.fnName.i32(), file: keys.fnFile.i32(), startLine: keys.fnStartLine.f64(), flat, cum };
+}
+
+export function lineTable(keys: Keys, lineFn: Int32Array, { flat, cum }: FlatCum): LineAggregates {
+  return { count: keys.lineFile.length, file: keys.lineFile.i32(), line: keys.lineNo.f64(), fn: lineFn, flat, cum };
+}
+
 /** Frames (global line ids) of every location; a location without lines is one unknown frame. */
-function locationFrames(profile: Profile, keys: Keys): Frames {
+export function locationFrames(profile: Profile, keys: Keys): Frames {
   const { functions: fns, locations: locs, strings } = profile;
   const fnId = new Int32Array(fns.count);
   const fnFile = new Int32Array(fns.count);
@@ -232,51 +237,89 @@ function distinctPerLocation(frameStart: Int32Array, frameLine: Int32Array, key:
 /**
  * One pass over every sample: flat to the innermost frame of the leaf location, cum
  * to each distinct function (or line) on its stack once, for each keying asked
- * (byLine true: lines; false: functions). A location seen earlier in the same stack
- * (recursion) adds nothing new and is skipped whole.
+ * (byLine true: lines; false: functions).
  */
 function flatAndCum(
   inputs: WeightedProfile[], frames: Frames[], T: number, keyings: boolean[], counts: { F: number; L: number },
   lineFn: Int32Array, budget: WorkBudget,
-): { flat: Float64Array[]; cum: Float64Array[] }[] {
-  const sizes = keyings.map((byLine) => (byLine ? counts.L : counts.F));
-  const flatNT = sizes.map((N) => new Float64Array(N * T)), cumNT = sizes.map((N) => new Float64Array(N * T));
-  const stamp = sizes.map((N) => new Int32Array(N).fill(-1));
-  // The second keying, when asked, as locals (an empty one costs a branch).
-  const two = keyings.length === 2;
-  const [flat0, flat1 = flat0] = flatNT, [cum0, cum1 = cum0] = cumNT, [stamp0, stamp1 = stamp0] = stamp;
-  const [line0, line1 = false] = keyings;
+): FlatCum[] {
+  const acc = new FlatCumAccumulator(T, keyings, counts, lineFn, budget);
   const v = new Float64Array(T);
-  let work = 0;
-  let gen = 0;
   for (let p = 0; p < inputs.length; p++) {
     const { profile, scale } = inputs[p];
     const { start, location } = profile.stacks;
     const { count, stack, values } = profile.samples;
-    const { frameStart, frameLine } = frames[p];
-    const [d0, d1 = d0] = keyings.map((byLine) => (byLine ? frames[p].distinctLines : frames[p].distinctFns));
-    const locStamp = new Int32Array(profile.locations.count).fill(-1);
-    for (let i = 0; i < count; i++, gen++) {
+    acc.useFrames(frames[p], profile.locations.count);
+    for (let i = 0; i < count; i++) {
       const s = stack[i];
       const a = start[s], b = start[s + 1];
       if (a === b) continue;
       let zero = true;
       for (let t = 0, row = i * T; t < T; t++) { v[t] = scale * values[row + t]; if (v[t] !== 0) zero = false; }
-      if (zero) continue;
-      const leafLine = frameLine[frameStart[location[a]]];
-      addFlat(flat0, (line0 ? leafLine : lineFn[leafLine]) * T, v, T);
-      if (two) addFlat(flat1, (line1 ? leafLine : lineFn[leafLine]) * T, v, T);
-      for (let e = a; e < b; e++) {
-        const loc = location[e];
-        if (locStamp[loc] === gen) continue;
-        locStamp[loc] = gen;
-        work += addCum(d0, loc, stamp0, cum0, gen, v, T);
-        if (two) work += addCum(d1, loc, stamp1, cum1, gen, v, T);
-      }
-      if (work > budget.limit * keyings.length) throw overBudget(budget);
+      if (!zero && !acc.add(location, a, b, v)) throw overBudget(budget);
     }
   }
-  return sizes.map((N, k) => ({ flat: splitTypes(flatNT[k], N, T), cum: splitTypes(cumNT[k], N, T) }));
+  return acc.result();
+}
+
+/**
+ * Flat and cum accumulated one stack at a time: from decoded stacks (flatAndCum)
+ * and from a sample's bytes where they lie (directAggregate.ts), so both give the
+ * same numbers by construction. A location seen earlier in the same stack
+ * (recursion) adds nothing new and is skipped whole.
+ */
+export class FlatCumAccumulator {
+  private readonly sizes: number[];
+  private readonly flatNT: Float64Array[];
+  private readonly cumNT: Float64Array[];
+  private readonly stamps: Int32Array[];
+  private frames: Frames | undefined;
+  private locStamp = new Int32Array(0);
+  private gen = 0;
+  private work = 0;
+
+  constructor(private readonly T: number, private readonly keyings: boolean[], counts: { F: number; L: number },
+    private readonly lineFn: Int32Array, private readonly budget: WorkBudget) {
+    this.sizes = keyings.map((byLine) => (byLine ? counts.L : counts.F));
+    this.flatNT = this.sizes.map((N) => new Float64Array(N * T));
+    this.cumNT = this.sizes.map((N) => new Float64Array(N * T));
+    this.stamps = this.sizes.map((N) => new Int32Array(N).fill(-1));
+  }
+
+  /** The next profile's frames (a diff adds several). */
+  useFrames(frames: Frames, locationCount: number): void {
+    this.frames = frames;
+    this.locStamp = new Int32Array(locationCount).fill(-1);
+  }
+
+  /** Adds v for the stack location[a..b) (leaf first, not empty); false once over the work budget. */
+  add(location: ArrayLike<number>, a: number, b: number, v: Float64Array): boolean {
+    const { T, keyings, lineFn, locStamp } = this;
+    const { frameStart, frameLine, distinctLines, distinctFns } = this.frames!;
+    const gen = this.gen++;
+    // The second keying, when asked, as locals (an empty one costs a branch).
+    const two = keyings.length === 2, k1 = two ? 1 : 0;
+    const flat0 = this.flatNT[0], flat1 = this.flatNT[k1], cum0 = this.cumNT[0], cum1 = this.cumNT[k1];
+    const stamp0 = this.stamps[0], stamp1 = this.stamps[k1], line0 = keyings[0], line1 = keyings[k1];
+    const d0 = line0 ? distinctLines : distinctFns, d1 = line1 ? distinctLines : distinctFns;
+    const leafLine = frameLine[frameStart[location[a]]];
+    addFlat(flat0, (line0 ? leafLine : lineFn[leafLine]) * T, v, T);
+    if (two) addFlat(flat1, (line1 ? leafLine : lineFn[leafLine]) * T, v, T);
+    let work = this.work;
+    for (let e = a; e < b; e++) {
+      const loc = location[e];
+      if (locStamp[loc] === gen) continue;
+      locStamp[loc] = gen;
+      work += addCum(d0, loc, stamp0, cum0, gen, v, T);
+      if (two) work += addCum(d1, loc, stamp1, cum1, gen, v, T);
+    }
+    this.work = work;
+    return work <= this.budget.limit * keyings.length;
+  }
+
+  result(): FlatCum[] {
+    return this.sizes.map((N, k) => ({ flat: splitTypes(this.flatNT[k], N, this.T), cum: splitTypes(this.cumNT[k], N, this.T) }));
+  }
 }
 
 function addFlat(flat: Float64Array, at: number, v: Float64Array, T: number): void {

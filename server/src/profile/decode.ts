@@ -20,10 +20,34 @@ export function decodeProfile(bytes: Uint8Array, opts: DecodeOptions = {}): Prof
   const fileBytes = opts.fileBytes ?? bytes.length;
   const raw = isGzip(bytes) ? gunzipBounded(bytes, inflateLimit(fileBytes, opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED), opts.inflater, fileBytes) : bytes;
   if (raw.length === 0) throw new ProfileError('empty profile data');
-  try {
-    const profile = resolve(walk(raw, limitsFor(fileBytes), fileBytes));
+  return decodeWith(() => {
+    const profile = resolve(walk(raw, limitsFor(fileBytes), fileBytes, false));
     profile.fileBytes = fileBytes;
     return profile;
+  });
+}
+
+/** Samples still in the inflated bytes: sample i is raw[start[i] .. end[i]), its message's fields. */
+export interface SampleBytes { count: number; start: Int32Array; end: Int32Array }
+
+/**
+ * Every table of an inflated pprof protobuf, checked as decodeProfile checks them,
+ * with the samples left where they lie (the profile has none). What a sample holds
+ * is not checked here: whoever reads them does, or calls decodeProfile.
+ */
+export function decodeTables(raw: Uint8Array, fileBytes: number): { profile: Profile; samples: SampleBytes } {
+  return decodeWith(() => {
+    const p = walk(raw, limitsFor(fileBytes), fileBytes, true);
+    const profile = resolve(p);
+    profile.fileBytes = fileBytes;
+    const n = p.sampleStart.length;
+    return { profile, samples: { count: n, start: p.sampleStart.viewI32(), end: p.sampleEnd.viewI32() } };
+  });
+}
+
+function decodeWith<R>(decode: () => R): R {
+  try {
+    return decode();
   } catch (e) {
     if (e instanceof ProfileError) throw e;
     throw new ProfileError(`not a pprof profile (${wireErrorReason(e)})`);
@@ -69,6 +93,9 @@ interface RawProfile {
   extraKey: GrowableI32;
   extraNum: GrowableF64;
   labels: number;
+  /** Where each sample's fields are, when the walk leaves samples undecoded. */
+  sampleStart: GrowableI32;
+  sampleEnd: GrowableI32;
 }
 
 /** Counts entries of each table against its cap as the walk fills it. */
@@ -79,7 +106,7 @@ class Budget {
   }
 }
 
-function walk(buf: Uint8Array, limits: Limits, fileBytes: number): RawProfile {
+function walk(buf: Uint8Array, limits: Limits, fileBytes: number, deferSamples: boolean): RawProfile {
   const r = Reader.create(buf);
   const budget = new Budget(limits, fileBytes);
   // Reserve from the raw size so the big arrays never grow (a stack entry or a value
@@ -91,11 +118,13 @@ function walk(buf: Uint8Array, limits: Limits, fileBytes: number): RawProfile {
     dropFrames: 0, keepFrames: 0, comments: [], defaultSampleType: 0, mappings: [],
     fn: { id: new GrowableF64(), name: new GrowableI32(), systemName: new GrowableI32(), filename: new GrowableI32(), startLine: new GrowableF64() },
     loc: { id: new GrowableF64(), mappingId: new GrowableF64(), addressHi: new GrowableU32(), addressLo: new GrowableU32(), lineStart: new GrowableI32(), lineFnId: new GrowableF64(), lineNumber: new GrowableF64() },
-    stacks: new StackEntries(reserve(limits.stackEntries, 1), limits.stackEntries, () => budget.check('stackEntries', Infinity), largestLocationId(buf), reserve(limits.samples, 1 / 5) + 1),
+    stacks: deferSamples ? new StackEntries(16, limits.stackEntries, () => budget.check('stackEntries', Infinity), 0, 16)
+      : new StackEntries(reserve(limits.stackEntries, 1), limits.stackEntries, () => budget.check('stackEntries', Infinity), largestLocationId(buf), reserve(limits.samples, 1 / 5) + 1),
     sampleStack: new GrowableI32(reserve(limits.samples, 1 / 5)), sampleValues: new SampleValues(reserve(limits.values, 1)),
     valueCounts: { first: -1, badSample: -1, badCount: 0 },
     labelKey: new GrowableI32(reserve(limits.samples, 1 / 5)), labelNum: new GrowableF64(reserve(limits.samples, 1 / 5)),
     extraSample: new GrowableI32(), extraKey: new GrowableI32(), extraNum: new GrowableF64(), labels: 0,
+    sampleStart: new GrowableI32(deferSamples ? reserve(limits.samples, 1 / 5) : 16), sampleEnd: new GrowableI32(deferSamples ? reserve(limits.samples, 1 / 5) : 16),
   };
   let sampleCount = 0;
   while (r.pos < r.len) {
@@ -104,7 +133,20 @@ function walk(buf: Uint8Array, limits: Limits, fileBytes: number): RawProfile {
     const wire = t & 7;
     switch (field) {
       case 1: if (wire === 2) { budget.check('sampleTypes', p.sampleTypes.length + 1); p.sampleTypes.push(valueType(r)); continue; } break;
-      case 2: if (wire === 2) { budget.check('samples', sampleCount + 1); sample(r, p, sampleCount++, budget); continue; } break;
+      case 2:
+        if (wire === 2) {
+          budget.check('samples', sampleCount + 1);
+          if (deferSamples) {
+            const end = sub(r);
+            p.sampleStart.push(r.pos); p.sampleEnd.push(end);
+            r.pos = end;
+            sampleCount++;
+          } else {
+            sample(r, p, sampleCount++, budget);
+          }
+          continue;
+        }
+        break;
       case 3: if (wire === 2) { budget.check('mappings', p.mappings.length + 1); p.mappings.push(mapping(r)); continue; } break;
       case 4: if (wire === 2) { budget.check('locations', p.loc.id.length + 1); location(r, p, budget); continue; } break;
       case 5: if (wire === 2) { budget.check('functions', p.fn.id.length + 1); fn(r, p); continue; } break;
@@ -213,7 +255,9 @@ function sample(r: Reader, p: RawProfile, index: number, budget: Budget): void {
       case 18: { // values, packed; up to 28 bits read inline
         const e = sub(r);
         const values = p.sampleValues, buf = r.buf;
-        let data = values.room(e - r.pos), len = values.length;
+        // Counted from where this field began: a wide value below resets `len`.
+        const first = values.length;
+        let data = values.room(e - r.pos), len = first;
         let pos = r.pos;
         while (pos < e) {
           let b = buf[pos++];
@@ -235,7 +279,7 @@ function sample(r: Reader, p: RawProfile, index: number, budget: Budget): void {
           }
           data[len++] = v;
         }
-        nValues += len - values.length;
+        nValues += len - first;
         values.length = len;
         r.pos = pos;
         done(r, e);

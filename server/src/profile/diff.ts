@@ -3,8 +3,8 @@
 // overlays); `diffFunctions` is what `heaplens diff` needs: each profile's
 // per-function vectors computed one after the other, so only one decoded profile is
 // alive at a time (two million-sample profiles at once were 420+ MB).
-import { aggregate, aggregateMany } from './aggregate';
-import { ProfileError, type AggregateOptions, type Aggregates, type Profile, type ValueType } from './model';
+import { aggregateMany } from './aggregate';
+import { ProfileError, type AggregateOptions, type Aggregates, type FlatCumAggregates, type Profile, type ValueType } from './model';
 import type { FunctionRow } from './query';
 
 export function diffProfiles(base: Profile, current: Profile, opts: AggregateOptions = {}): Aggregates {
@@ -27,9 +27,8 @@ export interface FunctionVectors extends Pick<Aggregates, 'sampleTypes' | 'defau
   cum: Float64Array[];
 }
 
-/** The per-function vectors of one profile; nothing of the profile stays reachable. */
-export function functionVectors(profile: Profile): FunctionVectors {
-  const agg = aggregate(profile);
+/** The per-function vectors of one profile's aggregates; nothing else of them stays reachable. */
+export function functionVectors(agg: FlatCumAggregates): FunctionVectors {
   const { count, name, flat, cum } = agg.functions;
   const names = new Array<string>(count);
   for (let f = 0; f < count; f++) names[f] = agg.strings[name[f]];
@@ -44,7 +43,7 @@ export function functionVectors(profile: Profile): FunctionVectors {
  * reducing one profile at a time. ProfileError when the sample types differ.
  * `between` runs after the base is reduced (the CLI collects garbage there).
  */
-export async function diffFunctions(loadBase: () => Promise<Profile>, loadCurrent: () => Promise<Profile>, between?: () => void): Promise<FunctionVectors> {
+export async function diffFunctions(loadBase: () => Promise<FlatCumAggregates>, loadCurrent: () => Promise<FlatCumAggregates>, between?: () => void): Promise<FunctionVectors> {
   // Each in a frame of its own that ends before the next load: a suspended async frame
   // may keep the awaited profile alive.
   const base = await reduced(loadBase);
@@ -53,7 +52,7 @@ export async function diffFunctions(loadBase: () => Promise<Profile>, loadCurren
   return subtractVectors(base, cur);
 }
 
-async function reduced(load: () => Promise<Profile>): Promise<FunctionVectors> {
+async function reduced(load: () => Promise<FlatCumAggregates>): Promise<FunctionVectors> {
   return functionVectors(await load());
 }
 

@@ -18,7 +18,7 @@ export type InlineMark = 'inline' | 'partial-inline';
 
 /** Function name → marker, for sample type t. Names are as aggregation shows them. */
 export function inlineMarks(p: Profile, t: number): Map<string, InlineMark> {
-  const { stacks: S, locations: L, functions: F, strings, samples } = p;
+  const { stacks: S, samples } = p;
   const T = p.sampleTypes.length;
   const live = new Uint8Array(S.count);
   const weight = new Float64Array(S.count);
@@ -26,60 +26,84 @@ export function inlineMarks(p: Profile, t: number): Map<string, InlineMark> {
     const v = samples.values[i * T + t];
     if (v !== 0) { live[samples.stack[i]] = 1; weight[samples.stack[i]] += v; }
   }
+  const edges = new InlineEdges(p);
   let total = 0;
-  for (let s = 0; s < S.count; s++) if (S.start[s + 1] > S.start[s]) total += weight[s];
-  const cutoff = Math.abs(Math.trunc(total * EDGE_FRACTION));
-
-  // Name id of every line entry (functions sharing a name are one node, as in pprof).
-  const names: string[] = [];
-  const nameIds = new Map<string, number>();
-  const intern = (n: string): number => {
-    let id = nameIds.get(n);
-    if (id === undefined) { id = names.length; names.push(n); nameIds.set(n, id); }
-    return id;
-  };
-  const unknown = intern('<unknown>');
-  const fnName = new Int32Array(F.count);
-  for (let f = 0; f < F.count; f++) fnName[f] = strings[F.name[f]] ? intern(strings[F.name[f]]) : unknown;
-  const lineName = new Int32Array(L.lineFunction.length);
-  for (let e = 0; e < lineName.length; e++) { const f = L.lineFunction[e]; lineName[e] = f < 0 ? unknown : fnName[f]; }
-
-  // Only edges into a function that some location shows inlined can mark anything;
-  // every other frame just passes its name on as the next frame's caller. Most
-  // frames are of that kind, so a stack costs a byte load per frame for them.
-  const { start, location } = S;
-  const { lineStart } = L;
-  const inlinedCallee = new Uint8Array(names.length);
-  for (let loc = 0; loc < L.count; loc++) {
-    for (let e = lineStart[loc]; e < lineStart[loc + 1] - 1; e++) inlinedCallee[lineName[e]] = 1;
-  }
-  const out = new Map<string, InlineMark>();
-  const relevant = new Uint8Array(L.count);
-  let anyRelevant = false;
-  for (let loc = 0; loc < L.count; loc++) {
-    for (let e = lineStart[loc]; e < lineStart[loc + 1]; e++) if (inlinedCallee[lineName[e]]) { relevant[loc] = 1; anyRelevant = true; }
-  }
-  if (!anyRelevant) return out;
-
-  // Edge (caller, callee) → index; inline so far (AND over occurrences), weight, last stack counted.
-  const edgeOf = new PairMap();
-  const edgeInline = new GrowableI32(), edgeWeight = new GrowableF64(), edgeStamp = new GrowableI32();
-  const edgeCallee = new GrowableI32();
   for (let s = 0; s < S.count; s++) {
-    if (!live[s]) continue;
-    const w = weight[s];
+    if (S.start[s + 1] === S.start[s]) continue;
+    total += weight[s];
+    if (live[s] && edges.anyRelevant) edges.add(S.location, S.start[s], S.start[s + 1], weight[s]);
+  }
+  return edges.marks(total);
+}
+
+/**
+ * The (caller, callee) edges that can mark a function, counted one stack at a time:
+ * from distinct stacks with their summed weight (inlineMarks) or from one sample at
+ * a time (directAggregate.ts); both count an edge once per call of add().
+ */
+export class InlineEdges {
+  readonly anyRelevant: boolean;
+  private readonly names: string[] = [];
+  private readonly lineName: Int32Array;
+  private readonly inlinedCallee: Uint8Array;
+  private readonly relevant: Uint8Array;
+  private readonly lineStart: Int32Array;
+  // Edge (caller, callee) → index; inline so far (AND over occurrences), weight, last add() counted.
+  private readonly edgeOf = new PairMap();
+  private readonly edgeInline = new GrowableI32();
+  private readonly edgeWeight = new GrowableF64();
+  private readonly edgeStamp = new GrowableI32();
+  private readonly edgeCallee = new GrowableI32();
+  private stamp = 0;
+
+  constructor(p: Profile) {
+    const { locations: L, functions: F, strings } = p;
+    // Name id of every line entry (functions sharing a name are one node, as in pprof).
+    const names = this.names;
+    const nameIds = new Map<string, number>();
+    const intern = (n: string): number => {
+      let id = nameIds.get(n);
+      if (id === undefined) { id = names.length; names.push(n); nameIds.set(n, id); }
+      return id;
+    };
+    const unknown = intern('<unknown>');
+    const fnName = new Int32Array(F.count);
+    for (let f = 0; f < F.count; f++) fnName[f] = strings[F.name[f]] ? intern(strings[F.name[f]]) : unknown;
+    const lineName = this.lineName = new Int32Array(L.lineFunction.length);
+    for (let e = 0; e < lineName.length; e++) { const f = L.lineFunction[e]; lineName[e] = f < 0 ? unknown : fnName[f]; }
+
+    // Only edges into a function that some location shows inlined can mark anything;
+    // every other frame just passes its name on as the next frame's caller. Most
+    // frames are of that kind, so a stack costs a byte load per frame for them.
+    const lineStart = this.lineStart = L.lineStart;
+    const inlinedCallee = this.inlinedCallee = new Uint8Array(names.length);
+    for (let loc = 0; loc < L.count; loc++) {
+      for (let e = lineStart[loc]; e < lineStart[loc + 1] - 1; e++) inlinedCallee[lineName[e]] = 1;
+    }
+    const relevant = this.relevant = new Uint8Array(L.count);
+    let anyRelevant = false;
+    for (let loc = 0; loc < L.count; loc++) {
+      for (let e = lineStart[loc]; e < lineStart[loc + 1]; e++) if (inlinedCallee[lineName[e]]) { relevant[loc] = 1; anyRelevant = true; }
+    }
+    this.anyRelevant = anyRelevant;
+  }
+
+  /** Counts the edges of the stack location[a..b) (leaf first) once, with weight w. */
+  add(location: ArrayLike<number>, a: number, b: number, w: number): void {
+    const { lineStart, lineName, relevant, inlinedCallee, edgeOf, edgeInline, edgeWeight, edgeStamp, edgeCallee } = this;
+    const s = this.stamp++;
     let parent = -1;
-    for (let i = start[s + 1] - 1; i >= start[s]; i--) {
+    for (let i = b - 1; i >= a; i--) {
       const loc = location[i];
-      const a = lineStart[loc], b = lineStart[loc + 1];
+      const la = lineStart[loc], lb = lineStart[loc + 1];
       if (!relevant[loc]) {
-        if (a < b) parent = lineName[a];
+        if (la < lb) parent = lineName[la];
         continue;
       }
-      for (let e = b - 1; e >= a; e--) {
+      for (let e = lb - 1; e >= la; e--) {
         const n = lineName[e];
         if (parent !== -1 && n !== parent && inlinedCallee[n]) {
-          const inline = e !== b - 1 ? 1 : 0;
+          const inline = e !== lb - 1 ? 1 : 0;
           let x = edgeOf.get(parent, n);
           if (x === -1) {
             x = edgeStamp.length;
@@ -95,12 +119,19 @@ export function inlineMarks(p: Profile, t: number): Map<string, InlineMark> {
       }
     }
   }
-  // Per callee: 1 = some inline edge, 2 = some edge not inline.
-  const kinds = new Uint8Array(names.length);
-  for (let x = 0; x < edgeStamp.length; x++) {
-    if (Math.abs(edgeWeight.data[x]) < cutoff) continue;
-    kinds[edgeCallee.data[x]] |= edgeInline.data[x] ? 1 : 2;
+
+  /** The markers, once every stack is in; `total` is the type's total (edges under 0.1% of it are dropped). */
+  marks(total: number): Map<string, InlineMark> {
+    const cutoff = Math.abs(Math.trunc(total * EDGE_FRACTION));
+    const { names, edgeStamp, edgeWeight, edgeInline, edgeCallee } = this;
+    // Per callee: 1 = some inline edge, 2 = some edge not inline.
+    const kinds = new Uint8Array(names.length);
+    for (let x = 0; x < edgeStamp.length; x++) {
+      if (Math.abs(edgeWeight.data[x]) < cutoff) continue;
+      kinds[edgeCallee.data[x]] |= edgeInline.data[x] ? 1 : 2;
+    }
+    const out = new Map<string, InlineMark>();
+    for (let n = 0; n < names.length; n++) if (kinds[n] & 1) out.set(names[n], kinds[n] & 2 ? 'partial-inline' : 'inline');
+    return out;
   }
-  for (let n = 0; n < names.length; n++) if (kinds[n] & 1) out.set(names[n], kinds[n] & 2 ? 'partial-inline' : 'inline');
-  return out;
 }

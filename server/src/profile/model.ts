@@ -188,6 +188,9 @@ export interface DecodeOptions {
 // ── Aggregates ─────────────────────────────────────────────────────────────────
 
 /** Per function, keyed by function NAME as `go tool pprof -top` does. */
+/** What top, lines and diff read of Aggregates (directAggregate.ts gives only this); `lines` when asked for. */
+export type FlatCumAggregates = Pick<Aggregates, 'sampleTypes' | 'defaultSampleType' | 'period' | 'periodType' | 'isDiff' | 'totals' | 'strings' | 'files' | 'functions'> & { lines?: LineAggregates };
+
 export interface FunctionAggregates {
   count: number;
   /** String index into Aggregates.strings. */

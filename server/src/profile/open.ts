@@ -1,7 +1,7 @@
 // The one way in from bytes to a Profile: gzip or not, protobuf or one of the
 // legacy formats pprof still reads (legacy/), then the passes pprof applies to
 // every profile (normalize.ts). Callers use this, not decode.ts directly.
-import { decodeProfile } from './decode';
+import { decodeProfile, decodeTables, type SampleBytes } from './decode';
 import { DEFAULT_MAX_INFLATED, gunzipBounded, isGzip } from './gunzip';
 import { inflateLimit } from './limits';
 import { parseLegacy } from './legacy/parse';
@@ -46,14 +46,50 @@ export function openProfile(bytes: Uint8Array, opts: OpenOptions = {}): Profile 
       ({ profile, source } = l);
     }
   }
+  finish(profile, source, opts.origin);
+  return profile;
+}
+
+/**
+ * A pprof protobuf's tables, normalized as openProfile does, with its samples left
+ * in the inflated bytes for directAggregate.ts. Null for anything else (legacy
+ * formats, drop_frames, data the decoder refuses): openProfile then decides.
+ */
+export function openTables(bytes: Uint8Array, opts: OpenOptions = {}): SampleBytesProfile | null {
+  if (bytes.length === 0) return null;
+  const gz = isGzip(bytes);
+  let raw: Uint8Array;
+  try {
+    raw = gz ? gunzipBounded(bytes, inflateLimit(bytes.length, opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED), opts.inflater) : bytes;
+  } catch (e) {
+    if (e instanceof ProfileError) return null;
+    throw e;
+  }
+  if (raw.length === 0 || looksLikeLegacyText(raw)) return null;
+  let tables;
+  try {
+    tables = decodeTables(raw, bytes.length);
+  } catch (e) {
+    if (e instanceof ProfileError) return null;
+    throw e;
+  }
+  if (tables.profile.dropFrames) return null;
+  const source: ProfileSource = { format: gz ? 'pprof protobuf (gzip)' : 'pprof protobuf', legacy: false, symbolsMissing: false, notes: [] };
+  finish(tables.profile, source, opts.origin);
+  return { ...tables, raw };
+}
+
+/** Tables of a profile whose samples are still bytes: sample i is raw[samples.start[i] .. samples.end[i]). */
+export interface SampleBytesProfile { profile: Profile; samples: SampleBytes; raw: Uint8Array }
+
+function finish(profile: Profile, source: ProfileSource, origin: string | undefined): void {
   const { unsymbolized } = normalizeProfile(profile);
   if (unsymbolized > 0) {
     source.symbolsMissing = true;
     source.notes.push(`symbols are missing for ${unsymbolized} of ${profile.locations.count} locations: shown per binary, as pprof -symbolize=none does`);
   }
-  applyDelta(profile, source, opts.origin);
+  applyDelta(profile, source, origin);
   profile.source = source;
-  return profile;
 }
 
 /** Delta heap profiles (net/http/pprof `?seconds=N`): no default type is recorded, and in-use values are differences. */

@@ -82,7 +82,7 @@ export function framesTo(agg: Aggregates, node: number): Frame[] {
 export interface FunctionRow { name: string; flat: number; cum: number }
 
 /** Functions with a non-zero value for sample type t, sorted by flat desc, then name (pprof -top). */
-export function topFunctions(agg: Aggregates, t: number): FunctionRow[] {
+export function topFunctions(agg: Pick<Aggregates, 'functions' | 'strings'>, t: number): FunctionRow[] {
   const { count, name, flat, cum } = agg.functions;
   const rows: FunctionRow[] = [];
   for (let f = 0; f < count; f++) {

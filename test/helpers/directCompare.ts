@@ -1,0 +1,51 @@
+// The direct reading of a profile's samples (directAggregate.ts) against the
+// ordinary decode + aggregate: shared by its own test and the fuzz suite.
+import assert from 'node:assert/strict';
+import { aggregate } from '../../server/src/profile/aggregate';
+import { directAggregates } from '../../server/src/profile/directAggregate';
+import { inlineMarks } from '../../server/src/profile/inlineMarks';
+import { ProfileError } from '../../server/src/profile/model';
+import { openProfile, openTables } from '../../server/src/profile/open';
+
+export type DirectOutcome = 'same' | 'declined' | 'refused';
+
+/**
+ * Direct and ordinary agree: when the direct reading answers, the ordinary path
+ * decodes the same file to the same functions, lines, totals and inline markers
+ * (exactly, every sample type); when the ordinary path refuses, the direct one
+ * declines. 'declined': the direct reading handed the file back.
+ */
+export function compareDirect(name: string, bytes: Uint8Array): DirectOutcome {
+  const tables = openTables(bytes);
+  const t0 = tables?.profile.defaultSampleType ?? 0;
+  const direct = tables ? directAggregates(tables, { lines: true, marksFor: t0 }) : null;
+  let agg, profile;
+  try {
+    profile = openProfile(bytes);
+    agg = aggregate(profile);
+    void agg.lines;
+  } catch (e) {
+    if (!(e instanceof ProfileError)) throw e;
+    assert.equal(direct, null, `${name}: refused (${e.message}) but read directly`);
+    return 'refused';
+  }
+  if (!direct) return 'declined';
+  const d = direct.agg;
+  assert.deepEqual([...d.totals], [...agg.totals], `${name}: totals`);
+  assert.deepEqual(d.functions.flat, agg.functions.flat, `${name}: function flat`);
+  assert.deepEqual(d.functions.cum, agg.functions.cum, `${name}: function cum`);
+  assert.deepEqual([...d.functions.name].map((s) => d.strings[s]), [...agg.functions.name].map((s) => agg.strings[s]), `${name}: function names`);
+  assert.deepEqual(d.lines!.flat, agg.lines.flat, `${name}: line flat`);
+  assert.deepEqual(d.lines!.cum, agg.lines.cum, `${name}: line cum`);
+  assert.deepEqual([...d.lines!.line], [...agg.lines.line], `${name}: line numbers`);
+  assert.deepEqual(d.files, agg.files, `${name}: files`);
+  assert.deepEqual(direct.marks, inlineMarks(profile, t0), `${name}: inline markers`);
+  // One type only: that type's numbers, the others absent.
+  const T = d.sampleTypes.length;
+  const t = T - 1;
+  const one = directAggregates(tables!, { type: t })!;
+  assert.deepEqual(one.agg.functions.flat[t], agg.functions.flat[t], `${name}: flat of type ${t} alone`);
+  assert.deepEqual(one.agg.functions.cum[t], agg.functions.cum[t], `${name}: cum of type ${t} alone`);
+  for (let u = 0; u < T; u++) if (u !== t) assert.equal(one.agg.functions.flat[u], undefined, `${name}: type ${u} absent`);
+  return 'same';
+}
