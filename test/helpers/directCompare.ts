@@ -1,6 +1,7 @@
 // The direct reading of a profile's samples (directAggregate.ts) against the
 // ordinary decode + aggregate: shared by its own test and the fuzz suite.
 import assert from 'node:assert/strict';
+import { compactForServer, overlaysFromBytes } from '../../server/src/hotspots/loadJob';
 import { aggregate } from '../../server/src/profile/aggregate';
 import { directAggregates } from '../../server/src/profile/directAggregate';
 import { inlineMarks } from '../../server/src/profile/inlineMarks';
@@ -13,12 +14,17 @@ export type DirectOutcome = 'same' | 'declined' | 'refused';
  * Direct and ordinary agree: when the direct reading answers, the ordinary path
  * decodes the same file to the same functions, lines, totals and inline markers
  * (exactly, every sample type); when the ordinary path refuses, the direct one
- * declines. 'declined': the direct reading handed the file back.
+ * declines. 'declined': the direct reading handed the file back. `cpu` adds up the
+ * CPU time of the direct readings alone.
  */
-export function compareDirect(name: string, bytes: Uint8Array): DirectOutcome {
-  const tables = openTables(bytes);
+export function compareDirect(name: string, bytes: Uint8Array, cpu = { seconds: 0 }): DirectOutcome {
+  const timed = <R>(f: () => R): R => {
+    const c0 = process.cpuUsage();
+    try { return f(); } finally { const u = process.cpuUsage(c0); cpu.seconds += (u.user + u.system) / 1e6; }
+  };
+  const tables = timed(() => openTables(bytes));
   const t0 = tables?.profile.defaultSampleType ?? 0;
-  const direct = tables ? directAggregates(tables, { lines: true, marksFor: t0 }) : null;
+  const direct = tables ? timed(() => directAggregates(tables, { lines: true, marksFor: t0 })) : null;
   let agg, profile;
   try {
     profile = openProfile(bytes);
@@ -27,9 +33,14 @@ export function compareDirect(name: string, bytes: Uint8Array): DirectOutcome {
   } catch (e) {
     if (!(e instanceof ProfileError)) throw e;
     assert.equal(direct, null, `${name}: refused (${e.message}) but read directly`);
+    assert.equal(timed(() => overlaysFromBytes(name, bytes)), null, `${name}: refused (${e.message}) but its overlays read directly`);
     return 'refused';
   }
+  // The language server's overlays, read directly: what the loader sends after the ordinary decode.
+  const overlays = timed(() => overlaysFromBytes(name, bytes));
+  if (overlays) assert.deepEqual(overlays, compactForServer(agg, false), `${name}: overlays`);
   if (!direct) return 'declined';
+  assert.ok(overlays, `${name}: read directly for top but not for the overlays`);
   const d = direct.agg;
   assert.deepEqual([...d.totals], [...agg.totals], `${name}: totals`);
   assert.deepEqual(d.functions.flat, agg.functions.flat, `${name}: function flat`);

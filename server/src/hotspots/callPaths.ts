@@ -3,7 +3,7 @@
 // of millions of nodes (hundreds of MB), of which a hover shows five paths a line.
 // Pure: Aggregates in, compact typed arrays out, and the reads over them.
 import { topStackNodes } from '../profile/query';
-import type { Aggregates, Frame, StackSummary } from '../profile/model';
+import type { Aggregates, Frame, LineCalls, StackSummary } from '../profile/model';
 
 /**
  * The heaviest call paths of every line, per sample type (topStacks, precomputed):
@@ -81,12 +81,19 @@ export function callPathsAt(agg: Tables, paths: CallPaths, l: number, t: number)
 
 /** From one pass over the samples (Aggregates.callsInto): no call tree needed. */
 export function computeRuntimeCalls(agg: Aggregates): RuntimeCalls {
-  const { lines, functions, strings } = agg;
-  const runtimeLine = new Uint8Array(lines.count);
-  for (let l = 0; l < lines.count; l++) {
-    const f = lines.fn[l];
-    if (isRuntime(f >= 0 ? strings[functions.name[f]] : '<unknown>')) runtimeLine[l] = 1;
+  return runtimeCallsOf(agg.callsInto(runtimeLines(agg.lines.fn, agg.functions.name, agg.strings)), agg.lines.fn);
+}
+
+/** 1 for each line in a runtime function: what callsInto marks. */
+export function runtimeLines(lineFn: Int32Array, fnName: Int32Array, strings: string[]): Uint8Array {
+  const runtimeLine = new Uint8Array(lineFn.length);
+  for (let l = 0; l < lineFn.length; l++) {
+    const f = lineFn[l];
+    if (isRuntime(f >= 0 ? strings[fnName[f]] : '<unknown>')) runtimeLine[l] = 1;
   }
-  const calls = agg.callsInto(runtimeLine);
-  return { callerLine: calls.caller, fn: Int32Array.from(calls.callee, (l) => lines.fn[l]), total: calls.total };
+  return runtimeLine;
+}
+
+export function runtimeCallsOf(calls: LineCalls, lineFn: Int32Array): RuntimeCalls {
+  return { callerLine: calls.caller, fn: Int32Array.from(calls.callee, (l) => lineFn[l]), total: calls.total };
 }

@@ -28,6 +28,9 @@ export function aggregate(profile: Profile, opts: AggregateOptions = {}): Aggreg
 
 const UNKNOWN_FUNCTION = '<unknown>';
 
+/** Call paths kept per line for hovers, unless asked otherwise. */
+export const DEFAULT_TOP_STACKS = 5;
+
 /** Interning of strings, files, functions and lines across the merged profiles. */
 export class Keys {
   strings: string[] = [];
@@ -103,7 +106,7 @@ export interface Csr { start: Int32Array; item: Int32Array }
 export function aggregateMany(inputs: WeightedProfile[], opts: AggregateOptions, isDiff: boolean): Aggregates {
   const first = inputs[inputs.length - 1].profile;
   const T = first.sampleTypes.length;
-  const K = Math.max(1, opts.topStackLimit ?? 5);
+  const K = Math.max(1, opts.topStackLimit ?? DEFAULT_TOP_STACKS);
   const keys = new Keys();
   const frames = inputs.map(({ profile }) => locationFrames(profile, keys));
   const F = keys.fnName.length;
@@ -306,12 +309,30 @@ export class FlatCumAccumulator {
     addFlat(flat0, (line0 ? leafLine : lineFn[leafLine]) * T, v, T);
     if (two) addFlat(flat1, (line1 ? leafLine : lineFn[leafLine]) * T, v, T);
     let work = this.work;
-    for (let e = a; e < b; e++) {
-      const loc = location[e];
-      if (locStamp[loc] === gen) continue;
-      locStamp[loc] = gen;
-      work += addCum(d0, loc, stamp0, cum0, gen, v, T);
-      if (two) work += addCum(d1, loc, stamp1, cum1, gen, v, T);
+    if (!two && T === 1) {
+      // heaplens top: one keying, one type, all inline.
+      const start = d0.start, item = d0.item, v0 = v[0];
+      for (let e = a; e < b; e++) {
+        const loc = location[e];
+        if (locStamp[loc] === gen) continue;
+        locStamp[loc] = gen;
+        const end = start[loc + 1];
+        for (let j = start[loc]; j < end; j++) {
+          const x = item[j];
+          if (stamp0[x] === gen) continue;
+          stamp0[x] = gen;
+          cum0[x] += v0;
+        }
+        work += end - start[loc];
+      }
+    } else {
+      for (let e = a; e < b; e++) {
+        const loc = location[e];
+        if (locStamp[loc] === gen) continue;
+        locStamp[loc] = gen;
+        work += addCum(d0, loc, stamp0, cum0, gen, v, T);
+        if (two) work += addCum(d1, loc, stamp1, cum1, gen, v, T);
+      }
     }
     this.work = work;
     return work <= this.budget.limit * keyings.length;
@@ -326,19 +347,41 @@ function addFlat(flat: Float64Array, at: number, v: Float64Array, T: number): vo
   for (let t = 0; t < T; t++) flat[at + t] += v[t];
 }
 
-/** Adds v to each of location loc's distinct items not yet counted in this sample (gen); returns how many it looked at. */
+/**
+ * Adds v to each of location loc's distinct items not yet counted in this sample
+ * (gen); returns how many it looked at. One type (top) and four (heap profiles) get
+ * loops of their own: this is the innermost loop of every aggregation.
+ */
 function addCum(d: Csr, loc: number, stamp: Int32Array, cum: Float64Array, gen: number, v: Float64Array, T: number): number {
   const end = d.start[loc + 1], item = d.item;
-  let j = d.start[loc];
-  const n = end - j;
-  for (; j < end; j++) {
-    const x = item[j];
-    if (stamp[x] === gen) continue;
-    stamp[x] = gen;
-    const c = x * T;
-    for (let t = 0; t < T; t++) cum[c + t] += v[t];
+  const first = d.start[loc];
+  if (T === 1) {
+    const v0 = v[0];
+    for (let j = first; j < end; j++) {
+      const x = item[j];
+      if (stamp[x] === gen) continue;
+      stamp[x] = gen;
+      cum[x] += v0;
+    }
+  } else if (T === 4) {
+    const v0 = v[0], v1 = v[1], v2 = v[2], v3 = v[3];
+    for (let j = first; j < end; j++) {
+      const x = item[j];
+      if (stamp[x] === gen) continue;
+      stamp[x] = gen;
+      const c = x * 4;
+      cum[c] += v0; cum[c + 1] += v1; cum[c + 2] += v2; cum[c + 3] += v3;
+    }
+  } else {
+    for (let j = first; j < end; j++) {
+      const x = item[j];
+      if (stamp[x] === gen) continue;
+      stamp[x] = gen;
+      const c = x * T;
+      for (let t = 0; t < T; t++) cum[c + t] += v[t];
+    }
   }
-  return n;
+  return end - first;
 }
 
 function splitTypes(nt: Float64Array, N: number, T: number): Float64Array[] {
@@ -356,45 +399,73 @@ function splitTypes(nt: Float64Array, N: number, T: number): Float64Array[] {
  * two depths counts twice, as the two tree nodes it passes would.
  */
 function callsInto(inputs: WeightedProfile[], frames: Frames[], T: number, L: number, marked: Uint8Array, budget: WorkBudget): LineCalls {
-  const pairIndex = new Map<number, number>();
-  const caller = new GrowableI32(), callee = new GrowableI32(), totalTN: number[] = [];
-  let work = 0;
+  const acc = new CallsIntoAccumulator(T, L, marked, budget);
+  const v = new Float64Array(T);
   for (let p = 0; p < inputs.length; p++) {
     const { profile, scale } = inputs[p];
     const { start, location } = profile.stacks;
     const { count, stack, values } = profile.samples;
-    const { frameStart, frameLine } = frames[p];
+    acc.useFrames(frames[p]);
     for (let i = 0; i < count; i++) {
       const s = stack[i];
-      let prev = -1;
-      for (let e = start[s + 1] - 1; e >= start[s]; e--) {
-        const loc = location[e];
-        const a = frameStart[loc];
-        work += frameStart[loc + 1] - a;
-        for (let k = frameStart[loc + 1] - 1; k >= a; k--) {
-          const line = frameLine[k];
-          if (prev >= 0 && marked[line] && !marked[prev]) {
-            const key = prev * L + line; // both < 2^26 (limits.ts): exact
-            let x = pairIndex.get(key);
-            if (x === undefined) {
-              x = caller.length;
-              pairIndex.set(key, x);
-              caller.push(prev); callee.push(line);
-              for (let t = 0; t < T; t++) totalTN.push(0);
-            }
-            for (let t = 0; t < T; t++) totalTN[x * T + t] += scale * values[i * T + t];
-          }
-          prev = line;
-        }
-      }
-      if (work > budget.limit) throw overBudget(budget);
+      for (let t = 0; t < T; t++) v[t] = scale * values[i * T + t];
+      if (!acc.add(location, start[s], start[s + 1], v)) throw overBudget(budget);
     }
   }
-  const n = caller.length;
-  return {
-    caller: caller.i32(), callee: callee.i32(),
-    total: Array.from({ length: T }, (_, t) => Float64Array.from({ length: n }, (_, x) => totalTN[x * T + t])),
-  };
+  return acc.result();
+}
+
+/** callsInto one stack at a time, for decoded stacks and for samples read where they lie (directAggregate.ts). */
+export class CallsIntoAccumulator {
+  private readonly pairIndex = new Map<number, number>();
+  private readonly caller = new GrowableI32();
+  private readonly callee = new GrowableI32();
+  private readonly totalTN: number[] = [];
+  private frames: Frames | undefined;
+  private work = 0;
+
+  constructor(private readonly T: number, private readonly L: number, private readonly marked: Uint8Array, private readonly budget: WorkBudget) {}
+
+  useFrames(frames: Frames): void { this.frames = frames; }
+
+  /** Adds v for the stack location[a..b) (leaf first; zero values make their pairs too); false once over the work budget. */
+  add(location: ArrayLike<number>, a: number, b: number, v: Float64Array): boolean {
+    const { T, L, marked, pairIndex, caller, callee, totalTN } = this;
+    const { frameStart, frameLine } = this.frames!;
+    let prev = -1;
+    let work = this.work;
+    for (let e = b - 1; e >= a; e--) {
+      const loc = location[e];
+      const fa = frameStart[loc];
+      work += frameStart[loc + 1] - fa;
+      for (let k = frameStart[loc + 1] - 1; k >= fa; k--) {
+        const line = frameLine[k];
+        if (prev >= 0 && marked[line] && !marked[prev]) {
+          const key = prev * L + line; // both < 2^26 (limits.ts): exact
+          let x = pairIndex.get(key);
+          if (x === undefined) {
+            x = caller.length;
+            pairIndex.set(key, x);
+            caller.push(prev); callee.push(line);
+            for (let t = 0; t < T; t++) totalTN.push(0);
+          }
+          for (let t = 0; t < T; t++) totalTN[x * T + t] += v[t];
+        }
+        prev = line;
+      }
+    }
+    this.work = work;
+    return work <= this.budget.limit;
+  }
+
+  result(): LineCalls {
+    const { T, caller, callee, totalTN } = this;
+    const n = caller.length;
+    return {
+      caller: caller.i32(), callee: callee.i32(),
+      total: Array.from({ length: T }, (_, t) => Float64Array.from({ length: n }, (_, x) => totalTN[x * T + t])),
+    };
+  }
 }
 
 /** Samples with a size label grouped by leaf line (counting sort), for size distributions on demand. */

@@ -137,10 +137,7 @@ function walk(buf: Uint8Array, limits: Limits, fileBytes: number, deferSamples: 
         if (wire === 2) {
           budget.check('samples', sampleCount + 1);
           if (deferSamples) {
-            const end = sub(r);
-            p.sampleStart.push(r.pos); p.sampleEnd.push(end);
-            r.pos = end;
-            sampleCount++;
+            sampleCount = skipSamples(r, p.sampleStart, p.sampleEnd, sampleCount, budget);
           } else {
             sample(r, p, sampleCount++, budget);
           }
@@ -173,6 +170,33 @@ function walk(buf: Uint8Array, limits: Limits, fileBytes: number, deferSamples: 
   }
   if (r.pos > r.len) throw new ProfileError('not a pprof profile (truncated or corrupt protobuf data)');
   return p;
+}
+
+/**
+ * Records where this sample and the ones right after it are (a million samples in a
+ * row is the usual shape): lengths of up to two bytes read inline, anything else
+ * through the checked reader. Returns the sample count.
+ */
+function skipSamples(r: Reader, starts: GrowableI32, ends: GrowableI32, count: number, budget: Budget): number {
+  const buf = r.buf, len = r.len, cap = budget.limits.samples;
+  for (;;) {
+    let pos = r.pos;
+    let n = buf[pos++];
+    if (n >= 128) {
+      const b = buf[pos++];
+      n = b < 128 ? (n & 127) | (b << 7) : -1;
+    }
+    let end;
+    if (n >= 0 && pos <= len) { end = pos + n; r.pos = pos; } else { end = sub(r); pos = r.pos; }
+    if (end > len) throw new ProfileError('not a pprof profile (truncated or corrupt protobuf data)');
+    starts.push(pos); ends.push(end);
+    r.pos = end;
+    count++;
+    // Another sample next (tag 0x12)? Then the top-level loop need not see it.
+    if (end >= len || buf[end] !== 0x12) return count;
+    if (count + 1 > cap) budget.check('samples', count + 1);
+    r.pos = end + 1;
+  }
 }
 
 /**

@@ -9,10 +9,10 @@
 // not parse) gives null, and the caller decodes the profile the ordinary way,
 // which says what is wrong in the words it always has.
 import { Reader } from 'protobufjs/minimal';
-import { FlatCumAccumulator, functionTable, Keys, lineTable, locationFrames } from './aggregate';
+import { FlatCumAccumulator, functionTable, Keys, lineTable, locationFrames, type Frames } from './aggregate';
 import { InlineEdges, type InlineMark } from './inlineMarks';
 import { limitsFor, workBudget, type Limits } from './limits';
-import type { FlatCumAggregates } from './model';
+import type { Aggregates, FlatCumAggregates, Profile } from './model';
 import type { SampleBytesProfile } from './open';
 import { skip, svarint, uvarint } from './wire';
 
@@ -29,48 +29,96 @@ export interface DirectOptions {
 }
 
 export function directAggregates(input: SampleBytesProfile, opts: DirectOptions = {}): { agg: FlatCumAggregates; marks?: Map<string, InlineMark> } | null {
-  const { profile, samples, raw } = input;
-  const T = profile.sampleTypes.length;
-  const keys = new Keys();
-  const frames = locationFrames(profile, keys);
-  const lineFn = keys.lineFn.i32();
+  const reading = DirectReading.of(input);
+  if (!reading) return null;
+  const { profile, T, keys, lineFn } = reading;
   const keyings = opts.lines ? [true, false] : [false];
   const one = opts.type ?? -1;
   const acc = new FlatCumAccumulator(one >= 0 ? 1 : T, keyings, { F: keys.fnName.length, L: keys.lineFile.length }, lineFn, workBudget([profile]));
-  acc.useFrames(frames, profile.locations.count);
-  const locIndex = denseIds(profile.locations.id);
-  if (!locIndex) return null;
-  const scanner = new SampleScanner(raw, T, locIndex, profile.strings.length, limitsFor(profile.fileBytes ?? raw.length));
+  acc.useFrames(reading.frames, profile.locations.count);
   const mt = opts.marksFor ?? -1;
   const edges = mt >= 0 ? new InlineEdges(profile) : undefined;
   const marking = edges?.anyRelevant ?? false;
-  const totals = new Float64Array(T);
   let markTotal = 0;
-  const values = scanner.values;
-  const added = one >= 0 ? new Float64Array(1) : values;
-  for (let i = 0; i < samples.count; i++) {
-    const k = scanner.read(samples.start[i], samples.end[i]);
-    if (k < 0) return null;
-    const locs = scanner.locs;
+  const added = new Float64Array(1);
+  const ok = reading.run((locs, k, values) => {
+    let v = values;
+    if (one >= 0) { added[0] = values[one]; v = added; }
     let zero = true;
-    for (let t = 0; t < T; t++) { totals[t] += values[t]; if (values[t] !== 0) zero = false; }
-    if (one >= 0) { added[0] = values[one]; zero = added[0] === 0; }
-    if (k === 0 || zero) continue;
-    if (!acc.add(locs, 0, k, added)) return null;
+    for (let t = 0; t < v.length; t++) if (v[t] !== 0) zero = false;
+    if (k === 0 || zero) return true;
+    if (!acc.add(locs, 0, k, v)) return false;
     if (mt >= 0) {
       markTotal += values[mt];
       if (marking && values[mt] !== 0) edges!.add(locs, 0, k, values[mt]);
     }
-  }
+    return true;
+  });
+  if (!ok) return null;
   const [first, second] = acc.result().map((r) => (one >= 0 ? { flat: onlyAt(one, T, r.flat[0]), cum: onlyAt(one, T, r.cum[0]) } : r));
   const agg: FlatCumAggregates = {
-    sampleTypes: profile.sampleTypes.map((v) => ({ ...v })), defaultSampleType: profile.defaultSampleType,
-    period: profile.period, periodType: profile.periodType, isDiff: false, totals,
-    strings: keys.strings, files: keys.files,
+    ...reading.header(),
     functions: functionTable(keys, opts.lines ? second : first),
     lines: opts.lines ? lineTable(keys, lineFn, first) : undefined,
   };
   return { agg, marks: edges?.marks(markTotal) };
+}
+
+/**
+ * A profile whose samples are read one at a time from where they lie, with the
+ * numbering aggregate() gives functions and lines (Keys, locationFrames).
+ */
+export class DirectReading {
+  readonly keys = new Keys();
+  readonly frames: Frames;
+  readonly lineFn: Int32Array;
+  readonly T: number;
+  /** Sum of every sample, per type, once run() has gone through them. */
+  readonly totals: Float64Array;
+  readonly profile: Profile;
+
+  private constructor(private readonly input: SampleBytesProfile, private readonly locIndex: Int32Array) {
+    this.profile = input.profile;
+    this.T = this.profile.sampleTypes.length;
+    this.frames = locationFrames(this.profile, this.keys);
+    this.lineFn = this.keys.lineFn.i32();
+    this.totals = new Float64Array(this.T);
+  }
+
+  /** Null when location ids are too sparse for a dense table (runtime/pprof numbers them 1..n). */
+  static of(input: SampleBytesProfile): DirectReading | null {
+    const locIndex = denseIds(input.profile.locations.id);
+    return locIndex ? new DirectReading(input, locIndex) : null;
+  }
+
+  /**
+   * Calls visit(locations leaf first, count, values, bytes label or NaN) for every
+   * sample, in order, empty stacks too; false when a sample is one the decoder must
+   * judge, or visit returned false.
+   */
+  run(visit: (locs: Int32Array, k: number, values: Float64Array, bytes: number) => boolean): boolean {
+    const { profile, T, totals } = this;
+    const { samples, raw } = this.input;
+    const scanner = new SampleScanner(raw, T, this.locIndex, profile.strings, limitsFor(profile.fileBytes ?? raw.length));
+    const values = scanner.values;
+    for (let i = 0; i < samples.count; i++) {
+      const k = scanner.read(samples.start[i], samples.end[i]);
+      if (k < 0) return false;
+      for (let t = 0; t < T; t++) totals[t] += values[t];
+      if (!visit(scanner.locs, k, values, scanner.bytes)) return false;
+    }
+    return true;
+  }
+
+  /** What every aggregate starts with: types, period, totals, names. */
+  header(): Pick<Aggregates, 'sampleTypes' | 'defaultSampleType' | 'period' | 'periodType' | 'isDiff' | 'totals' | 'strings' | 'files'> {
+    const p = this.profile;
+    return {
+      sampleTypes: p.sampleTypes.map((v) => ({ ...v })), defaultSampleType: p.defaultSampleType,
+      period: p.period, periodType: p.periodType, isDiff: false, totals: this.totals,
+      strings: this.keys.strings, files: this.keys.files,
+    };
+  }
 }
 
 /** An array of T with `a` at t and holes elsewhere: reading another type fails loudly. */
@@ -98,14 +146,20 @@ function denseIds(ids: Float64Array): Int32Array | null {
 class SampleScanner {
   locs: Int32Array = new Int32Array(1024);
   readonly values: Float64Array;
+  /** The sample's `bytes` label (the last, as the decoder keeps it), NaN when none. */
+  bytes = NaN;
+  private readonly stringCount: number;
+  private readonly bytesKey: number;
   private readonly reader: Reader;
   private entries = 0;
   private valueCount = 0;
   private labels = 0;
 
   constructor(private readonly buf: Uint8Array, private readonly T: number, private readonly locIndex: Int32Array,
-    private readonly stringCount: number, private readonly limits: Limits) {
+    strings: string[], private readonly limits: Limits) {
     this.values = new Float64Array(T);
+    this.stringCount = strings.length;
+    this.bytesKey = strings.indexOf('bytes');
     this.reader = Reader.create(buf);
   }
 
@@ -123,6 +177,7 @@ class SampleScanner {
     const maxLoc = locIndex.length;
     let locs = this.locs;
     let pos = start, k = 0, nv = 0;
+    this.bytes = NaN;
     while (pos < end) {
       const t = buf[pos++];
       if (t === 10) {
@@ -180,9 +235,21 @@ class SampleScanner {
         values[nv++] = this.slowValue(pos, end);
         pos = this.reader.pos;
       } else if (t === 26) {
-        const e = this.length(pos, end);
-        if (!this.label(this.reader.pos, e)) return -1;
-        pos = e;
+        // Go's heap label, {key: "bytes", num: N} with both in a byte or few, read inline.
+        const e = pos + 1 + buf[pos];
+        if (buf[pos] < 128 && e <= end && buf[pos + 1] === 8 && buf[pos + 2] < 128 && buf[pos + 3] === 24 && e - pos <= 9) {
+          const key = buf[pos + 2];
+          let v = 0, shift = 0, q = pos + 4, b = 128;
+          while (q < e && b >= 128) { b = buf[q++]; v += (b & 127) * 2 ** shift; shift += 7; }
+          if (q !== e || b >= 128 || key >= this.stringCount) return -1;
+          this.labels++;
+          if (key === this.bytesKey && key > 0) this.bytes = v;
+          pos = e;
+          continue;
+        }
+        const le = this.length(pos, end);
+        if (!this.label(this.reader.pos, le)) return -1;
+        pos = le;
       } else {
         // Another field: skipped as the decoder skips it (a tag of more than a byte is one too).
         const r = this.at(pos - 1, end);
@@ -204,15 +271,17 @@ class SampleScanner {
   /** A label: a numeric one's key must name a string, as the decoder's size labels check. */
   private label(start: number, end: number): boolean {
     const r = this.at(start, end);
-    let key = 0, isNum = false;
+    let key = 0, num = 0, isNum = false;
     while (r.pos < end) {
       const t = uvarint(r);
       if (t === 8) key = uvarint(r);
-      else if (t === 24) { svarint(r); isNum = true; } else skip(r, t & 7);
+      else if (t === 24) { num = svarint(r); isNum = true; } else skip(r, t & 7);
     }
     if (r.pos !== end) return false;
+    if (key > 0x7fffffff) return false; // the decoder refuses such a key index
     if (!isNum) return true;
     this.labels++;
+    if (key === this.bytesKey && key > 0) this.bytes = num;
     return key < this.stringCount;
   }
 
