@@ -70,7 +70,7 @@ async function build(): Promise<ProfileFixtures> {
   return result;
 }
 
-export interface PprofRow { name: string; flat: number; cum: number }
+export interface PprofRow { name: string; flat: number; cum: number; inline?: 'inline' | 'partial-inline' }
 export interface PprofTop { total: number; rows: PprofRow[] }
 
 /** `go tool pprof -top -nodecount=1000000 -nodefraction=0 -sample_index=T`, exact units, parsed. */
@@ -96,7 +96,8 @@ export function parsePprofTop(text: string): PprofTop {
     if (!inTable || !line.trim()) continue;
     const r = /^\s*(\S+)\s+\S+%\s+\S+%\s+(\S+)\s+\S+%\s+(.*)$/.exec(line);
     if (!r) throw new Error(`unparsed pprof line: ${line}`);
-    rows.push({ name: r[3].replace(/ \((partial-)?inline\)$/, ''), flat: num(r[1]), cum: num(r[2]) });
+    const mark = / \(((?:partial-)?inline)\)$/.exec(r[3]);
+    rows.push({ name: mark ? r[3].slice(0, mark.index) : r[3], flat: num(r[1]), cum: num(r[2]), ...(mark ? { inline: mark[1] as PprofRow['inline'] } : {}) });
   }
   return { total, rows };
 }

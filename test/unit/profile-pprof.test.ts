@@ -4,13 +4,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../helpers/goFixture';
 import { decodeProfile } from '../../server/src/profile/decode';
 import { encodeProfile, tinyHeapProfile } from '../helpers/profileProto';
 import { profileFixtures, pprofTop, runCli, type PprofRow } from '../helpers/profileFixtures';
 
 interface TopJson { sampleType: string; unit: string; total: number; functions: PprofRow[] }
 
-async function compare(file: string, sampleType: string): Promise<void> {
+/** Compares `heaplens top --json` with pprof -top; returns how many functions pprof marks inlined. */
+async function compare(file: string, sampleType: string): Promise<number> {
   const profile = decodeProfile(fs.readFileSync(file));
   const unit = profile.sampleTypes.find((s) => s.type === sampleType)!.unit;
   const [ours, theirs] = await Promise.all([
@@ -24,6 +27,10 @@ async function compare(file: string, sampleType: string): Promise<void> {
   assert.equal(got.total, theirs.total, `${sampleType} total`);
   const byName = (rows: PprofRow[]) => new Map(rows.map((r) => [r.name, { flat: r.flat, cum: r.cum }]));
   assert.deepEqual(byName(got.functions), byName(theirs.rows), `${file} ${sampleType}`);
+  // pprof's (inline) and (partial-inline) markers, function by function.
+  const marks = (rows: PprofRow[]) => new Map(rows.filter((r) => r.inline).map((r) => [r.name, r.inline]));
+  assert.deepEqual(marks(got.functions), marks(theirs.rows), `${file} ${sampleType} inline markers`);
+  return marks(theirs.rows).size;
   assert.ok(got.functions.length > 0, 'some functions');
   // Sorted by flat descending, then name.
   for (let i = 1; i < got.functions.length; i++) {
@@ -33,6 +40,13 @@ async function compare(file: string, sampleType: string): Promise<void> {
 }
 
 const HEAP_TYPES = ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space'];
+
+test('top of go/types\' own benchmark profile (checked in, heavily inlined) equals go tool pprof -top, markers included', async () => {
+  const file = path.join(repoRoot, 'test', 'fixtures', 'profiles', 'gotypes.mem.out');
+  let marked = 0;
+  for (const t of ['alloc_space', 'inuse_objects']) marked += await compare(file, t);
+  assert.ok(marked > 0, 'pprof marks some functions inlined');
+});
 
 for (const which of ['allocs', 'heap', 'shop'] as const) {
   for (const t of HEAP_TYPES) {

@@ -309,30 +309,12 @@ export class FlatCumAccumulator {
     addFlat(flat0, (line0 ? leafLine : lineFn[leafLine]) * T, v, T);
     if (two) addFlat(flat1, (line1 ? leafLine : lineFn[leafLine]) * T, v, T);
     let work = this.work;
-    if (!two && T === 1) {
-      // heaplens top: one keying, one type, all inline.
-      const start = d0.start, item = d0.item, v0 = v[0];
-      for (let e = a; e < b; e++) {
-        const loc = location[e];
-        if (locStamp[loc] === gen) continue;
-        locStamp[loc] = gen;
-        const end = start[loc + 1];
-        for (let j = start[loc]; j < end; j++) {
-          const x = item[j];
-          if (stamp0[x] === gen) continue;
-          stamp0[x] = gen;
-          cum0[x] += v0;
-        }
-        work += end - start[loc];
-      }
-    } else {
-      for (let e = a; e < b; e++) {
-        const loc = location[e];
-        if (locStamp[loc] === gen) continue;
-        locStamp[loc] = gen;
-        work += addCum(d0, loc, stamp0, cum0, gen, v, T);
-        if (two) work += addCum(d1, loc, stamp1, cum1, gen, v, T);
-      }
+    for (let e = a; e < b; e++) {
+      const loc = location[e];
+      if (locStamp[loc] === gen) continue;
+      locStamp[loc] = gen;
+      work += addCum(d0, loc, stamp0, cum0, gen, v, T);
+      if (two) work += addCum(d1, loc, stamp1, cum1, gen, v, T);
     }
     this.work = work;
     return work <= this.budget.limit * keyings.length;

@@ -48,6 +48,8 @@ export class InlineEdges {
   private readonly inlinedCallee: Uint8Array;
   private readonly relevant: Uint8Array;
   private readonly lineStart: Int32Array;
+  /** Each location's innermost line's name, −1 without lines: the caller of the next frame. */
+  private readonly innermost: Int32Array;
   // Edge (caller, callee) → index; inline so far (AND over occurrences), weight, last add() counted.
   private readonly edgeOf = new PairMap();
   private readonly edgeInline = new GrowableI32();
@@ -73,8 +75,9 @@ export class InlineEdges {
     for (let e = 0; e < lineName.length; e++) { const f = L.lineFunction[e]; lineName[e] = f < 0 ? unknown : fnName[f]; }
 
     // Only edges into a function that some location shows inlined can mark anything;
-    // every other frame just passes its name on as the next frame's caller. Most
-    // frames are of that kind, so a stack costs a byte load per frame for them.
+    // every other frame only names the next frame's caller, looked up when that frame
+    // is one that can mark. Most frames are of that kind, so a stack costs a byte
+    // load per frame for them.
     const lineStart = this.lineStart = L.lineStart;
     const inlinedCallee = this.inlinedCallee = new Uint8Array(names.length);
     for (let loc = 0; loc < L.count; loc++) {
@@ -86,20 +89,22 @@ export class InlineEdges {
       for (let e = lineStart[loc]; e < lineStart[loc + 1]; e++) if (inlinedCallee[lineName[e]]) { relevant[loc] = 1; anyRelevant = true; }
     }
     this.anyRelevant = anyRelevant;
+    this.innermost = new Int32Array(L.count);
+    for (let loc = 0; loc < L.count; loc++) this.innermost[loc] = lineStart[loc] < lineStart[loc + 1] ? lineName[lineStart[loc]] : -1;
   }
 
   /** Counts the edges of the stack location[a..b) (leaf first) once, with weight w. */
   add(location: ArrayLike<number>, a: number, b: number, w: number): void {
     const { lineStart, lineName, relevant, inlinedCallee, edgeOf, edgeInline, edgeWeight, edgeStamp, edgeCallee } = this;
+    const innermost = this.innermost;
     const s = this.stamp++;
-    let parent = -1;
     for (let i = b - 1; i >= a; i--) {
       const loc = location[i];
+      if (!relevant[loc]) continue;
+      // The caller: the innermost line of the nearest location toward the root that has one.
+      let parent = -1;
+      for (let j = i + 1; j < b && parent === -1; j++) parent = innermost[location[j]];
       const la = lineStart[loc], lb = lineStart[loc + 1];
-      if (!relevant[loc]) {
-        if (la < lb) parent = lineName[la];
-        continue;
-      }
       for (let e = lb - 1; e >= la; e--) {
         const n = lineName[e];
         if (parent !== -1 && n !== parent && inlinedCallee[n]) {

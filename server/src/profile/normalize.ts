@@ -17,7 +17,51 @@ export interface NormalizeResult {
 
 export function normalizeProfile(p: Profile): NormalizeResult {
   const pruned = p.dropFrames ? prune(p, p.dropFrames, p.keepFrames) : 0;
+  simplifyNames(p);
   return { unsymbolized: nameUnsymbolized(p), pruned };
+}
+
+/**
+ * pprof's symbolizer on names it cannot demangle (google/pprof internal/symbolizer
+ * demangleSingleFunction, default mode): a name equal to its system name that looks
+ * like demangled C++ (has <, >, [ or ], or ::, but no ".<" and no "]).") loses its
+ * (…) and <…> groups. Go's generic instances are such names:
+ * `substList[go.shape.interface { String() string }]` is shown, and merged, as
+ * `substList[go.shape.interface { String string }]`.
+ */
+function simplifyNames(p: Profile): void {
+  const { functions: F, strings } = p;
+  const added = new Map<string, number>();
+  for (let f = 0; f < F.count; f++) {
+    const name = strings[F.name[f]];
+    if (!name || name !== strings[F.systemName[f]] || !looksLikeDemangledCPlusPlus(name)) continue;
+    const simple = removeMatching(removeMatching(name, '(', ')'), '<', '>');
+    if (simple === name) continue;
+    let i = added.get(simple);
+    if (i === undefined) { i = strings.length; strings.push(simple); added.set(simple, i); }
+    F.name[f] = i;
+  }
+}
+
+function looksLikeDemangledCPlusPlus(name: string): boolean {
+  if (name.includes('.<') || name.includes(']).')) return false;
+  return /[<>[\]]/.test(name) || name.includes('::');
+}
+
+/** pprof's removeMatching: drops every outermost start…end group; a stray end leaves the name as it is. */
+function removeMatching(name: string, start: string, end: string): string {
+  let nesting = 0, first = 0;
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i];
+    if (c === start) {
+      if (++nesting === 1) first = i;
+    } else if (c === end) {
+      nesting--;
+      if (nesting < 0) return name;
+      if (nesting === 0) { name = name.slice(0, first) + name.slice(i + 1); i = first - 1; }
+    }
+  }
+  return name;
 }
 
 /** Go's filepath.Base. */
