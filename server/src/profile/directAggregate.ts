@@ -39,7 +39,8 @@ export function directAggregates(input: SampleBytesProfile, opts: DirectOptions 
   const mt = opts.marksFor ?? -1;
   const edges = mt >= 0 ? new InlineEdges(profile) : undefined;
   const marking = edges?.anyRelevant ?? false;
-  let markTotal = 0;
+  let markTotal = 0, markWork = 0;
+  const markBudget = workBudget([profile]).limit;
   const added = new Float64Array(1);
   const ok = reading.run((locs, k, values) => {
     let v = values;
@@ -50,7 +51,8 @@ export function directAggregates(input: SampleBytesProfile, opts: DirectOptions 
     if (!acc.add(locs, 0, k, v)) return false;
     if (mt >= 0) {
       markTotal += values[mt];
-      if (marking && values[mt] !== 0) edges!.add(locs, 0, k, values[mt]);
+      // Per sample, where inlineMarks walks each distinct stack once: bounded the same way.
+      if (marking && values[mt] !== 0 && (markWork += edges!.add(locs, 0, k, values[mt])) > markBudget) return false;
     }
     return true;
   });

@@ -93,11 +93,12 @@ export class InlineEdges {
     for (let loc = 0; loc < L.count; loc++) this.innermost[loc] = lineStart[loc] < lineStart[loc + 1] ? lineName[lineStart[loc]] : -1;
   }
 
-  /** Counts the edges of the stack location[a..b) (leaf first) once, with weight w. */
-  add(location: ArrayLike<number>, a: number, b: number, w: number): void {
+  /** Counts the edges of the stack location[a..b) (leaf first) once, with weight w; returns the lines it looked at. */
+  add(location: ArrayLike<number>, a: number, b: number, w: number): number {
     const { lineStart, lineName, relevant, inlinedCallee, edgeOf, edgeInline, edgeWeight, edgeStamp, edgeCallee } = this;
     const innermost = this.innermost;
     const s = this.stamp++;
+    let work = 0;
     for (let i = b - 1; i >= a; i--) {
       const loc = location[i];
       if (!relevant[loc]) continue;
@@ -105,6 +106,7 @@ export class InlineEdges {
       let parent = -1;
       for (let j = i + 1; j < b && parent === -1; j++) parent = innermost[location[j]];
       const la = lineStart[loc], lb = lineStart[loc + 1];
+      work += lb - la;
       for (let e = lb - 1; e >= la; e--) {
         const n = lineName[e];
         if (parent !== -1 && n !== parent && inlinedCallee[n]) {
@@ -123,6 +125,7 @@ export class InlineEdges {
         parent = n;
       }
     }
+    return work;
   }
 
   /** The markers, once every stack is in; `total` is the type's total (edges under 0.1% of it are dropped). */
