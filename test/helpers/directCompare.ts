@@ -62,7 +62,8 @@ export function compareDirect(name: string, bytes: Uint8Array, cpu = { seconds: 
   // One type only: that type's numbers, the others absent.
   const T = d.sampleTypes.length;
   const t = T - 1;
-  const one = directAggregates(tables!, { type: t })!;
+  const one = directAggregates(tables!, { type: t, marksFor: t0 })!;
+  assert.deepEqual(one.marks, inlineMarks(profile, t0), `${name}: inline markers of type ${t0} beside the numbers of type ${t}`);
   assert.deepEqual(one.agg.functions.flat[t], agg.functions.flat[t], `${name}: flat of type ${t} alone`);
   assert.deepEqual(one.agg.functions.cum[t], agg.functions.cum[t], `${name}: cum of type ${t} alone`);
   for (let u = 0; u < T; u++) if (u !== t) assert.equal(one.agg.functions.flat[u], undefined, `${name}: type ${u} absent`);

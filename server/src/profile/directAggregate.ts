@@ -45,16 +45,15 @@ export function directAggregates(input: SampleBytesProfile, opts: DirectOptions 
   const ok = reading.run((locs, k, values) => {
     let v = values;
     if (one >= 0) { added[0] = values[one]; v = added; }
-    let zero = true;
-    for (let t = 0; t < v.length; t++) if (v[t] !== 0) zero = false;
-    if (k === 0 || zero) return true;
-    if (!acc.add(locs, 0, k, v)) return false;
+    if (k === 0) return true;
     if (mt >= 0) {
       markTotal += values[mt];
       // Per sample, where inlineMarks walks each distinct stack once: bounded the same way.
       if (marking && values[mt] !== 0 && (markWork += edges!.add(locs, 0, k, values[mt])) > markBudget) return false;
     }
-    return true;
+    let zero = true;
+    for (let t = 0; t < v.length; t++) if (v[t] !== 0) zero = false;
+    return zero || acc.add(locs, 0, k, v);
   });
   if (!ok) return null;
   const [first, second] = acc.result().map((r) => (one >= 0 ? { flat: onlyAt(one, T, r.flat[0]), cum: onlyAt(one, T, r.cum[0]) } : r));
