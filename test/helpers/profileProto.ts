@@ -5,7 +5,7 @@ import { Writer } from 'protobufjs/minimal';
 export interface ProtoFunction { id: number; name: string; file: string; startLine?: number; systemName?: string }
 export interface ProtoLine { functionId: number; line: number }
 export interface ProtoLocation { id: number; lines: ProtoLine[]; address?: number; mappingId?: number }
-export interface ProtoSample { locationIds: number[]; values: number[]; bytes?: number }
+export interface ProtoSample { locationIds: number[]; values: number[]; bytes?: number; /** One field per id and value, as Go writes stacks of one or two. */ unpacked?: boolean }
 export interface ProtoProfile {
   sampleTypes: [string, string][];
   defaultSampleType?: string;
@@ -63,12 +63,17 @@ function valueType(w: Writer, field: number, type: number, unit: number): void {
 
 export function writeSample(w: Writer, st: StringTable, s: ProtoSample): void {
   w.uint32((2 << 3) | 2).fork();
-  w.uint32(10).fork();
-  for (const id of s.locationIds) w.uint64(id);
-  w.ldelim();
-  w.uint32(18).fork();
-  for (const v of s.values) w.int64(v);
-  w.ldelim();
+  if (s.unpacked) {
+    for (const id of s.locationIds) w.uint32(8).uint64(id);
+    for (const v of s.values) w.uint32(16).int64(v);
+  } else {
+    w.uint32(10).fork();
+    for (const id of s.locationIds) w.uint64(id);
+    w.ldelim();
+    w.uint32(18).fork();
+    for (const v of s.values) w.int64(v);
+    w.ldelim();
+  }
   if (s.bytes !== undefined) w.uint32(26).fork().uint32(8).int64(st.id('bytes')).uint32(24).int64(s.bytes).ldelim();
   w.ldelim();
 }

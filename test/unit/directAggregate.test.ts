@@ -30,13 +30,15 @@ test('legacy text and non-profiles are not read directly', () => {
   assert.equal(openTables(new Uint8Array()), null);
 });
 
-test('hand-made edge cases: recursion, wide ids and negative values read the same; bad samples handed back', () => {
+test('hand-made edge cases: recursion, unpacked fields and negative values read the same; sparse ids and bad samples handed back', () => {
   const same = (name: string, overrides: Parameters<typeof tinyHeapProfile>[0]) => assert.equal(compareDirect(name, encodeProfile(tinyHeapProfile(overrides))), 'same', name);
   const refused = (name: string, overrides: Parameters<typeof tinyHeapProfile>[0]) => assert.equal(compareDirect(name, encodeProfile(tinyHeapProfile(overrides))), 'refused', name);
   same('tiny', {});
   same('recursion', { samples: [{ locationIds: [2, 1, 2, 1, 3, 1], values: [1, 2, 3, 4], bytes: 8 }] });
   same('negative values (a diff or delta)', { samples: [{ locationIds: [2, 1], values: [-1, -(2 ** 40), 3, -4], bytes: 8 }, { locationIds: [3], values: [1, 2 ** 40, 0, 0] }] });
-  // Location ids of 4 and 8 bytes on the wire (the inline reader takes up to 3).
+  same('unpacked ids and values (Go writes stacks of one or two so)', { samples: [{ locationIds: [3, 1], values: [1, 2, 2 ** 30, -4], unpacked: true }, { locationIds: [2, 1], values: [5, 6, 7, 8] }] });
+  // Ids of 4 and 8 bytes, far beyond the table's size: no dense index, handed back.
+  // (Three-byte ids are in pprof-format-node.pb.gz, read above.)
   const wide = { locations: [{ id: 2 ** 24 + 5, lines: [{ functionId: 1, line: 12 }] }, { id: 2 ** 40, lines: [{ functionId: 2, line: 5 }] }] };
   assert.equal(compareDirect('sparse wide ids', encodeProfile(tinyHeapProfile({ ...wide, samples: [{ locationIds: [2 ** 40, 2 ** 24 + 5], values: [1, 2, 3, 4] }] }))), 'declined');
   same('empty stack and zero sample', { samples: [{ locationIds: [], values: [1, 2, 3, 4] }, { locationIds: [1], values: [0, 0, 0, 0] }, { locationIds: [3, 1], values: [5, 6, 7, 8] }] });

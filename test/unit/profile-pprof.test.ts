@@ -41,6 +41,13 @@ async function compare(file: string, sampleType: string): Promise<number> {
 
 const HEAP_TYPES = ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space'];
 
+test('top of a profile written by npm\'s pprof-format (samples before locations, C++-looking names) equals go tool pprof -top', async () => {
+  const file = path.join(repoRoot, 'test', 'fixtures', 'profiles', 'pprof-format-node.pb.gz');
+  let marked = 0;
+  for (const t of ['objects', 'space']) marked += await compare(file, t);
+  assert.ok(marked > 0, 'pprof marks some functions inlined');
+});
+
 test('top of go/types\' own benchmark profile (checked in, heavily inlined) equals go tool pprof -top, markers included', async () => {
   const file = path.join(repoRoot, 'test', 'fixtures', 'profiles', 'gotypes.mem.out');
   let marked = 0;

@@ -454,39 +454,16 @@ function addFlat(flat: Float64Array, at: number, v: Float64Array, T: number): vo
   for (let t = 0; t < T; t++) flat[at + t] += v[t];
 }
 
-/**
- * Adds v to each of location loc's distinct items not yet counted in this sample
- * (gen); returns how many it looked at. One type (top) and four (heap profiles) get
- * loops of their own: this is the innermost loop of every aggregation.
- */
+/** Adds v to each of location loc's distinct items not yet counted in this sample (gen); returns how many it looked at. */
 function addCum(d: Csr, loc: number, stamp: Int32Array, cum: Float64Array, gen: number, v: Float64Array, T: number): number {
   const end = d.start[loc + 1], item = d.item;
   const first = d.start[loc];
-  if (T === 1) {
-    const v0 = v[0];
-    for (let j = first; j < end; j++) {
-      const x = item[j];
-      if (stamp[x] === gen) continue;
-      stamp[x] = gen;
-      cum[x] += v0;
-    }
-  } else if (T === 4) {
-    const v0 = v[0], v1 = v[1], v2 = v[2], v3 = v[3];
-    for (let j = first; j < end; j++) {
-      const x = item[j];
-      if (stamp[x] === gen) continue;
-      stamp[x] = gen;
-      const c = x * 4;
-      cum[c] += v0; cum[c + 1] += v1; cum[c + 2] += v2; cum[c + 3] += v3;
-    }
-  } else {
-    for (let j = first; j < end; j++) {
-      const x = item[j];
-      if (stamp[x] === gen) continue;
-      stamp[x] = gen;
-      const c = x * T;
-      for (let t = 0; t < T; t++) cum[c + t] += v[t];
-    }
+  for (let j = first; j < end; j++) {
+    const x = item[j];
+    if (stamp[x] === gen) continue;
+    stamp[x] = gen;
+    const c = x * T;
+    for (let t = 0; t < T; t++) cum[c + t] += v[t];
   }
   return end - first;
 }

@@ -75,9 +75,8 @@ export class InlineEdges {
     for (let e = 0; e < lineName.length; e++) { const f = L.lineFunction[e]; lineName[e] = f < 0 ? unknown : fnName[f]; }
 
     // Only edges into a function that some location shows inlined can mark anything;
-    // every other frame only names the next frame's caller, looked up when that frame
-    // is one that can mark. Most frames are of that kind, so a stack costs a byte
-    // load per frame for them.
+    // every other frame just passes its innermost name on as the next frame's caller.
+    // Most frames are of that kind, so a stack costs two loads per frame for them.
     const lineStart = this.lineStart = L.lineStart;
     const inlinedCallee = this.inlinedCallee = new Uint8Array(names.length);
     for (let loc = 0; loc < L.count; loc++) {
@@ -98,13 +97,13 @@ export class InlineEdges {
     const { lineStart, lineName, relevant, inlinedCallee, edgeOf, edgeInline, edgeWeight, edgeStamp, edgeCallee } = this;
     const innermost = this.innermost;
     const s = this.stamp++;
-    let work = 0;
+    let work = 0, parent = -1;
     for (let i = b - 1; i >= a; i--) {
       const loc = location[i];
-      if (!relevant[loc]) continue;
-      // The caller: the innermost line of the nearest location toward the root that has one.
-      let parent = -1;
-      for (let j = i + 1; j < b && parent === -1; j++) parent = innermost[location[j]];
+      if (!relevant[loc]) {
+        if (innermost[loc] !== -1) parent = innermost[loc];
+        continue;
+      }
       const la = lineStart[loc], lb = lineStart[loc + 1];
       work += lb - la;
       for (let e = lb - 1; e >= la; e--) {
