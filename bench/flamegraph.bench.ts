@@ -12,12 +12,14 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Writer } from 'protobufjs/minimal';
 import type { Browser, Page } from 'playwright-core';
+import { decodeInChild } from '../client/src/profileEditor/decodeRunner';
 import { profileMessage } from '../client/src/profileEditor/load';
 import { aggregate } from '../server/src/profile/aggregate';
 import { decodeProfile } from '../server/src/profile/decode';
 import { depths, layout, widths } from '../media/src/flamegraph/layout';
 import type { ToWebview } from '../server/src/protocol/webview';
 import { launchChromium, openFlamePage, serveWebview, type FlameServer } from '../test/browser/flamePage';
+import { withoutHugePages } from './hugePages';
 import { benchProfileDir, realDeep, realGoTypes } from './realProfiles';
 import { median, percentile, printTable } from './table';
 
@@ -132,6 +134,15 @@ async function zoomFrameTimes(page: Page, points: { x: number; y: number }[], ro
   }), [points, root] as [{ x: number; y: number }[], { x: number; y: number }]);
 }
 
+/** ms for one open through the real decode process. */
+async function timeDecodeProcess(file: string): Promise<number> {
+  const worker = path.join(__dirname, '..', '..', 'client', 'out', 'decodeWorker.js');
+  const t0 = performance.now();
+  const r = await decodeInChild({ current: { bytes: fs.readFileSync(file), source: file } }, undefined, worker);
+  if (!r.ok) throw new Error(r.error);
+  return performance.now() - t0;
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); }); });
 }
@@ -140,7 +151,9 @@ function freePort(): Promise<number> {
 async function pprofFlame(browser: Browser, file: string, timeoutMs: number): Promise<{ serveMs: number; pageMs: number; totalMs: number } | string> {
   const port = await freePort();
   const t0 = performance.now();
-  const child: ChildProcess = spawn('go', ['tool', 'pprof', '-no_browser', `-http=127.0.0.1:${port}`, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so the kill below reaches pprof, not only `go tool`.
+  const child: ChildProcess = spawn('go', ['tool', 'pprof', '-no_browser', `-http=127.0.0.1:${port}`, file], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let page: Page | undefined;
   try {
     // Ready when it prints its "Serving web UI" line (an event, not a guess).
     const ready = await new Promise<boolean>((resolve) => {
@@ -151,7 +164,7 @@ async function pprofFlame(browser: Browser, file: string, timeoutMs: number): Pr
     });
     if (!ready) return `not serving after ${timeoutMs / 1000} s`;
     const serveMs = performance.now() - t0;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const t1 = performance.now();
     await page.goto(`http://127.0.0.1:${port}/ui/flamegraph`, { timeout: timeoutMs, waitUntil: 'load' });
     // The flame graph is drawn by script after load: wait until its boxes exist.
@@ -162,12 +175,13 @@ async function pprofFlame(browser: Browser, file: string, timeoutMs: number): Pr
       return `not drawn after ${(timeoutMs / 1000).toFixed(0)} s (gave up)`;
     }
     const pageMs = performance.now() - t1;
-    await page.close();
     return { serveMs, pageMs, totalMs: performance.now() - t0 };
   } catch (e) {
     return (e as Error).message.split('\n')[0];
   } finally {
-    child.kill();
+    // Closed whatever the outcome: nothing of pprof's runs while the next rows are measured.
+    await page?.close();
+    try { process.kill(-child.pid!, 'SIGKILL'); } catch { child.kill('SIGKILL'); }
   }
 }
 
@@ -176,6 +190,7 @@ async function main(): Promise<void> {
   const sizes = [[100_000, 40_000], [1_000_000, 150_000]];
   const rows: string[][] = [];
   const zoomRows: string[][] = [];
+  const processRows: string[][] = [];
   const server: FlameServer = await serveWebview('bench.pb.gz');
   const browser = await launchChromium();
   try {
@@ -209,6 +224,13 @@ async function main(): Promise<void> {
       }
       if (msg?.type !== 'profile') throw new Error('no profile');
       const treeNodes = msg.tree.parent.length;
+      // The editor's own path: a fresh decode process per open (read, decode, tree,
+      // reply), as shipped, then with glibc's huge pages off, alternating.
+      const shipped: number[] = [], small: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        shipped.push(await timeDecodeProcess(file));
+        small.push(await withoutHugePages(() => timeDecodeProcess(file)));
+      }
       // Webview: validate, lay out, draw the first frame.
       const pageTimes: number[] = [];
       for (let i = 0; i < 3; i++) {
@@ -243,6 +265,7 @@ async function main(): Promise<void> {
       const ms = (xs: number[]) => `${median(xs).toFixed(0)} ms`;
       rows.push([label, `${mb.toFixed(1)} MB`, treeNodes.toLocaleString('en-US'),
         ms(dec), ms(agg), ms(tre), `${pg.toFixed(0)} ms`, `${(ours / 1000).toFixed(2)} s`, theirs, ratio]);
+      processRows.push([label, ms(shipped), ms(small), `${((median(shipped) + pg) / 1000).toFixed(2)} s`]);
     }
   } finally {
     await browser.close();
@@ -251,6 +274,8 @@ async function main(): Promise<void> {
   }
   console.log('\nOpen to first drawn frame (median of 3; pprof: one run, process start to flame graph drawn)\n');
   printTable(['samples', 'file (gz)', 'tree nodes', 'decode', 'aggregate', 'webview tree', 'webview first frame', 'HeapLens total', 'go tool pprof -http /ui/flamegraph', 'ratio'], rows);
+  console.log('\nThe editor\'s decode process, fresh per open (client/out/decodeWorker.js: start, read, decode, tree, reply; median of 3)\n');
+  printTable(['samples', 'decode process', 'same, glibc huge pages off', 'with the webview\'s first frame'], processRows);
   console.log('\nZoom frame time (click handler + draw; 20 zooms in and 20 out)\n');
   printTable(['samples', 'tree nodes', 'boxes drawn at root', 'frames', 'median ms', 'p95 ms', 'frames within 16.7 ms (60 fps)'], zoomRows);
   console.log(`\n${spawnVersion()} · ${os.cpus().length} cores · load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} · Chromium headless (--disable-gpu)`);

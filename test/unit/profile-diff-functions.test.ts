@@ -1,22 +1,27 @@
 // heaplens diff reduces one profile at a time (diffFunctions); its rows must equal
-// those of the two-profiles-at-once diff (diffProfiles) on real Go-written profiles.
+// those of the two-profiles-at-once diff (diffProfiles) on real Go-written profiles,
+// and the CLI's, which sums only the asked sample type, equal go tool pprof -diff_base.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { aggregate } from '../../server/src/profile/aggregate';
 import { decodeProfile } from '../../server/src/profile/decode';
 import { diffFunctions, diffProfiles, vectorRows } from '../../server/src/profile/diff';
+import { directAggregates } from '../../server/src/profile/directAggregate';
+import { openTables } from '../../server/src/profile/open';
 import { inlineMarks } from '../../server/src/profile/inlineMarks';
 import { ProfileError } from '../../server/src/profile/model';
 import { topFunctions } from '../../server/src/profile/query';
-import { profileFixtures } from '../helpers/profileFixtures';
+import { profileFixtures, pprofTop, runCli, type PprofRow } from '../helpers/profileFixtures';
+
+const load = (f: string) => async () => aggregate(decodeProfile(fs.readFileSync(f)));
 
 test('diffFunctions equals diffProfiles per function, every sample type, both directions', async () => {
   const fx = await profileFixtures();
   const pairs: [string, string][] = [[fx.shop, fx.allocs], [fx.allocs, fx.shop], [fx.allocs, fx.allocs]];
   for (const [baseFile, curFile] of pairs) {
-    const load = (f: string) => async () => aggregate(decodeProfile(fs.readFileSync(f)));
-    const v = await diffFunctions(load(baseFile), load(curFile));
+    const v = await diffFunctions(load(curFile), load(baseFile));
     const agg = diffProfiles(decodeProfile(fs.readFileSync(baseFile)), decodeProfile(fs.readFileSync(curFile)));
     assert.equal(v.isDiff, true);
     assert.deepEqual([...v.totals], [...agg.totals]);
@@ -33,8 +38,38 @@ test('diffFunctions equals diffProfiles per function, every sample type, both di
 
 test('diffFunctions refuses profiles of different sample types', async () => {
   const fx = await profileFixtures();
-  const load = (f: string) => async () => aggregate(decodeProfile(fs.readFileSync(f)));
-  await assert.rejects(diffFunctions(load(fx.allocs), load(fx.cpu)), (e: unknown) => e instanceof ProfileError && /different sample types/.test(e.message));
+  await assert.rejects(diffFunctions(load(fx.cpu), load(fx.allocs)), (e: unknown) => e instanceof ProfileError && /different sample types/.test(e.message));
+});
+
+test('one sample type summed in each profile gives that type\'s rows; the others are absent, not zero', async () => {
+  const fx = await profileFixtures();
+  const one = (f: string, t: number) => async () => directAggregates(openTables(fs.readFileSync(f))!, { type: t })!.agg;
+  const all = await diffFunctions(load(fx.allocs), load(fx.shop));
+  for (let t = 0; t < 4; t++) {
+    const v = await diffFunctions(one(fx.allocs, t), () => one(fx.shop, t)());
+    assert.deepEqual(vectorRows(v, t), vectorRows(all, t), `type ${t}`);
+    assert.deepEqual([...v.totals], [...all.totals]);
+    for (let u = 0; u < 4; u++) if (u !== t) assert.equal(v.flat[u], undefined);
+  }
+});
+
+test('heaplens diff equals go tool pprof -top -diff_base, every heap sample type, both directions', async () => {
+  const fx = await profileFixtures();
+  for (const [base, cur] of [[fx.shop, fx.allocs], [fx.allocs, fx.shop]]) {
+    for (const t of ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space']) {
+      const unit = t.endsWith('space') ? 'bytes' : 'count';
+      const [ours, theirs] = await Promise.all([
+        runCli(['diff', base, cur, '--json', '--sample-type', t]),
+        pprofTop(cur, t, unit, [`-diff_base=${base}`]),
+      ]);
+      assert.equal(ours.code, 0, ours.stderr);
+      const got = JSON.parse(ours.stdout) as { sampleType: string; total: number; functions: PprofRow[] };
+      assert.equal(got.sampleType, t);
+      const byName = (rows: PprofRow[]) => new Map(rows.map((r) => [r.name, { flat: r.flat, cum: r.cum }]));
+      assert.ok(theirs.rows.length > 0, 'the two profiles differ');
+      assert.deepEqual(byName(got.functions), byName(theirs.rows), `${path.basename(base)} → ${path.basename(cur)} ${t}`);
+    }
+  }
 });
 
 test('inlineMarks: a real profile with inlined allocation helpers marks them, only them', async () => {

@@ -67,13 +67,15 @@ descending, then name.`,
     if (!baseFile || !file || extra.length) throw new CliError('usage: heaplens diff BASE PROFILE [--sample-type T] [--json]');
     const limit = parseLimit(stringFlag(p, 'limit'));
     // One profile decoded at a time: each is reduced to per-function vectors and dropped.
+    // The current one's header picks the sample type; only that type is summed in both.
+    const typeFlag = stringFlag(p, 'sample-type');
     let source: ProfileSource | undefined;
-    const vectors = await diffFunctions(async () => (await loadAggregates(baseFile, { allTypes: true })).agg, async () => {
-      const current = await loadAggregates(file, { allTypes: true });
+    const vectors = await diffFunctions(async () => {
+      const current = await loadAggregates(file, { sampleType: typeFlag });
       source = current.source;
       return current.agg;
-    }, collectGarbage);
-    const t = pickType(vectors, stringFlag(p, 'sample-type'));
+    }, async (current) => (await loadAggregates(baseFile, { typeIndex: pickType(current, typeFlag) })).agg, collectGarbage);
+    const t = pickType(vectors, typeFlag);
     printFunctions(vectors, t, vectorRows(vectors, t).slice(0, limit), p.flags.has('json'), source);
     return 0;
   },
@@ -169,18 +171,21 @@ const MAX_INPUT_BYTES = MAX_PROFILE_FILE_BYTES;
 interface Loaded { agg: FlatCumAggregates; t: number; marks?: Map<string, InlineMark>; source?: ProfileSource }
 
 /**
- * A profile's per-function (and per-line) aggregates for sample type `sampleType`
- * (only that one's flat and cum unless `allTypes`):
+ * A profile's per-function (and per-line) aggregates for sample type `sampleType`,
+ * or the type at `typeIndex` (a diff's base: the current profile's choice; the
+ * sample types are compared afterwards), only that one's flat and cum:
  * read straight from the samples' bytes when it is a plain pprof protobuf
  * (directAggregate.ts), else decoded and aggregated, which is also what says
  * what is wrong with a file the direct reading turned down.
  */
-async function loadAggregates(file: string, opts: { sampleType?: string; allTypes?: boolean; lines?: boolean; marks?: boolean } = {}): Promise<Loaded> {
+async function loadAggregates(file: string, opts: { sampleType?: string; typeIndex?: number; lines?: boolean; marks?: boolean } = {}): Promise<Loaded> {
   const bytes = await readInput(file);
   const tables = openTables(bytes, { origin: file });
   if (tables) {
-    const t = pickType(tables.profile, opts.sampleType);
-    const direct = directAggregates(tables, { lines: opts.lines, type: opts.allTypes ? undefined : t, marksFor: opts.marks ? t : undefined });
+    const T = tables.profile.sampleTypes.length;
+    const t = opts.typeIndex ?? pickType(tables.profile, opts.sampleType);
+    const one = t < T ? t : undefined;
+    const direct = directAggregates(tables, { lines: opts.lines, type: one, marksFor: opts.marks ? t : undefined });
     if (direct) return { agg: direct.agg, t, marks: direct.marks, source: tables.profile.source };
   }
   let profile: Profile;
@@ -190,7 +195,7 @@ async function loadAggregates(file: string, opts: { sampleType?: string; allType
     throw new CliError(`${file}: ${(e as Error).message}`);
   }
   const agg = aggregate(profile);
-  const t = pickType(agg, opts.sampleType);
+  const t = opts.typeIndex ?? pickType(agg, opts.sampleType);
   return { agg, t, marks: opts.marks ? inlineMarks(profile, t) : undefined, source: profile.source };
 }
 

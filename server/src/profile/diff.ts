@@ -40,15 +40,16 @@ export function functionVectors(agg: FlatCumAggregates): FunctionVectors {
 
 /**
  * current − base per function name (as `diffProfiles(...).functions`), loading and
- * reducing one profile at a time. ProfileError when the sample types differ.
- * `between` runs after the base is reduced (the CLI collects garbage there).
+ * reducing one profile at a time: the current one first, whose sample types the
+ * base loader is given (to sum only the type asked for). ProfileError when the
+ * sample types differ. `between` runs in between (the CLI collects garbage there).
  */
-export async function diffFunctions(loadBase: () => Promise<FlatCumAggregates>, loadCurrent: () => Promise<FlatCumAggregates>, between?: () => void): Promise<FunctionVectors> {
+export async function diffFunctions(loadCurrent: () => Promise<FlatCumAggregates>, loadBase: (current: FunctionVectors) => Promise<FlatCumAggregates>, between?: () => void): Promise<FunctionVectors> {
   // Each in a frame of its own that ends before the next load: a suspended async frame
   // may keep the awaited profile alive.
-  const base = await reduced(loadBase);
-  between?.();
   const cur = await reduced(loadCurrent);
+  between?.();
+  const base = await reduced(() => loadBase(cur));
   return subtractVectors(base, cur);
 }
 
@@ -56,7 +57,10 @@ async function reduced(load: () => Promise<FlatCumAggregates>): Promise<Function
   return functionVectors(await load());
 }
 
-/** cur − base, matched by function name; the metadata is the current profile's. */
+/**
+ * cur − base, matched by function name; the metadata is the current profile's.
+ * Only the sample types both have flat and cum for are subtracted (the CLI sums one).
+ */
 export function subtractVectors(base: FunctionVectors, cur: FunctionVectors): FunctionVectors {
   checkSameTypes(base.sampleTypes, cur.sampleTypes);
   const T = cur.sampleTypes.length;
@@ -70,11 +74,12 @@ export function subtractVectors(base: FunctionVectors, cur: FunctionVectors): Fu
   };
   const baseSlot = base.names.map(slotOf), curSlot = cur.names.map(slotOf);
   const N = names.length;
-  const flat = Array.from({ length: T }, () => new Float64Array(N));
-  const cum = Array.from({ length: T }, () => new Float64Array(N));
+  const flat = new Array<Float64Array>(T), cum = new Array<Float64Array>(T);
   for (let t = 0; t < T; t++) {
-    for (let f = 0; f < baseSlot.length; f++) { flat[t][baseSlot[f]] -= base.flat[t][f]; cum[t][baseSlot[f]] -= base.cum[t][f]; }
-    for (let f = 0; f < curSlot.length; f++) { flat[t][curSlot[f]] += cur.flat[t][f]; cum[t][curSlot[f]] += cur.cum[t][f]; }
+    if (!base.flat[t] || !cur.flat[t]) continue;
+    const fl = (flat[t] = new Float64Array(N)), cu = (cum[t] = new Float64Array(N));
+    for (let f = 0; f < baseSlot.length; f++) { fl[baseSlot[f]] -= base.flat[t][f]; cu[baseSlot[f]] -= base.cum[t][f]; }
+    for (let f = 0; f < curSlot.length; f++) { fl[curSlot[f]] += cur.flat[t][f]; cu[curSlot[f]] += cur.cum[t][f]; }
   }
   const totals = new Float64Array(T);
   for (let t = 0; t < T; t++) totals[t] = -base.totals[t] + cur.totals[t];
