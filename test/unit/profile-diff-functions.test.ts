@@ -4,10 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { aggregate } from '../../server/src/profile/aggregate';
 import { decodeProfile } from '../../server/src/profile/decode';
-import { diffFunctions, diffProfiles, vectorRows } from '../../server/src/profile/diff';
+import { diffFunctions, diffProfiles, functionVectors, vectorRows } from '../../server/src/profile/diff';
 import { directAggregates } from '../../server/src/profile/directAggregate';
 import { openTables } from '../../server/src/profile/open';
 import { inlineMarks } from '../../server/src/profile/inlineMarks';
@@ -16,12 +17,13 @@ import { topFunctions } from '../../server/src/profile/query';
 import { profileFixtures, pprofTop, runCli, type PprofRow } from '../helpers/profileFixtures';
 
 const load = (f: string) => async () => aggregate(decodeProfile(fs.readFileSync(f)));
+const loadVectors = (f: string) => async () => functionVectors(aggregate(decodeProfile(fs.readFileSync(f))));
 
 test('diffFunctions equals diffProfiles per function, every sample type, both directions', async () => {
   const fx = await profileFixtures();
   const pairs: [string, string][] = [[fx.shop, fx.allocs], [fx.allocs, fx.shop], [fx.allocs, fx.allocs]];
   for (const [baseFile, curFile] of pairs) {
-    const v = await diffFunctions(load(curFile), load(baseFile));
+    const v = await diffFunctions(load(curFile), loadVectors(baseFile));
     const agg = diffProfiles(decodeProfile(fs.readFileSync(baseFile)), decodeProfile(fs.readFileSync(curFile)));
     assert.equal(v.isDiff, true);
     assert.deepEqual([...v.totals], [...agg.totals]);
@@ -38,15 +40,15 @@ test('diffFunctions equals diffProfiles per function, every sample type, both di
 
 test('diffFunctions refuses profiles of different sample types', async () => {
   const fx = await profileFixtures();
-  await assert.rejects(diffFunctions(load(fx.cpu), load(fx.allocs)), (e: unknown) => e instanceof ProfileError && /different sample types/.test(e.message));
+  await assert.rejects(diffFunctions(load(fx.cpu), loadVectors(fx.allocs)), (e: unknown) => e instanceof ProfileError && /different sample types/.test(e.message));
 });
 
 test('one sample type summed in each profile gives that type\'s rows; the others are absent, not zero', async () => {
   const fx = await profileFixtures();
   const one = (f: string, t: number) => async () => directAggregates(openTables(fs.readFileSync(f))!, { type: t })!.agg;
-  const all = await diffFunctions(load(fx.allocs), load(fx.shop));
+  const all = await diffFunctions(load(fx.allocs), loadVectors(fx.shop));
   for (let t = 0; t < 4; t++) {
-    const v = await diffFunctions(one(fx.allocs, t), () => one(fx.shop, t)());
+    const v = await diffFunctions(one(fx.allocs, t), async () => functionVectors(await one(fx.shop, t)()));
     assert.deepEqual(vectorRows(v, t), vectorRows(all, t), `type ${t}`);
     assert.deepEqual([...v.totals], [...all.totals]);
     for (let u = 0; u < 4; u++) if (u !== t) assert.equal(v.flat[u], undefined);
@@ -90,5 +92,24 @@ test('inlineMarks: a real profile with inlined allocation helpers marks them, on
   for (const [name, mark] of marks) {
     assert.ok(inlinedNames.has(name), `${name} is marked ${mark} but never inlined`);
     assert.ok(mark === 'inline' || mark === 'partial-inline');
+  }
+});
+
+test('heaplens diff: a base that cannot be read (read on its own thread) is one line and exit 2', async () => {
+  const fx = await profileFixtures();
+  const missing = path.join(fx.dir, 'no-such-base.pb.gz');
+  const r = await runCli(['diff', missing, fx.allocs]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^heaplens: .*no-such-base\.pb\.gz: no such file\n$/);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-diff-'));
+  const garbage = path.join(tmp, 'garbage-base.pb.gz');
+  fs.writeFileSync(garbage, 'not a profile at all');
+  try {
+    const g = await runCli(['diff', garbage, fx.allocs, '--json']);
+    assert.equal(g.code, 2);
+    assert.equal(g.stdout, '');
+    assert.match(g.stderr, /^heaplens: .*garbage-base\.pb\.gz: [^\n]+\n$/);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
 });

@@ -2,7 +2,8 @@
 import { checkCommand } from './check';
 import { CliError, type Command } from './command';
 import { escapeCommand } from './escape';
-import { diffCommand, linesCommand, topCommand } from './profile';
+import { baseThreadJob, setThreadEntry } from './diffThread';
+import { diffCommand, linesCommand, serveDiffBase, topCommand } from './profile';
 import { watchCommand } from './watch';
 
 const commands: Record<string, Command> = {
@@ -36,18 +37,25 @@ async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
-// `heaplens top big.pb.gz | head -3`: the reader left, which is not an error of ours.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
-});
+function run(): void {
+  setThreadEntry(__filename);
+  // `heaplens top big.pb.gz | head -3`: the reader left, which is not an error of ours.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (err: unknown) => {
+      // Exit 2 with one line, never a stack trace: scripts and people read this.
+      const msg = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`heaplens: ${msg}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err: unknown) => {
-    // Exit 2 with one line, never a stack trace: scripts and people read this.
-    const msg = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`heaplens: ${msg}\n`);
-    process.exitCode = 2;
-  },
-);
+// This file is also a diff's base thread (diffThread.ts).
+const base = baseThreadJob();
+if (base !== undefined) serveDiffBase(base);
+else run();

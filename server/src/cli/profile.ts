@@ -4,7 +4,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { aggregate } from '../profile/aggregate';
 import { captureProfile, isProfileUrl } from '../profile/capture';
-import { diffFunctions, vectorRows } from '../profile/diff';
+import { diffFunctions, functionVectors, vectorRows, type FunctionVectors } from '../profile/diff';
 import { formatPercent, formatValue } from '../profile/format';
 import { loadResolveContext } from '../profile/goEnv';
 import { directAggregates } from '../profile/directAggregate';
@@ -16,6 +16,7 @@ import { resolveFiles } from '../profile/sourcePaths';
 import { MAX_PROFILE_FILE_BYTES } from '../hotspots/load';
 import { FileReadError, readRegularFileSync } from '../limits/files';
 import { CliError, type Command, parseArgs, stringFlag } from './command';
+import { serveBaseThread, startBaseThread } from './diffThread';
 
 const common = `PROFILE is a pprof file (gzip-compressed or raw protobuf), any of the older formats
 go tool pprof reads (Go's debug=1 text of heap, allocs, mutex, block, goroutine and
@@ -66,15 +67,10 @@ descending, then name.`,
     const [baseFile, file, ...extra] = p.positional;
     if (!baseFile || !file || extra.length) throw new CliError('usage: heaplens diff BASE PROFILE [--sample-type T] [--json]');
     const limit = parseLimit(stringFlag(p, 'limit'));
-    // One profile decoded at a time: each is reduced to per-function vectors and dropped.
-    // The current one's header picks the sample type; only that type is summed in both.
     const typeFlag = stringFlag(p, 'sample-type');
-    let source: ProfileSource | undefined;
-    const vectors = await diffFunctions(async () => {
-      const current = await loadAggregates(file, { sampleType: typeFlag });
-      source = current.source;
-      return current.agg;
-    }, async (current) => (await loadAggregates(baseFile, { typeIndex: pickType(current, typeFlag) })).agg, collectGarbage);
+    const current = await diffLoads(baseFile, file, typeFlag);
+    const vectors = current.vectors;
+    const source = current.source;
     const t = pickType(vectors, typeFlag);
     printFunctions(vectors, t, vectorRows(vectors, t).slice(0, limit), p.flags.has('json'), source);
     return 0;
@@ -152,6 +148,34 @@ class ChunkedOutput {
 }
 
 /**
+ * Both profiles of a diff, reduced to per-function vectors of the sample type the
+ * current one picks: the base read on a second thread meanwhile when it is a file
+ * (diffThread.ts), else after the current one, one profile alive at a time.
+ */
+async function diffLoads(baseFile: string, file: string, typeFlag: string | undefined): Promise<{ vectors: FunctionVectors; source?: ProfileSource }> {
+  const thread = baseFile !== '-' && !isProfileUrl(baseFile) ? startBaseThread(baseFile) : undefined;
+  try {
+    let source: ProfileSource | undefined;
+    const vectors = await diffFunctions(async () => {
+      const current = await loadAggregates(file, { sampleType: typeFlag, onType: (t) => thread?.setType(t) });
+      source = current.source;
+      return current.agg;
+    }, async (cur) => {
+      if (thread) return thread.vectors().catch((e: Error) => Promise.reject(new CliError(e.message)));
+      return functionVectors((await loadAggregates(baseFile, { typeIndex: pickType(cur, typeFlag) })).agg);
+    }, thread ? undefined : collectGarbage);
+    return { vectors, source };
+  } finally {
+    thread?.stop();
+  }
+}
+
+/** A diff base's thread (diffThread.ts): its vectors for the type the main thread sends. */
+export function serveDiffBase(file: string): void {
+  serveBaseThread(file, async (f, type) => functionVectors((await loadAggregates(f, { typeIndex: type })).agg));
+}
+
+/**
  * A full collection, so the base profile's typed arrays (200+ MB for a million deep
  * samples) are returned before the current one is decoded: V8 left them for later
  * and the diff's peak was both profiles. Best effort: a no-op if gc cannot be had.
@@ -170,20 +194,31 @@ const MAX_INPUT_BYTES = MAX_PROFILE_FILE_BYTES;
 
 interface Loaded { agg: FlatCumAggregates; t: number; marks?: Map<string, InlineMark>; source?: ProfileSource }
 
+interface LoadOptions {
+  sampleType?: string;
+  /** The type by index instead (a diff's base: the current profile's choice), possibly still to come. */
+  typeIndex?: number | Promise<number>;
+  /** Told the type as soon as it is known, before the pass. */
+  onType?: (t: number) => void;
+  lines?: boolean;
+  marks?: boolean;
+}
+
 /**
  * A profile's per-function (and per-line) aggregates for sample type `sampleType`,
- * or the type at `typeIndex` (a diff's base: the current profile's choice; the
- * sample types are compared afterwards), only that one's flat and cum:
+ * or the type at `typeIndex` (the sample types of a diff are compared afterwards),
+ * only that one's flat and cum:
  * read straight from the samples' bytes when it is a plain pprof protobuf
  * (directAggregate.ts), else decoded and aggregated, which is also what says
  * what is wrong with a file the direct reading turned down.
  */
-async function loadAggregates(file: string, opts: { sampleType?: string; typeIndex?: number; lines?: boolean; marks?: boolean } = {}): Promise<Loaded> {
+async function loadAggregates(file: string, opts: LoadOptions = {}): Promise<Loaded> {
   const bytes = await readInput(file);
   const tables = openTables(bytes, { origin: file });
   if (tables) {
     const T = tables.profile.sampleTypes.length;
-    const t = opts.typeIndex ?? pickType(tables.profile, opts.sampleType);
+    const t = (await opts.typeIndex) ?? pickType(tables.profile, opts.sampleType);
+    opts.onType?.(t);
     const one = t < T ? t : undefined;
     const direct = directAggregates(tables, { lines: opts.lines, type: one, marksFor: opts.marks ? t : undefined });
     if (direct) return { agg: direct.agg, t, marks: direct.marks, source: tables.profile.source };
@@ -195,7 +230,8 @@ async function loadAggregates(file: string, opts: { sampleType?: string; typeInd
     throw new CliError(`${file}: ${(e as Error).message}`);
   }
   const agg = aggregate(profile);
-  const t = opts.typeIndex ?? pickType(agg, opts.sampleType);
+  const t = (await opts.typeIndex) ?? pickType(agg, opts.sampleType);
+  opts.onType?.(t);
   return { agg, t, marks: opts.marks ? inlineMarks(profile, t) : undefined, source: profile.source };
 }
 

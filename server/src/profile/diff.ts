@@ -1,8 +1,8 @@
 // current − base, per function, line and tree node, for profiles of the same kind.
 // `diffProfiles` keeps both profiles for the trees and lines (the language server's
-// overlays); `diffFunctions` is what `heaplens diff` needs: each profile's
-// per-function vectors computed one after the other, so only one decoded profile is
-// alive at a time (two million-sample profiles at once were 420+ MB).
+// overlays); `diffFunctions` is what `heaplens diff` needs: each profile reduced to
+// per-function vectors of the one sample type printed, never two decoded profiles
+// (two million-sample profiles at once were 420+ MB; read directly, each is ~70).
 import { aggregateMany } from './aggregate';
 import { ProfileError, type AggregateOptions, type Aggregates, type FlatCumAggregates, type Profile, type ValueType } from './model';
 import type { FunctionRow } from './query';
@@ -39,18 +39,18 @@ export function functionVectors(agg: FlatCumAggregates): FunctionVectors {
 }
 
 /**
- * current − base per function name (as `diffProfiles(...).functions`), loading and
- * reducing one profile at a time: the current one first, whose sample types the
- * base loader is given (to sum only the type asked for). ProfileError when the
- * sample types differ. `between` runs in between (the CLI collects garbage there).
+ * current − base per function name (as `diffProfiles(...).functions`), the current
+ * profile loaded and reduced first; `loadBase` is given its vectors (their sample
+ * types pick what the base sums) and returns the base's, reduced as it likes (the
+ * CLI reads it on another thread meanwhile). ProfileError when the sample types
+ * differ. `between` runs in between (the CLI collects garbage there).
  */
-export async function diffFunctions(loadCurrent: () => Promise<FlatCumAggregates>, loadBase: (current: FunctionVectors) => Promise<FlatCumAggregates>, between?: () => void): Promise<FunctionVectors> {
-  // Each in a frame of its own that ends before the next load: a suspended async frame
+export async function diffFunctions(loadCurrent: () => Promise<FlatCumAggregates>, loadBase: (current: FunctionVectors) => Promise<FunctionVectors>, between?: () => void): Promise<FunctionVectors> {
+  // In a frame of its own that ends before the base is read: a suspended async frame
   // may keep the awaited profile alive.
   const cur = await reduced(loadCurrent);
   between?.();
-  const base = await reduced(() => loadBase(cur));
-  return subtractVectors(base, cur);
+  return subtractVectors(await loadBase(cur), cur);
 }
 
 async function reduced(load: () => Promise<FlatCumAggregates>): Promise<FunctionVectors> {
