@@ -1,15 +1,21 @@
-// The flamegraph's cut tree (heavyTree.ts) against the whole function tree of the
-// same real profiles: for every node limit, the nodes kept are the heaviest, exist
-// in the whole tree with the same values, line and inlined flag, and the share said
-// to be left out is exactly the next heaviest node's.
+// The flamegraph's cut tree, both ways it is built (heavyTree.ts from decoded
+// stacks; trieByRuns.ts from the bytes where they lie), against the whole function
+// tree of the same real profiles: for every node limit, the nodes kept are the
+// heaviest, exist in the whole tree with the same values, line and inlined flag,
+// and the share said to be left out is exactly the next heaviest node's.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { aggregate } from '../../server/src/profile/aggregate';
 import { decodeProfile } from '../../server/src/profile/decode';
+import { DirectReading } from '../../server/src/profile/directAggregate';
 import { distinctStacks, estimateDistinct } from '../../server/src/profile/distinctStacks';
+import type { HeavyTree } from '../../server/src/profile/heavyTree';
+import { workBudget } from '../../server/src/profile/limits';
 import type { CallTree } from '../../server/src/profile/model';
+import { openProfile, openTables } from '../../server/src/profile/open';
+import { TrieByRuns } from '../../server/src/profile/trieByRuns';
 
 const dir = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'profiles');
 
@@ -49,23 +55,41 @@ function weights(tr: CallTree): Float64Array {
   return out;
 }
 
-for (const file of ['gotypes.mem.out', 'heap.pb.gz', 'deep.pb.gz']) {
+/**
+ * The trie of a profile's samples read where they lie, cut to `limit`. It starts
+ * with room for one node, so every growth and rehash on the way is exercised.
+ */
+function trieCut(bytes: Uint8Array, byLine: boolean): (limit: number) => HeavyTree {
+  const reading = DirectReading.of(openTables(bytes)!)!;
+  const { T, frames, lineFn, keys, profile } = reading;
+  const keyOfLine = byLine ? Int32Array.from(lineFn, (_, l) => l) : lineFn;
+  const trie = new TrieByRuns(T, frames, keyOfLine, workBudget([profile]), 1);
+  assert.ok(reading.run((locs, k, v) => trie.add(locs, k, v)));
+  return (limit) => trie.cut(limit, { keys, lineFn, byLine })!;
+}
+
+for (const file of ['gotypes.mem.out', 'heap.pb.gz', 'deep.pb.gz', 'pprof-format-node.pb.gz']) {
   for (const granularity of ['function', 'line'] as const) {
-    test(`${file} (${granularity}): the cut tree holds the heaviest nodes of the whole tree`, () => {
-      const agg = aggregate(decodeProfile(fs.readFileSync(path.join(dir, file))), { granularity });
+    test(`${file} (${granularity}): the cut tree holds the heaviest nodes of the whole tree, built either way`, () => {
+      const bytes = fs.readFileSync(path.join(dir, file));
+      const agg = aggregate(openProfile(bytes), { granularity });
       const whole = agg.tree;
       const sorted = weights(whole).sort().reverse();
       const index = childIndex(whole, granularity === 'line');
       const N = whole.count;
-      for (const limit of [1, 2, 3, 10, 100, Math.floor(N / 3), N - 1, N, N + 5, Infinity]) {
-        const { tree, complete, leftOutShare = NaN } = agg.heavyTree(limit);
-        assert.equal(tree.count, Math.min(limit, N), `nodes for a limit of ${limit}`);
-        assert.equal(complete, limit >= N);
-        for (let t = 0; t < whole.total.length; t++) assert.equal(tree.total[t][0], whole.total[t][0]);
-        assertSubtree(tree, whole, index, granularity === 'line', `limit ${limit}`);
-        if (!complete) assert.ok(Math.abs(leftOutShare - sorted[tree.count - 1]) < 1e-12, `left out ${leftOutShare}, next heaviest ${sorted[tree.count - 1]}`);
-        else assert.equal(leftOutShare, 0);
-        assert.ok(weights(tree).every((w) => w >= leftOutShare));
+      const ways = { heavyTree: (limit: number) => agg.heavyTree(limit), trieByRuns: trieCut(bytes, granularity === 'line') };
+      for (const [way, cut] of Object.entries(ways)) {
+        for (const limit of [1, 2, 3, 10, 100, Math.floor(N / 3), N - 1, N, N + 5, Infinity]) {
+          const { tree, complete, leftOutShare = NaN } = cut(limit);
+          const what = `${way}, limit ${limit}`;
+          assert.equal(tree.count, Math.min(limit, N), `${what}: nodes`);
+          assert.equal(complete, limit >= N);
+          for (let t = 0; t < whole.total.length; t++) assert.equal(tree.total[t][0], whole.total[t][0]);
+          assertSubtree(tree, whole, index, granularity === 'line', what);
+          if (!complete) assert.ok(Math.abs(leftOutShare - sorted[tree.count - 1]) < 1e-12, `${what}: left out ${leftOutShare}, next heaviest ${sorted[tree.count - 1]}`);
+          else assert.equal(leftOutShare, 0);
+          assert.ok(weights(tree).every((w) => w >= leftOutShare));
+        }
       }
     });
   }
@@ -140,4 +164,19 @@ test('with negative values (a diff saved as a profile) the cut keeps callers and
     for (let n = 1; n < tree.count; n++) assert.ok(tree.parent[n] >= 0 && tree.parent[n] < n, `node ${n} hangs under an earlier node`);
     assertSubtree(tree, agg.tree, childIndex(agg.tree, false), false, `signed, limit ${limit}`);
   }
+});
+
+test('the trie gives way where runs cannot be exact or a child may outweigh its parent', () => {
+  const reading = DirectReading.of(openTables(fs.readFileSync(path.join(dir, 'heap.pb.gz')))!)!;
+  const { T, frames, lineFn, keys, profile } = reading;
+  const fresh = () => new TrieByRuns(T, frames, lineFn, workBudget([profile]));
+  const locs = Int32Array.of(0);
+  const v = (x: number) => new Float64Array(T).fill(x);
+  const signed = fresh();
+  assert.ok(signed.add(locs, 1, v(3)) && signed.add(locs, 1, v(-1)));
+  assert.equal(signed.cut(10, { keys, lineFn, byLine: false }), null, 'negative values: heavyTree.ts decides');
+  assert.equal(fresh().add(locs, 1, v(0.5)), false, 'fractions are not summed by runs');
+  const big = fresh();
+  assert.ok(big.add(locs, 1, v(2 ** 50)));
+  assert.equal(big.add(locs, 1, v(2 ** 50)), false, 'sums past 2^53 (over every type) are not exact');
 });

@@ -2,7 +2,7 @@
 // fallback run the same code: profile bytes in, the webview's message out. Only the
 // compact tree crosses back; the decoded samples stay (and die) in the child.
 import type { ToWebview } from '../../../server/src/protocol/webview';
-import { incompatible, isLoaded, loadProfile, profileMessage } from './load';
+import { incompatible, isLoaded, loadForFlame, loadProfile, profileMessage } from './load';
 
 export interface DecodeInput {
   bytes: Uint8Array;
@@ -20,11 +20,14 @@ export type DecodeReply =
   | { ok: false; error: string };
 
 export function runDecodeJob(job: DecodeJob): DecodeReply {
-  const cur = loadProfile(job.current.bytes, job.current.source);
-  if (!isLoaded(cur)) return { ok: false, error: cur.error };
   if (!job.base) {
+    const cur = loadForFlame(job.current.bytes, job.current.source);
+    if ('message' in cur) return { ok: true, ...cur };
+    if (!isLoaded(cur)) return { ok: false, error: cur.error };
     return { ok: true, message: profileMessage(cur), files: cur.agg.files.slice() };
   }
+  const cur = loadProfile(job.current.bytes, job.current.source);
+  if (!isLoaded(cur)) return { ok: false, error: cur.error };
   const base = loadProfile(job.base.bytes, job.base.source);
   if (!isLoaded(base)) return { ok: false, error: base.error };
   const why = incompatible(cur, base);

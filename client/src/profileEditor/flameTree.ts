@@ -1,6 +1,8 @@
 // Engine aggregates -> the compact tree the webview draws (and the union tree of
 // two profiles when comparing). Pure: no vscode, so unit tests import it.
 import type { Aggregates, CallTree, Profile } from '../../../server/src/profile/model';
+import type { FlameAggregates } from '../../../server/src/profile/directFlame';
+import type { HeavyTree } from '../../../server/src/profile/heavyTree';
 import type { FlameTree, ProfileMeta } from '../../../server/src/protocol/webview';
 import { TreeBuilder } from '../../../media/src/flamegraph/treeBuild';
 
@@ -38,13 +40,13 @@ export const MAX_FLAME_NODES = 150_000;
 
 /**
  * One profile: the engine's tree, already merged per function and cut to the
- * heaviest `maxNodes` frames with their callers (heavyTree.ts), reordered into
- * preorder (siblings by name) with compact string tables. What the frames left out
- * held per function travels as `hidden`, so the table stays exact. Typed arrays
- * and integer name ranks throughout: this runs on 100k+ node trees.
+ * heaviest frames with their callers (heavyTree.ts, or trieByRuns.ts straight from
+ * the bytes), reordered into preorder (siblings by name) with compact string tables.
+ * What the frames left out held per function travels as `hidden`, so the table
+ * stays exact. Typed arrays and integer name ranks throughout: this runs on 100k+
+ * node trees.
  */
-function singleTree(agg: Aggregates, maxNodes: number): FlameTree {
-  const { tree: tr, complete, leftOutShare } = agg.heavyTree(maxNodes);
+export function singleTree(agg: FlameAggregates, { tree: tr, complete, leftOutShare }: HeavyTree): FlameTree {
   const types = agg.sampleTypes.length;
   const names: string[] = ['total'];
   const files: string[] = [''];
@@ -102,7 +104,7 @@ function singleTree(agg: Aggregates, maxNodes: number): FlameTree {
  * (agg.functions: cum once per sample) less what the drawn frames show, where a
  * drawn frame counts toward cum when no caller on its path is the same function.
  */
-function hiddenByFunction(agg: Aggregates, tr: CallTree, share: number | undefined, nameIndex: (id: number) => number): NonNullable<FlameTree['hidden']> {
+function hiddenByFunction(agg: FlameAggregates, tr: CallTree, share: number | undefined, nameIndex: (id: number) => number): NonNullable<FlameTree['hidden']> {
   const fns = agg.functions;
   const types = agg.sampleTypes.length;
   const F = fns.count;
@@ -138,7 +140,7 @@ function hiddenByFunction(agg: Aggregates, tr: CallTree, share: number | undefin
 
 /** The tree for one profile, or the union tree of `current` and `base` when comparing. */
 export function toFlameTree(current: Aggregates, base?: Aggregates, maxNodes = MAX_FLAME_NODES): FlameTree {
-  if (!base) return singleTree(current, maxNodes);
+  if (!base) return singleTree(current, current.heavyTree(maxNodes));
   const b = new TreeBuilder(current.sampleTypes.length);
   addAggregates(b, current, false);
   if (base) addAggregates(b, base, true);
@@ -154,7 +156,8 @@ export function profileKind(p: Pick<Profile, 'sampleTypes' | 'periodType'>): str
   return p.periodType?.type || types.join(', ') || 'profile';
 }
 
-export function profileMeta(p: Profile, source: string, baseSource?: string): ProfileMeta {
+/** `sampleCount`: when the samples were read where they lie and never decoded into p. */
+export function profileMeta(p: Profile, source: string, baseSource?: string, sampleCount = p.samples.count): ProfileMeta {
   const meta: ProfileMeta = {
     source,
     kind: profileKind(p),
@@ -164,7 +167,7 @@ export function profileMeta(p: Profile, source: string, baseSource?: string): Pr
     durationNanos: p.durationNanos,
     sampleTypes: p.sampleTypes.map((s) => ({ type: s.type, unit: s.unit })),
     defaultSampleType: p.defaultSampleType,
-    sampleCount: p.samples.count,
+    sampleCount,
   };
   if (baseSource !== undefined) meta.baseSource = baseSource;
   if (p.source?.legacy) meta.format = p.source.format;

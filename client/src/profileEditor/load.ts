@@ -1,10 +1,11 @@
 // Decoding a profile file for the editor, once, in the extension host. Pure: bytes
 // in, a tree for the webview or a one-line reason out; never throws.
 import { aggregate } from '../../../server/src/profile/aggregate';
+import { directFlame } from '../../../server/src/profile/directFlame';
 import type { Aggregates, Profile } from '../../../server/src/profile/model';
-import { openProfile } from '../../../server/src/profile/open';
-import type { ToWebview } from '../../../server/src/protocol/webview';
-import { profileMeta, toFlameTree } from './flameTree';
+import { decodeOpened, openProfile, openTables, type SampleBytesProfile } from '../../../server/src/profile/open';
+import type { FlameTree, ProfileMeta, ToWebview } from '../../../server/src/protocol/webview';
+import { MAX_FLAME_NODES, profileMeta, singleTree, toFlameTree } from './flameTree';
 
 export interface LoadedProfile {
   source: string;
@@ -40,8 +41,36 @@ export function incompatible(cur: LoadedProfile, base: LoadedProfile): string | 
 /** The message that (re)draws the webview: the profile, or the diff against a base. */
 export function profileMessage(cur: LoadResult, base?: LoadedProfile): ToWebview {
   if (!isLoaded(cur)) return { type: 'error', message: cur.error };
-  const tree = toFlameTree(cur.agg, base?.agg);
-  const meta = profileMeta(cur.profile, cur.source, base?.source);
+  return treeMessage(profileMeta(cur.profile, cur.source, base?.source), toFlameTree(cur.agg, base?.agg));
+}
+
+/**
+ * One plain pprof protobuf's message straight from its bytes (directFlame.ts: no
+ * stack decoded), with the files its frames name. Otherwise the profile loaded the
+ * ordinary way, from the tables already read when there are some (not inflated
+ * twice), which also says what is wrong with a bad file.
+ */
+export function loadForFlame(bytes: Uint8Array, source: string, maxNodes = MAX_FLAME_NODES): { message: ToWebview; files: string[] } | LoadResult {
+  let tables: SampleBytesProfile | null = null;
+  try {
+    tables = openTables(bytes, { origin: source });
+    const d = tables && tables.profile.sampleTypes.length > 0 ? directFlame(tables, maxNodes) : null;
+    if (d) return { message: treeMessage(profileMeta(d.profile, source, undefined, d.sampleCount), singleTree(d.agg, d.heavy)), files: d.agg.files.slice() };
+  } catch {
+    tables = null;
+  }
+  if (tables && tables.profile.sampleTypes.length > 0) {
+    try {
+      const profile = decodeOpened(tables, { origin: source });
+      return { source, profile, agg: aggregate(profile) };
+    } catch {
+      // Said in loadProfile's words below.
+    }
+  }
+  return loadProfile(bytes, source);
+}
+
+function treeMessage(meta: ProfileMeta, tree: FlameTree): ToWebview {
   if (tree.hidden) meta.notes = [...meta.notes ?? [], leftOutNote(tree.parent.length, tree.hidden.share)];
   return { type: 'profile', meta, tree };
 }

@@ -79,6 +79,17 @@ export function openTables(bytes: Uint8Array, opts: OpenOptions = {}): SampleByt
   return { ...tables, raw };
 }
 
+/**
+ * The whole profile of what openTables read, decoded the ordinary way without
+ * inflating it again (the flamegraph's direct reading gave way). Throws as
+ * openProfile's decoding does.
+ */
+export function decodeOpened(tables: SampleBytesProfile, opts: OpenOptions = {}): Profile {
+  const profile = decodeProfile(tables.raw, { ...opts, fileBytes: tables.profile.fileBytes });
+  finish(profile, { ...tables.profile.source!, notes: [] }, opts.origin);
+  return profile;
+}
+
 /** Tables of a profile whose samples are still bytes: sample i is raw[samples.start[i] .. samples.end[i]). */
 export interface SampleBytesProfile { profile: Profile; samples: SampleBytes; raw: Uint8Array }
 

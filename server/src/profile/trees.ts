@@ -120,7 +120,7 @@ export interface TreeNodes {
 }
 
 /** The flamegraph's CallTree of `nodes`: names, files and lines looked up, depths and child links. */
-export function callTree(inp: TreeInputs, nodes: TreeNodes): CallTree {
+export function callTree(inp: Pick<TreeInputs, 'lineFn' | 'keys' | 'byLine'>, nodes: TreeNodes): CallTree {
   const { lineFn, keys, byLine } = inp;
   const { parent, key, repLine } = nodes;
   const count = parent.length;

@@ -1,0 +1,66 @@
+// What the flamegraph needs, from one pass over the samples where they lie: the call
+// tree cut to its heaviest frames (trieByRuns.ts) and every function's flat and cum
+// (the table, and what the frames left out held). No stack is decoded. Null whenever
+// the ordinary path (decode, aggregate, heavyTree.ts) must decide, and it then does
+// it the way it always has: anything directAggregate.ts hands back, values that runs
+// cannot sum exactly or that are negative, too much work, and trees that grow too
+// fast for a trie (a million deep, distinct stacks make four million nodes, most far
+// below a pixel: heavyTree.ts cuts those without building them).
+import { FlatCumAccumulator, functionTable } from './aggregate';
+import { DirectReading } from './directAggregate';
+import type { HeavyTree } from './heavyTree';
+import { workBudget } from './limits';
+import type { Aggregates, Profile } from './model';
+import type { SampleBytesProfile } from './open';
+import { TrieByRuns } from './trieByRuns';
+
+/** What flameTree.ts reads of a profile's aggregates besides its tree. */
+export type FlameAggregates = Pick<Aggregates, 'sampleTypes' | 'strings' | 'files' | 'functions'>;
+
+export interface DirectFlame {
+  heavy: HeavyTree;
+  agg: FlameAggregates;
+  profile: Profile;
+  sampleCount: number;
+}
+
+/**
+ * When the trie gives way to heavyTree.ts. After the first `TRIAL_SAMPLES` samples,
+ * more than `MAX_NODES_PER_SAMPLE` nodes per sample is a tree that keeps growing
+ * with every sample: a million distinct 20-deep stacks make 4.0 from the start to
+ * the end (four million nodes; the trie took twice heavyTree's time), go/types'
+ * heap profile 1.9 then 1.4 at its end, its checked-in one about 1. A trie past
+ * `MAX_TRIE_NODES` stops there too: its time and memory are bounded either way.
+ */
+const TRIAL_SAMPLES = 50_000;
+const MAX_NODES_PER_SAMPLE = 3;
+const MAX_TRIE_NODES = 3_000_000;
+
+export function directFlame(input: SampleBytesProfile, maxNodes: number): DirectFlame | null {
+  const reading = DirectReading.of(input);
+  if (!reading) return null;
+  const { profile, T, keys, lineFn, frames } = reading;
+  const budget = workBudget([profile]);
+  const acc = new FlatCumAccumulator(T, [false], { F: keys.fnName.length, L: keys.lineFile.length }, lineFn, budget);
+  acc.useFrames(frames, profile.locations.count);
+  const n = input.samples.count;
+  const trie = new TrieByRuns(T, frames, lineFn, budget, Math.ceil(Math.min(n, TRIAL_SAMPLES) * MAX_NODES_PER_SAMPLE) + 1);
+  let seen = 0;
+  const ok = reading.run((locs, k, values) => {
+    if (!trie.add(locs, k, values) || trie.count > MAX_TRIE_NODES) return false;
+    if (++seen === TRIAL_SAMPLES) {
+      const rate = trie.count / seen;
+      if (rate > MAX_NODES_PER_SAMPLE) return false;
+      trie.reserve(Math.ceil(rate * n * 1.1) + 1024);
+    }
+    if (k === 0) return true;
+    for (let t = 0; t < T; t++) if (values[t] !== 0) return acc.add(locs, 0, k, values);
+    return true;
+  });
+  if (!ok) return null;
+  const heavy = trie.cut(maxNodes, { keys, lineFn, byLine: false });
+  if (!heavy) return null;
+  const [fc] = acc.result();
+  const { sampleTypes } = reading.header();
+  return { heavy, agg: { sampleTypes, strings: keys.strings, files: keys.files, functions: functionTable(keys, fc) }, profile, sampleCount: input.samples.count };
+}

@@ -1,0 +1,113 @@
+// The editor's decode job reads a plain protobuf's samples where they lie
+// (loadForFlame, directFlame.ts): the webview gets the same message as from the
+// decoded profile, and whatever the direct reading gives way on (a tree growing
+// with every sample, legacy text, garbage) takes the ordinary path, words included.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { toFlameTree } from '../../client/src/profileEditor/flameTree';
+import { isLoaded, loadForFlame, loadProfile, profileMessage } from '../../client/src/profileEditor/load';
+import { functionTable } from '../../media/src/flamegraph/transform';
+import { directFlame } from '../../server/src/profile/directFlame';
+import { openTables } from '../../server/src/profile/open';
+import type { FlameTree, ToWebview } from '../../server/src/protocol/webview';
+import { encodeProfile, tinyHeapProfile, type ProtoSample } from '../helpers/profileProto';
+import { rng } from '../helpers/profileSynth';
+
+const dir = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'profiles');
+const fixtures = ['allocs.pb.gz', 'cpu.pb.gz', 'deep.pb.gz', 'goroutine.pb.gz', 'heap.pb.gz', 'pprof-format-node.pb.gz', 'shop.pb.gz', 'gotypes.mem.out'];
+
+/** A tree as names and numbers in preorder: string tables may be numbered differently. */
+function canonical(t: FlameTree): string[] {
+  const rows: string[] = [];
+  for (let i = 0; i < t.parent.length; i++) {
+    rows.push([t.names[t.name[i]], t.files[t.file[i]], t.line[i], t.parent[i], t.size[i], ...t.cum.map((c) => c[i]), ...t.self.map((c) => c[i])].join('|'));
+  }
+  if (t.hidden) {
+    const h = t.hidden;
+    rows.push(`share ${h.share}`, ...Array.from(h.name, (n, r) => [t.names[n], ...h.flat.map((a) => a[r]), ...h.cum.map((a) => a[r])].join('|')).sort());
+  }
+  return rows;
+}
+
+function profileOf(m: ToWebview): Extract<ToWebview, { type: 'profile' }> {
+  assert.equal(m.type, 'profile');
+  return m as Extract<ToWebview, { type: 'profile' }>;
+}
+
+test('real profiles: the message read where the samples lie equals the decoded one', () => {
+  for (const f of fixtures) {
+    const bytes = fs.readFileSync(path.join(dir, f));
+    const direct = loadForFlame(bytes, f);
+    assert.ok('message' in direct, `${f} is read directly`);
+    const ordinary = loadProfile(bytes, f);
+    assert.ok(isLoaded(ordinary));
+    const a = profileOf(direct.message), b = profileOf(profileMessage(ordinary));
+    assert.deepEqual(a.meta, b.meta, `${f}: meta`);
+    assert.deepEqual(canonical(a.tree), canonical(b.tree), `${f}: tree`);
+    assert.deepEqual(direct.files, ordinary.agg.files, `${f}: files`);
+  }
+});
+
+test('cut to a few hundred frames: as heavy as the decoded path\'s, and the table still adds up', () => {
+  const bytes = fs.readFileSync(path.join(dir, 'gotypes.mem.out'));
+  const limit = 400;
+  const direct = loadForFlame(bytes, 'gotypes.mem.out', limit);
+  assert.ok('message' in direct);
+  const cut = profileOf(direct.message).tree;
+  const ordinary = loadProfile(bytes, 'gotypes.mem.out');
+  assert.ok(isLoaded(ordinary));
+  const other = toFlameTree(ordinary.agg, undefined, limit);
+  const full = toFlameTree(ordinary.agg, undefined, Infinity);
+  assert.equal(cut.parent.length, limit);
+  assert.equal(cut.hidden?.share, other.hidden?.share, 'the same share is left out');
+  // Frames heavier than what is left out are the same ones (ties at the cut may differ).
+  const share = cut.hidden!.share!;
+  const heavy = (t: FlameTree) => {
+    const keys = new Set<string>();
+    const at: string[] = [];
+    for (let i = 0; i < t.parent.length; i++) {
+      at[i] = `${i ? at[t.parent[i]] : ''}/${t.names[t.name[i]]}`;
+      if (Math.max(...t.cum.map((c) => Math.abs(c[i]) / Math.abs(c[0]))) > share) keys.add(at[i]);
+    }
+    return keys;
+  };
+  assert.deepEqual(heavy(cut), heavy(other));
+  for (let t = 0; t < cut.cum.length; t++) {
+    const rows = (tree: FlameTree) => new Map(functionTable(tree, t).map((r) => [tree.names[r.name], [r.flat, r.cum]]));
+    assert.deepEqual(rows(cut), rows(full), `type ${t}: the table of the cut tree is the whole profile's`);
+  }
+});
+
+test('a tree that grows with every sample takes the ordinary path, to the same message', () => {
+  // 60,000 samples, each a random six-deep path through 1,000 functions: about five
+  // new nodes a sample, the shape heavyTree.ts cuts faster than a trie builds it.
+  const rand = rng(15);
+  const F = 1000;
+  const base = tinyHeapProfile();
+  const functions = Array.from({ length: F }, (_, i) => ({ id: i + 1, name: `example.com/grow.f${i}`, file: `/src/grow/f${i % 50}.go`, startLine: i }));
+  const locations = functions.map((f) => ({ id: f.id, lines: [{ functionId: f.id, line: f.startLine + 3 }] }));
+  const samples: ProtoSample[] = [];
+  for (let s = 0; s < 60_000; s++) {
+    const stack = Array.from({ length: 6 }, () => 1 + Math.floor(rand() * F));
+    samples.push({ locationIds: stack, values: [1, 64, s % 3 ? 0 : 1, s % 3 ? 0 : 64], bytes: 64 });
+  }
+  const bytes = gzipSync(encodeProfile({ ...base, functions, locations, samples }));
+  assert.equal(directFlame(openTables(bytes)!, 150_000), null, 'the trie gives way');
+  const r = loadForFlame(bytes, 'grow.pb.gz');
+  assert.ok(!('message' in r) && isLoaded(r), 'loaded the ordinary way');
+  const ordinary = loadProfile(bytes, 'grow.pb.gz');
+  assert.ok(isLoaded(ordinary));
+  assert.deepEqual(canonical(profileOf(profileMessage(r)).tree), canonical(profileOf(profileMessage(ordinary)).tree));
+});
+
+test('legacy text, garbage and empty input get loadProfile\'s own words', () => {
+  const text = Buffer.from('heap profile: 1: 16 [1: 16] @ heap/1048576\n1: 16 [1: 16] @ 0x1\n');
+  for (const bytes of [text, Buffer.from('not a profile at all'), Buffer.alloc(0), gzipSync(Buffer.from('garbage'))]) {
+    const r = loadForFlame(bytes, 'x.pb.gz');
+    assert.ok(!('message' in r));
+    assert.deepEqual(isLoaded(r) ? profileMessage(r) : r, ((o) => (isLoaded(o) ? profileMessage(o) : o))(loadProfile(bytes, 'x.pb.gz')));
+  }
+});
