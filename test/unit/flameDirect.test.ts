@@ -81,26 +81,32 @@ test('cut to a few hundred frames: as heavy as the decoded path\'s, and the tabl
   }
 });
 
-test('a tree that grows with every sample takes the ordinary path, to the same message', () => {
-  // 60,000 samples, each a random six-deep path through 1,000 functions: about five
-  // new nodes a sample, the shape heavyTree.ts cuts faster than a trie builds it.
-  const rand = rng(15);
-  const F = 1000;
-  const base = tinyHeapProfile();
-  const functions = Array.from({ length: F }, (_, i) => ({ id: i + 1, name: `example.com/grow.f${i}`, file: `/src/grow/f${i % 50}.go`, startLine: i }));
+/** A heap profile of `samples` stacks, each `stack(s)` (location ids, leaf first) over functions 1..F. */
+function synthetic(F: number, samples: number, stack: (s: number) => number[]): Uint8Array {
+  const functions = Array.from({ length: F }, (_, i) => ({ id: i + 1, name: `example.com/synth.f${i}`, file: `/src/synth/f${i % 50}.go`, startLine: i }));
   const locations = functions.map((f) => ({ id: f.id, lines: [{ functionId: f.id, line: f.startLine + 3 }] }));
-  const samples: ProtoSample[] = [];
-  for (let s = 0; s < 60_000; s++) {
-    const stack = Array.from({ length: 6 }, () => 1 + Math.floor(rand() * F));
-    samples.push({ locationIds: stack, values: [1, 64, s % 3 ? 0 : 1, s % 3 ? 0 : 64], bytes: 64 });
+  const list: ProtoSample[] = [];
+  for (let s = 0; s < samples; s++) list.push({ locationIds: stack(s), values: [1, 64, s % 3 ? 0 : 1, s % 3 ? 0 : 64], bytes: 64 });
+  return gzipSync(encodeProfile({ ...tinyHeapProfile(), functions, locations, samples: list }));
+}
+
+test('trees a trie builds slowly take the ordinary path, to the same message', () => {
+  const rand = rng(15);
+  // Each sample a random six-deep path through 1,000 functions: about five new nodes
+  // a sample, the shape heavyTree.ts cuts faster than a trie builds it.
+  const growing = synthetic(1000, 30_000, () => Array.from({ length: 6 }, () => 1 + Math.floor(rand() * 1000)));
+  // 500 twelve-deep stacks, sampled in no order: few nodes, but each sample shares
+  // nothing with the one before and looks up all its frames.
+  const stacks = Array.from({ length: 500 }, () => [...Array.from({ length: 11 }, () => 2 + Math.floor(rand() * 999)), 1]);
+  const unordered = synthetic(1000, 30_000, () => stacks[Math.floor(rand() * stacks.length)]);
+  for (const [name, bytes] of [['growing', growing], ['unordered', unordered]] as const) {
+    assert.equal(directFlame(openTables(bytes)!, 150_000), null, `${name}: the trie gives way`);
+    const r = loadForFlame(bytes, `${name}.pb.gz`);
+    assert.ok(!('message' in r) && isLoaded(r), `${name}: loaded the ordinary way`);
+    const ordinary = loadProfile(bytes, `${name}.pb.gz`);
+    assert.ok(isLoaded(ordinary));
+    assert.deepEqual(canonical(profileOf(profileMessage(r)).tree), canonical(profileOf(profileMessage(ordinary)).tree), name);
   }
-  const bytes = gzipSync(encodeProfile({ ...base, functions, locations, samples }));
-  assert.equal(directFlame(openTables(bytes)!, 150_000), null, 'the trie gives way');
-  const r = loadForFlame(bytes, 'grow.pb.gz');
-  assert.ok(!('message' in r) && isLoaded(r), 'loaded the ordinary way');
-  const ordinary = loadProfile(bytes, 'grow.pb.gz');
-  assert.ok(isLoaded(ordinary));
-  assert.deepEqual(canonical(profileOf(profileMessage(r)).tree), canonical(profileOf(profileMessage(ordinary)).tree));
 });
 
 test('legacy text, garbage and empty input get loadProfile\'s own words', () => {

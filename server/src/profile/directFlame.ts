@@ -25,15 +25,18 @@ export interface DirectFlame {
 }
 
 /**
- * When the trie gives way to heavyTree.ts. After the first `TRIAL_SAMPLES` samples,
- * more than `MAX_NODES_PER_SAMPLE` nodes per sample is a tree that keeps growing
- * with every sample: a million distinct 20-deep stacks make 4.0 from the start to
- * the end (four million nodes; the trie took twice heavyTree's time), go/types'
- * heap profile 1.9 then 1.4 at its end, its checked-in one about 1. A trie past
- * `MAX_TRIE_NODES` stops there too: its time and memory are bounded either way.
+ * When the trie gives way to heavyTree.ts. The trie's time is the frames samples
+ * enter (each a lookup) and the nodes they make; heavyTree.ts's grows only with the
+ * frames above the cut. After the first `TRIAL_SAMPLES`, go/types' heap profile has
+ * entered 4.5 frames a sample and made 2.2 nodes (1.4 at its end): the trie's case.
+ * A million distinct 20-deep stacks make 4.0 nodes a sample to the end (four million
+ * nodes: the trie took twice heavyTree's time); stacks in no order share no prefix
+ * with the one before and enter 18 to 30 frames each (the trie took twice as long
+ * again). A trie past `MAX_TRIE_NODES` stops too: time and memory are bounded.
  */
-const TRIAL_SAMPLES = 50_000;
+const TRIAL_SAMPLES = 20_000;
 const MAX_NODES_PER_SAMPLE = 3;
+const MAX_ENTERED_PER_SAMPLE = 8;
 const MAX_TRIE_NODES = 3_000_000;
 
 export function directFlame(input: SampleBytesProfile, maxNodes: number): DirectFlame | null {
@@ -50,8 +53,8 @@ export function directFlame(input: SampleBytesProfile, maxNodes: number): Direct
     if (!trie.add(locs, k, values) || trie.count > MAX_TRIE_NODES) return false;
     if (++seen === TRIAL_SAMPLES) {
       const rate = trie.count / seen;
-      if (rate > MAX_NODES_PER_SAMPLE) return false;
-      trie.reserve(Math.ceil(rate * n * 1.1) + 1024);
+      if (rate > MAX_NODES_PER_SAMPLE || trie.entered / seen > MAX_ENTERED_PER_SAMPLE) return false;
+      trie.reserve(Math.min(MAX_TRIE_NODES, Math.ceil(rate * n * 1.1)) + 1024);
     }
     if (k === 0) return true;
     for (let t = 0; t < T; t++) if (values[t] !== 0) return acc.add(locs, 0, k, values);

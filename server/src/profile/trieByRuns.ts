@@ -12,7 +12,11 @@ import type { HeavyTree } from './heavyTree';
 import type { WorkBudget } from './limits';
 import { callTree } from './trees';
 
-/** What `add` refuses: values runs cannot sum exactly, or too much work. The caller builds the tree the other way. */
+/**
+ * The call tree of the samples given to `add`, in their order. `add` refuses (false)
+ * values that runs cannot sum exactly and work past the budget; the caller then
+ * builds the tree the other way.
+ */
 export class TrieByRuns {
   count = 1;
   private parent: Int32Array;
@@ -35,7 +39,8 @@ export class TrieByRuns {
   private readonly whole: Float64Array;
   private sumAbs = 0;
   private signed = false;
-  private work = 0;
+  /** Frames entered so far: the lookups made. */
+  entered = 0;
 
   constructor(private readonly T: number, private readonly frames: Frames, private readonly keyOfLine: Int32Array, private readonly budget: WorkBudget, expected = 1 << 16) {
     const cap = Math.max(1024, expected);
@@ -93,11 +98,11 @@ export class TrieByRuns {
       }
       this.depthAfter[i + 1] = d;
     }
-    this.work += d - from;
+    this.entered += d - from;
     this.prevLen = k;
     this.depth = d;
     for (let t = 0; t < T; t++) W[t] += v[t];
-    return this.work <= this.budget.limit;
+    return this.entered <= this.budget.limit;
   }
 
   /**
