@@ -38,16 +38,19 @@ function profileOf(m: ToWebview): Extract<ToWebview, { type: 'profile' }> {
 }
 
 test('real profiles: the message read where the samples lie equals the decoded one', () => {
+  // All but npm's pprof-format fixture: its 6,000 stacks are random, each sharing no
+  // prefix with the one before (small profiles are read directly in any order).
+  const direct = new Set(fixtures.filter((f) => f !== 'pprof-format-node.pb.gz'));
   for (const f of fixtures) {
     const bytes = fs.readFileSync(path.join(dir, f));
-    const direct = loadForFlame(bytes, f);
-    assert.ok('message' in direct, `${f} is read directly`);
+    const r = loadForFlame(bytes, f);
+    assert.equal('message' in r, direct.has(f), `${f} is read ${direct.has(f) ? 'directly' : 'the ordinary way'}`);
     const ordinary = loadProfile(bytes, f);
     assert.ok(isLoaded(ordinary));
-    const a = profileOf(direct.message), b = profileOf(profileMessage(ordinary));
+    const a = profileOf('message' in r ? r.message : profileMessage(r)), b = profileOf(profileMessage(ordinary));
     assert.deepEqual(a.meta, b.meta, `${f}: meta`);
     assert.deepEqual(canonical(a.tree), canonical(b.tree), `${f}: tree`);
-    assert.deepEqual(direct.files, ordinary.agg.files, `${f}: files`);
+    assert.deepEqual('message' in r ? r.files : isLoaded(r) && r.agg.files, ordinary.agg.files, `${f}: files`);
   }
 });
 

@@ -28,12 +28,14 @@ export interface DirectFlame {
  * When the trie gives way to heavyTree.ts. The trie's time is the frames samples
  * enter (each a lookup) and the nodes they make; heavyTree.ts's grows only with the
  * frames above the cut. After the first `TRIAL_SAMPLES`, go/types' heap profile has
- * entered 4.5 frames a sample and made 2.2 nodes (1.4 at its end): the trie's case.
+ * entered 4.5 frames a sample and made 2.2 nodes (1.4 at its end): the trie's case
+ * (the frames entered are told after `EARLY_SAMPLES` already).
  * A million distinct 20-deep stacks make 4.0 nodes a sample to the end (four million
  * nodes: the trie took twice heavyTree's time); stacks in no order share no prefix
  * with the one before and enter 18 to 30 frames each (the trie took twice as long
  * again). A trie past `MAX_TRIE_NODES` stops too: time and memory are bounded.
  */
+const EARLY_SAMPLES = 2_000;
 const TRIAL_SAMPLES = 20_000;
 const MAX_NODES_PER_SAMPLE = 3;
 const MAX_ENTERED_PER_SAMPLE = 8;
@@ -51,7 +53,9 @@ export function directFlame(input: SampleBytesProfile, maxNodes: number): Direct
   let seen = 0;
   const ok = reading.run((locs, k, values) => {
     if (!trie.add(locs, k, values) || trie.count > MAX_TRIE_NODES) return false;
-    if (++seen === TRIAL_SAMPLES) {
+    // Stacks in no order show at once; how fast the tree grows takes longer to tell.
+    if (++seen === EARLY_SAMPLES && trie.entered / seen > MAX_ENTERED_PER_SAMPLE) return false;
+    if (seen === TRIAL_SAMPLES) {
       const rate = trie.count / seen;
       if (rate > MAX_NODES_PER_SAMPLE || trie.entered / seen > MAX_ENTERED_PER_SAMPLE) return false;
       trie.reserve(Math.min(MAX_TRIE_NODES, Math.ceil(rate * n * 1.1)) + 1024);

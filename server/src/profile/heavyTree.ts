@@ -107,11 +107,27 @@ class MaxHeap {
   }
 }
 
-/** The k-th largest (1-based) of `xs`, or 0 when there are fewer. */
-function kthLargest(xs: Float64Array, k: number): number {
-  if (k > xs.length) return 0;
-  const sorted = xs.slice().sort();
-  return sorted[xs.length - k];
+/** The k-th largest (1-based) of `xs`, or 0 when there are fewer: quickselect on a copy. */
+export function kthLargest(xs: Float64Array, k: number): number {
+  if (k > xs.length || k < 1) return 0;
+  const a = xs.slice();
+  let lo = 0, hi = a.length - 1;
+  const want = k - 1; // index in descending order
+  let seed = 12345;
+  while (lo < hi) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const pivot = a[lo + (seed % (hi - lo + 1))];
+    // Three-way partition, descending: [> pivot][= pivot][< pivot].
+    let lt = lo, i = lo, gt = hi;
+    while (i <= gt) {
+      const x = a[i];
+      if (x > pivot) { a[i] = a[lt]; a[lt] = x; lt++; i++; } else if (x < pivot) { a[i] = a[gt]; a[gt] = x; gt--; } else i++;
+    }
+    if (want < lt) hi = lt - 1;
+    else if (want > gt) lo = gt + 1;
+    else return pivot;
+  }
+  return a[lo];
 }
 
 /**

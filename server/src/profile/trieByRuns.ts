@@ -8,7 +8,7 @@
 // its total less its children's. No stack array is ever built, so the flamegraph
 // opens from the bytes where they lie (directAggregate.ts) like `heaplens top`.
 import type { Frames, Keys } from './aggregate';
-import type { HeavyTree } from './heavyTree';
+import { kthLargest, type HeavyTree } from './heavyTree';
 import type { WorkBudget } from './limits';
 import { callTree } from './trees';
 
@@ -108,7 +108,7 @@ export class TrieByRuns {
   /**
    * The heaviest `maxNodes` nodes (root included), callers with them, as a CallTree:
    * the same nodes, values, lines and inlined flags as the whole function tree's.
-   * Null for negative values (a child may then outweigh its parent: heavyTree.ts
+   * After the last `add`. Null for negative values (a child may then outweigh its parent: heavyTree.ts
    * handles that case).
    */
   cut(maxNodes: number, inp: { keys: Keys; lineFn: Int32Array; byLine: boolean }): HeavyTree | null {
@@ -254,26 +254,4 @@ function hash(parent: number, key: number): number {
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);
   return h ^ (h >>> 13);
-}
-
-/** The k-th largest (1-based, k ≤ length) of xs, by quickselect on a copy. */
-export function kthLargest(xs: Float64Array, k: number): number {
-  const a = xs.slice();
-  let lo = 0, hi = a.length - 1;
-  const want = k - 1; // index in descending order
-  let seed = 12345;
-  while (lo < hi) {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    const pivot = a[lo + (seed % (hi - lo + 1))];
-    // Three-way partition, descending: [> pivot][= pivot][< pivot].
-    let lt = lo, i = lo, gt = hi;
-    while (i <= gt) {
-      const x = a[i];
-      if (x > pivot) { a[i] = a[lt]; a[lt] = x; lt++; i++; } else if (x < pivot) { a[i] = a[gt]; a[gt] = x; gt--; } else i++;
-    }
-    if (want < lt) hi = lt - 1;
-    else if (want > gt) lo = gt + 1;
-    else return pivot;
-  }
-  return a[lo];
 }
