@@ -1,5 +1,6 @@
 // `heaplens top | lines | diff`: heap profiles from the command line. Values equal
 // `go tool pprof -top -nodecount=1000000 -nodefraction=0 -sample_index=T`.
+import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { aggregate } from '../profile/aggregate';
@@ -153,7 +154,7 @@ class ChunkedOutput {
  * (diffThread.ts), else after the current one, one profile alive at a time.
  */
 async function diffLoads(baseFile: string, file: string, typeFlag: string | undefined): Promise<{ vectors: FunctionVectors; source?: ProfileSource }> {
-  const thread = baseFile !== '-' && !isProfileUrl(baseFile) ? startBaseThread(baseFile) : undefined;
+  const thread = worthAThread(baseFile, file) ? startBaseThread(baseFile) : undefined;
   try {
     let source: ProfileSource | undefined;
     const vectors = await diffFunctions(async () => {
@@ -169,6 +170,26 @@ async function diffLoads(baseFile: string, file: string, typeFlag: string | unde
     thread?.stop();
   }
 }
+
+/**
+ * Two files of a few MB each: a thread costs a second start of the CLI (~0.1 s) and
+ * a second profile in memory at once (a million deep samples ~75 MB more). Smaller
+ * bases are read sooner in turn; bigger pairs would pass 300 MB together.
+ */
+function worthAThread(baseFile: string, file: string): boolean {
+  const size = (f: string) => {
+    try {
+      return f === '-' || isProfileUrl(f) ? NaN : fs.statSync(f).size;
+    } catch {
+      return NaN;
+    }
+  };
+  const base = size(baseFile), both = base + size(file);
+  return base >= THREAD_MIN_BYTES && both <= THREAD_MAX_BYTES;
+}
+
+const THREAD_MIN_BYTES = 1 << 20;
+const THREAD_MAX_BYTES = 16 << 20;
 
 /** A diff base's thread (diffThread.ts): its vectors for the type the main thread sends. */
 export function serveDiffBase(file: string): void {
