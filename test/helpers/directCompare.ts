@@ -1,14 +1,34 @@
-// The direct reading of a profile's samples (directAggregate.ts) against the
-// ordinary decode + aggregate: shared by its own test and the fuzz suite.
+// The direct reading of a profile's samples (directAggregate.ts, and the
+// flamegraph's directFlame.ts) against the ordinary decode + aggregate: shared by
+// their own tests and the fuzz suite.
 import assert from 'node:assert/strict';
 import { compactForServer, overlaysFromBytes } from '../../server/src/hotspots/loadJob';
 import { aggregate } from '../../server/src/profile/aggregate';
 import { directAggregates } from '../../server/src/profile/directAggregate';
+import { singleTree, toFlameTree } from '../../client/src/profileEditor/flameTree';
+import { directFlame } from '../../server/src/profile/directFlame';
 import { inlineMarks } from '../../server/src/profile/inlineMarks';
+import type { FlameTree } from '../../server/src/protocol/webview';
 import { ProfileError } from '../../server/src/profile/model';
 import { openProfile, openTables } from '../../server/src/profile/open';
 
 export type DirectOutcome = 'same' | 'declined' | 'refused';
+
+/** Frames drawn at most in these comparisons: smaller than the editor's, so cut trees are met too. */
+const FLAME_NODES = 5000;
+
+/** A flamegraph tree as names and numbers in preorder: string tables may be numbered differently. */
+export function canonicalTree(t: FlameTree): string[] {
+  const rows: string[] = [];
+  for (let i = 0; i < t.parent.length; i++) {
+    rows.push([t.names[t.name[i]], t.files[t.file[i]], t.line[i], t.parent[i], t.size[i], ...t.cum.map((c) => c[i]), ...t.self.map((c) => c[i])].join('|'));
+  }
+  if (t.hidden) {
+    const h = t.hidden;
+    rows.push(`share ${h.share}`, ...Array.from(h.name, (n, r) => [t.names[n], ...h.flat.map((a) => a[r]), ...h.cum.map((a) => a[r])].join('|')).sort());
+  }
+  return rows;
+}
 
 /**
  * Direct and ordinary agree: when the direct reading answers, the ordinary path
@@ -25,6 +45,7 @@ export function compareDirect(name: string, bytes: Uint8Array, cpu = { seconds: 
   const tables = timed(() => openTables(bytes));
   const t0 = tables?.profile.defaultSampleType ?? 0;
   const direct = tables ? timed(() => directAggregates(tables, { lines: true, marksFor: t0 })) : null;
+  const flame = tables && tables.profile.sampleTypes.length > 0 ? timed(() => directFlame(tables, FLAME_NODES)) : null;
   let agg, profile;
   try {
     profile = openProfile(bytes);
@@ -33,6 +54,7 @@ export function compareDirect(name: string, bytes: Uint8Array, cpu = { seconds: 
   } catch (e) {
     if (!(e instanceof ProfileError)) throw e;
     assert.equal(direct, null, `${name}: refused (${e.message}) but read directly`);
+    assert.equal(flame, null, `${name}: refused (${e.message}) but its flamegraph read directly`);
     assert.equal(timed(() => overlaysFromBytes(name, bytes)), null, `${name}: refused (${e.message}) but its overlays read directly`);
     return 'refused';
   }
@@ -47,6 +69,12 @@ export function compareDirect(name: string, bytes: Uint8Array, cpu = { seconds: 
     assert.equal(overlays, null, `${name}: overlays refused (${e.message}) but read directly`);
   }
   if (overlays) assert.deepEqual(overlays, ordinary, `${name}: overlays`);
+  if (flame) {
+    // Complete trees are the same to the letter; cut ones may keep different ties.
+    const a = singleTree(flame.agg, flame.heavy), b = toFlameTree(agg, undefined, FLAME_NODES);
+    if (!a.hidden && !b.hidden) assert.deepEqual(canonicalTree(a), canonicalTree(b), `${name}: flamegraph`);
+    else assert.deepEqual([a.parent.length, a.hidden?.share], [b.parent.length, b.hidden?.share], `${name}: cut flamegraph`);
+  }
   if (!direct) return 'declined';
   if (ordinary) assert.ok(overlays, `${name}: read directly for top but not for the overlays`);
   const d = direct.agg;

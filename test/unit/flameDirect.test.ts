@@ -14,23 +14,11 @@ import { directFlame } from '../../server/src/profile/directFlame';
 import { openTables } from '../../server/src/profile/open';
 import type { FlameTree, ToWebview } from '../../server/src/protocol/webview';
 import { encodeProfile, tinyHeapProfile, type ProtoSample } from '../helpers/profileProto';
+import { canonicalTree } from '../helpers/directCompare';
 import { rng } from '../helpers/profileSynth';
 
 const dir = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'profiles');
 const fixtures = ['allocs.pb.gz', 'cpu.pb.gz', 'deep.pb.gz', 'goroutine.pb.gz', 'heap.pb.gz', 'pprof-format-node.pb.gz', 'shop.pb.gz', 'gotypes.mem.out'];
-
-/** A tree as names and numbers in preorder: string tables may be numbered differently. */
-function canonical(t: FlameTree): string[] {
-  const rows: string[] = [];
-  for (let i = 0; i < t.parent.length; i++) {
-    rows.push([t.names[t.name[i]], t.files[t.file[i]], t.line[i], t.parent[i], t.size[i], ...t.cum.map((c) => c[i]), ...t.self.map((c) => c[i])].join('|'));
-  }
-  if (t.hidden) {
-    const h = t.hidden;
-    rows.push(`share ${h.share}`, ...Array.from(h.name, (n, r) => [t.names[n], ...h.flat.map((a) => a[r]), ...h.cum.map((a) => a[r])].join('|')).sort());
-  }
-  return rows;
-}
 
 function profileOf(m: ToWebview): Extract<ToWebview, { type: 'profile' }> {
   assert.equal(m.type, 'profile');
@@ -49,7 +37,7 @@ test('real profiles: the message read where the samples lie equals the decoded o
     assert.ok(isLoaded(ordinary));
     const a = profileOf('message' in r ? r.message : profileMessage(r)), b = profileOf(profileMessage(ordinary));
     assert.deepEqual(a.meta, b.meta, `${f}: meta`);
-    assert.deepEqual(canonical(a.tree), canonical(b.tree), `${f}: tree`);
+    assert.deepEqual(canonicalTree(a.tree), canonicalTree(b.tree), `${f}: tree`);
     assert.deepEqual('message' in r ? r.files : isLoaded(r) && r.agg.files, ordinary.agg.files, `${f}: files`);
   }
 });
@@ -108,7 +96,7 @@ test('trees a trie builds slowly take the ordinary path, to the same message', (
     assert.ok(!('message' in r) && isLoaded(r), `${name}: loaded the ordinary way`);
     const ordinary = loadProfile(bytes, `${name}.pb.gz`);
     assert.ok(isLoaded(ordinary));
-    assert.deepEqual(canonical(profileOf(profileMessage(r)).tree), canonical(profileOf(profileMessage(ordinary)).tree), name);
+    assert.deepEqual(canonicalTree(profileOf(profileMessage(r)).tree), canonicalTree(profileOf(profileMessage(ordinary)).tree), name);
   }
 });
 

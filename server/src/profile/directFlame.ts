@@ -33,13 +33,15 @@ export interface DirectFlame {
  * A million distinct 20-deep stacks make 4.0 nodes a sample to the end (four million
  * nodes: the trie took twice heavyTree's time); stacks in no order share no prefix
  * with the one before and enter 18 to 30 frames each (the trie took twice as long
- * again). A trie past `MAX_TRIE_NODES` stops too: time and memory are bounded.
+ * again). A trie past `MAX_TRIE_NODES`, or `MAX_TRIE_VALUES` node values (one per
+ * sample type), stops too: its time and memory are bounded whatever the profile.
  */
 const EARLY_SAMPLES = 2_000;
 const TRIAL_SAMPLES = 20_000;
 const MAX_NODES_PER_SAMPLE = 3;
 const MAX_ENTERED_PER_SAMPLE = 8;
 const MAX_TRIE_NODES = 3_000_000;
+const MAX_TRIE_VALUES = 12_000_000;
 
 export function directFlame(input: SampleBytesProfile, maxNodes: number): DirectFlame | null {
   const reading = DirectReading.of(input);
@@ -49,16 +51,17 @@ export function directFlame(input: SampleBytesProfile, maxNodes: number): Direct
   const acc = new FlatCumAccumulator(T, [false], { F: keys.fnName.length, L: keys.lineFile.length }, lineFn, budget);
   acc.useFrames(frames, profile.locations.count);
   const n = input.samples.count;
-  const trie = new TrieByRuns(T, frames, lineFn, budget, Math.ceil(Math.min(n, TRIAL_SAMPLES) * MAX_NODES_PER_SAMPLE) + 1);
+  const most = Math.min(MAX_TRIE_NODES, Math.floor(MAX_TRIE_VALUES / Math.max(1, T)));
+  const trie = new TrieByRuns(T, frames, lineFn, budget, Math.min(most, Math.ceil(Math.min(n, TRIAL_SAMPLES) * MAX_NODES_PER_SAMPLE) + 1));
   let seen = 0;
   const ok = reading.run((locs, k, values) => {
-    if (!trie.add(locs, k, values) || trie.count > MAX_TRIE_NODES) return false;
+    if (!trie.add(locs, k, values) || trie.count > most) return false;
     // Stacks in no order show at once; how fast the tree grows takes longer to tell.
     if (++seen === EARLY_SAMPLES && trie.entered / seen > MAX_ENTERED_PER_SAMPLE) return false;
     if (seen === TRIAL_SAMPLES) {
       const rate = trie.count / seen;
       if (rate > MAX_NODES_PER_SAMPLE || trie.entered / seen > MAX_ENTERED_PER_SAMPLE) return false;
-      trie.reserve(Math.min(MAX_TRIE_NODES, Math.ceil(rate * n * 1.1)) + 1024);
+      trie.reserve(Math.min(most, Math.ceil(rate * n * 1.1)) + 1024);
     }
     if (k === 0) return true;
     for (let t = 0; t < T; t++) if (values[t] !== 0) return acc.add(locs, 0, k, values);
