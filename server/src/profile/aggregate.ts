@@ -338,15 +338,12 @@ export class FlatCumAccumulator {
     return this.sizes.map((N, k) => ({ flat: splitTypes(this.flatNT[k], N, this.T), cum: splitTypes(this.cumNT[k], N, this.T) }));
   }
 
-  /** Whether intervals stay exact with v added: integers, running sums below 2^53. */
+  /** Whether intervals stay exact with v added (exactRunSum). */
   private exactWith(v: Float64Array): boolean {
-    let abs = this.sumAbs;
-    for (let t = 0; t < this.T; t++) {
-      if (!Number.isInteger(v[t])) return false;
-      abs += Math.abs(v[t]);
-    }
+    const abs = exactRunSum(this.sumAbs, v, this.T);
+    if (abs !== abs) return false;
     this.sumAbs = abs;
-    return abs < 2 ** 53;
+    return true;
   }
 
   /** Leaves the frames the previous stack does not share, enters the new ones, then counts v. */
@@ -413,6 +410,20 @@ export class FlatCumAccumulator {
     this.leaveAll();
     this.runs = false;
   }
+}
+
+/**
+ * Sums kept by runs (the running sum when an item leaves less when it came in) equal
+ * sums added sample by sample while every value is an integer and the sum of all
+ * their magnitudes stays below 2^53. Returns that sum with v's added, or NaN when v
+ * breaks it.
+ */
+export function exactRunSum(sumAbs: number, v: Float64Array, T: number): number {
+  for (let t = 0; t < T; t++) {
+    if (!Number.isInteger(v[t])) return NaN;
+    sumAbs += Math.abs(v[t]);
+  }
+  return sumAbs < 2 ** 53 ? sumAbs : NaN;
 }
 
 /** Items present in the current stack, with how many of its locations hold each and the running sum when it came in. */

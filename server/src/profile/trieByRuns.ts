@@ -7,7 +7,7 @@
 // an open-addressed table. Self values are not kept per node: a kept node's self is
 // its total less its children's. No stack array is ever built, so the flamegraph
 // opens from the bytes where they lie (directAggregate.ts) like `heaplens top`.
-import type { Frames, Keys } from './aggregate';
+import { exactRunSum, type Frames, type Keys } from './aggregate';
 import { kthLargest, type HeavyTree } from './heavyTree';
 import type { WorkBudget } from './limits';
 import { callTree } from './trees';
@@ -62,16 +62,13 @@ export class TrieByRuns {
   /** Adds v for the stack locs[0..k) (leaf first; empty is the root's own); false when it cannot. */
   add(locs: Int32Array, k: number, v: Float64Array): boolean {
     const { T, W } = this;
-    let abs = this.sumAbs;
-    for (let t = 0; t < T; t++) {
-      const x = v[t];
-      if (!Number.isInteger(x)) return false;
-      if (x < 0) this.signed = true;
-      abs += Math.abs(x);
-      this.whole[t] += Math.abs(x);
-    }
-    if (abs >= 2 ** 53) return false;
+    const abs = exactRunSum(this.sumAbs, v, T);
+    if (abs !== abs) return false;
     this.sumAbs = abs;
+    for (let t = 0; t < T; t++) {
+      if (v[t] < 0) this.signed = true;
+      this.whole[t] += Math.abs(v[t]);
+    }
     let prevLoc = this.prevLoc;
     let c = 0;
     const prevLen = this.prevLen;
