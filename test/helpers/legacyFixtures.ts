@@ -15,7 +15,9 @@ export const legacyDir = path.join(repoRoot, 'test', 'fixtures', 'legacy');
 const genSource = path.join(legacyDir, 'gen', 'main.go');
 
 export const GO_PROFILES = ['heap', 'allocs', 'mutex', 'block', 'goroutine', 'threadcreate'] as const;
-export type GoProfileName = (typeof GO_PROFILES)[number];
+/** Go's mutex profile written again with the fraction at 5 and at 0: only the text's "sampling period" differs. */
+export const GO_MUTEX_PERIODS = ['mutex-period5', 'mutex-period0'] as const;
+export type GoProfileName = (typeof GO_PROFILES)[number] | (typeof GO_MUTEX_PERIODS)[number];
 
 export interface GoLegacyFixtures {
   dir: string;

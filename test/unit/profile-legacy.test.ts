@@ -19,7 +19,7 @@ import { parseLegacyRaw } from '../../server/src/profile/legacy/parse';
 import { HIDDEN_RUNTIME } from '../../server/src/profile/legacy/goText';
 import { openProfile } from '../../server/src/profile/open';
 import { ProfileError } from '../../server/src/profile/model';
-import { CHECKED_IN, GO_PROFILES, goLegacyFixtures, legacyDir, pprofRaw, type RawSample } from '../helpers/legacyFixtures';
+import { CHECKED_IN, GO_MUTEX_PERIODS, GO_PROFILES, goLegacyFixtures, legacyDir, pprofRaw, type RawSample } from '../helpers/legacyFixtures';
 import { runCli } from '../helpers/profileFixtures';
 
 const execFileP = promisify(execFile);
@@ -160,6 +160,31 @@ for (const name of GO_PROFILES) {
       assert.equal(hidden.flat, hiddenFlat, 'the hidden row holds what the hidden frames hold');
       assert.equal(mine.size, theirs.rows.filter((r) => mine.has(r.name)).length + 1);
     }
+  });
+}
+
+// Go 1.20+ writes mutex records already scaled by the fraction; the text's
+// "sampling period" is the fraction when written. pprof multiplies by it again
+// (and at 0 leaves the delay in cycles); HeapLens reads what Go's protobuf says.
+for (const name of GO_MUTEX_PERIODS) {
+  test(`Go ${name} debug=1 text: top and lines equal the protobuf written with it, where pprof on the text does not`, async () => {
+    const fx = await goLegacyFixtures();
+    const text = fx.text(name), proto = fx.proto(name);
+    for (const { type, unit } of typesOf(text)) {
+      const [ours, theirs, theirsText, lines, theirLines] = await Promise.all([
+        oursTop(text, type), pprofTop(proto, type, unit), pprofTop(text, type, unit, ['-symbolize=none']),
+        oursLines(text, type), pprofTop(proto, type, unit, ['-lines']),
+      ]);
+      assert.ok(theirs.total > 0, `${name} ${type} has contention`);
+      assert.equal(ours.total, theirs.total, `${name} ${type} total`);
+      assert.deepEqual(byName(ours.rows), byName(theirs.rows), `${name} ${type}`);
+      assert.deepEqual(lines, byName(theirLines.rows, false), `${name} ${type} lines`);
+      // Within truncation: pprof truncates each sample's delay (ns) after multiplying.
+      if (name === 'mutex-period5') assert.ok(Math.abs(theirsText.total - 5 * theirs.total) <= 1e-6 * theirsText.total, `pprof reads ${name} ${type} 5× high`);
+      if (name === 'mutex-period0' && type === 'delay') assert.ok(theirsText.total > 1.5 * theirs.total, 'pprof leaves the delay in cycles');
+    }
+    const r = await runCli(['top', text]);
+    assert.match(r.stdout, name === 'mutex-period5' ? /^Note: sampling period 5: Go 1\.20 and later write mutex values already scaled/m : /^Note: sampling period 0 \(mutex profiling was off/m);
   });
 }
 

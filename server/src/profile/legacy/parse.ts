@@ -25,7 +25,8 @@ export interface LegacyResult { profile: Profile; source: ProfileSource }
 
 /**
  * pprof's parseLegacy: the first parser that recognises the input, in pprof's
- * order, and its result before any naming (what `go tool pprof -raw` shows).
+ * order, and its result before any naming (what `go tool pprof -raw` shows,
+ * except Go's mutex text with a sampling period other than 1: see parseContention).
  * Null when none does; ProfileError when one does but the input is broken.
  */
 export function parseLegacyRaw(bytes: Uint8Array): { lp: LProfile; parser: string; text: () => string } | null {
@@ -60,6 +61,11 @@ export function parseLegacy(bytes: Uint8Array): LegacyResult | null {
     if (parser === 'heap') {
       source.memStats = parseMemStats(text());
       source.notes.push('Go writes the same debug=1 text for heap and allocs: it opens on inuse_space, as pprof does');
+    }
+    if (parser === 'contention' && text().startsWith('--- mutex:')) {
+      const n = lp.period;
+      if (n > 1) source.notes.push(`sampling period ${n}: Go 1.20 and later write mutex values already scaled by it, so they are read as written (go tool pprof multiplies them by ${n} again); text from Go 1.19 or older reads ${n}× low`);
+      if (n === 0) source.notes.push('sampling period 0 (mutex profiling was off when this was written): values are read as written, the delay converted from CPU cycles (go tool pprof leaves it in cycles)');
     }
     if (hidden > 0) source.notes.push("runtime frames at the top of stacks are not named in debug=1 text: they are one row, 'runtime frames (not named in debug=1 text)'");
   }

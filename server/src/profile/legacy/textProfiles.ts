@@ -161,12 +161,17 @@ export function parseContention(text: string): LProfile {
     }
   }
   s.check();
+  // Go 1.20+ scales mutex records by the fraction when it records them, so its
+  // text holds scaled values; pprof multiplies them by "sampling period" again
+  // (and at period 0 leaves the delay in cycles). Scale as Go's own protobuf
+  // writer does: count as written, delay in cycles over cycles per nanosecond.
+  const scaleBy = l0.startsWith('--- mutex:') ? 1 : p.period;
   const locs = new Map<bigint, LLocation>();
   for (;;) {
     const line = s.textLine.trim();
     if (line.startsWith('---')) break;
     if (!isSpaceOrComment(line)) {
-      const { value, addrs } = parseContentionSample(line, p.period, cpuHz);
+      const { value, addrs } = parseContentionSample(line, scaleBy, cpuHz);
       p.samples.push({ values: value, locs: addrs.map((a) => locationOf(p, locs, dec(a))) });
       checkSamples(p);
     }
