@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { decodeSteps } from '../../client/src/profileEditor/decodeJob';
 import { isLoaded, loadProfile, profileMessage } from '../../client/src/profileEditor/load';
 import type { ToWebview } from '../../server/src/protocol/webview';
 import { drawCount, launchChromium, openFlamePage, repoRoot, serveWebview, waitForDrawAfter, type FlameServer } from './flamePage';
@@ -33,15 +34,8 @@ before(async () => {
   server = await serveWebview('mem.out');
   browser = await launchChromium();
   ({ page, consoleErrors } = await openFlamePage(browser, server, { width: 1400, height: 900 }));
-  // One JSON string over CDP, typed arrays rebuilt by JSON.parse's reviver: the shared
-  // sendToPage's object-by-object revive takes minutes for 110,000 nodes.
   const before = await drawCount(page);
-  const json = JSON.stringify(msg, (_k, v: unknown) => (ArrayBuffer.isView(v) ? { __typed: v.constructor.name, data: Array.from(v as unknown as ArrayLike<number>) } : v));
-  await page.evaluate((text) => {
-    const m: unknown = JSON.parse(text, (_k, v: { __typed?: string; data?: number[] } | null) =>
-      (v && v.__typed ? (v.__typed === 'Int32Array' ? Int32Array.from(v.data!) : Float64Array.from(v.data!)) : v));
-    (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*');
-  }, json);
+  await postBig(page, msg);
   await waitForDrawAfter(page, before);
   await page.locator('#sampleType').selectOption({ label: 'alloc_space (bytes)' });
 });
@@ -50,9 +44,23 @@ after(async () => {
   await server?.close();
 });
 
+/**
+ * Posts a message as the extension would. One JSON string over CDP, typed arrays
+ * rebuilt by JSON.parse's reviver: the shared sendToPage's object-by-object revive
+ * takes minutes for 110,000 nodes.
+ */
+async function postBig(p: Page, msg: ToWebview): Promise<void> {
+  const json = JSON.stringify(msg, (_k, v: unknown) => (ArrayBuffer.isView(v) ? { __typed: v.constructor.name, data: Array.from(v as unknown as ArrayLike<number>) } : v));
+  await p.evaluate((text) => {
+    const m: unknown = JSON.parse(text, (_k, v: { __typed?: string; data?: number[] } | null) =>
+      (v && v.__typed ? (v.__typed === 'Int32Array' ? Int32Array.from(v.data!) : Float64Array.from(v.data!)) : v));
+    (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*');
+  }, json);
+}
+
 /** The table's rows as the page shows them: [flat, flat%, cum, cum%, function]. */
-function tableRows(): Promise<string[][]> {
-  return page.$$eval('#table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+function tableRows(p = page): Promise<string[][]> {
+  return p.$$eval('#table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
 }
 
 /** Bytes from the page's formatted value (B, KiB, MiB, GiB), to compare with the engine's numbers. */
@@ -149,4 +157,37 @@ test('c on a selected frame shows its callers; x leaves its stacks out of the gr
   const rows = await tableRows();
   assert.ok(!rows.some((r) => r[4] === name), `${name} is gone from the table`);
   assert.deepEqual(consoleErrors, []);
+});
+
+test('while the call tree is built: the table, complete, then the graph in its place', async () => {
+  const steps = decodeSteps({ current: { bytes: fs.readFileSync(fixture), source: 'mem.out' } });
+  const table = steps.early(), final = steps.finish();
+  assert.ok(table?.ok && final.ok);
+  const { page: p, consoleErrors: errors } = await openFlamePage(browser, server, { width: 1400, height: 900 });
+  try {
+    await postBig(p, table.message);
+    await p.locator('#table tbody tr').first().waitFor();
+    assert.ok(await p.locator('#chart').isHidden(), 'the table shows in the graph\'s place');
+    assert.match(await p.locator('#status').innerText(), /^Building the call tree of 146,156 samples… The table is complete; the graph follows\.$/);
+    for (const id of ['#search', '#view', '#orientation', '#compare', '#tableToggle']) assert.ok(await p.locator(id).isDisabled(), `${id} waits for the tree`);
+    assert.match(await p.locator('#table .peek').innerText(), /Callers and callees follow when the call tree is built/);
+    await p.locator('#sampleType').selectOption({ label: 'alloc_space (bytes)' });
+    const rows = await tableRows(p);
+    const byFlat = [...top].sort((a, b) => b.flat - a.flat || b.cum - a.cum);
+    for (let i = 0; i < 15; i++) {
+      const row = rows.find((r) => r[4] === byFlat[i].name);
+      assert.ok(row && near(bytes(row[0]), byFlat[i].flat) && near(bytes(row[2]), byFlat[i].cum), `${byFlat[i].name}: ${row?.join(' ')}`);
+    }
+    await p.screenshot({ path: path.join(artifacts, 'flame-big-building.png') });
+    const before = await drawCount(p);
+    await postBig(p, final.message);
+    await waitForDrawAfter(p, before);
+    assert.ok(await p.locator('#chart').isVisible(), 'the graph takes its place again');
+    assert.ok(await p.locator('#table').isHidden());
+    for (const id of ['#search', '#view', '#tableToggle']) assert.ok(await p.locator(id).isEnabled(), `${id} works again`);
+    assert.equal(await p.locator('#sampleType').inputValue(), String(table.message.type === 'profile' && table.message.meta.sampleTypes.findIndex((t) => t.type === 'alloc_space')), 'the sample type picked stays');
+    assert.deepEqual(errors, []);
+  } finally {
+    await p.close();
+  }
 });

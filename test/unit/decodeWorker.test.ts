@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
-import { runDecodeJob } from '../../client/src/profileEditor/decodeJob';
+import { decodeSteps, runDecodeJob, type DecodeReply } from '../../client/src/profileEditor/decodeJob';
 import { CANCELLED, decodeInChild } from '../../client/src/profileEditor/decodeRunner';
 import { parseToWebview } from '../../server/src/protocol/webview';
 import { repoRoot } from '../helpers/goFixture';
@@ -108,4 +108,27 @@ test('Restricted Mode: the same decode on a thread (no process), hostile input r
   if (!bad.ok) assert.match(bad.error, /^Cannot read .*empty-strings-250mb\.pb\.gz.*refusing/);
   const again = await decodeInChild({ current: input(fx.cpu) }, undefined, workerFile, undefined, false);
   assert.ok(again.ok, 'the next decode works');
+});
+
+test('the table comes ahead of the call tree, from a process and from a thread, equal to the in-process one', async () => {
+  const job = { current: input(path.join(repoRoot, 'test', 'fixtures', 'profiles', 'gotypes.mem.out')) };
+  const local = decodeSteps(job);
+  const want = local.early();
+  const wantFinal = local.finish();
+  assert.ok(want?.ok && wantFinal.ok);
+  for (const trusted of [true, false]) {
+    const order: string[] = [];
+    let table: DecodeReply | undefined;
+    const r = await decodeInChild(job, undefined, workerFile, undefined, trusted, (t) => { order.push('table'); table = t; });
+    order.push('answer');
+    assert.deepEqual(order, ['table', 'answer'], `${trusted ? 'process' : 'thread'}: once, first`);
+    assert.deepEqual(table, want);
+    assert.deepEqual(r, wantFinal);
+  }
+  // Nothing ahead when there is no table: text, and a comparison.
+  let early = 0;
+  const text = await decodeInChild({ current: { bytes: Buffer.from('heap profile: 1: 8 [1: 8] @ heap/1048576\n1: 8 [1: 8] @ 0x1\n'), source: 'h.txt' } }, undefined, workerFile, undefined, true, () => early++);
+  const cmp = await decodeInChild({ current: input(fx.heap), base: input(fx.allocs) }, undefined, workerFile, undefined, true, () => early++);
+  assert.ok(text.ok && cmp.ok);
+  assert.equal(early, 0);
 });

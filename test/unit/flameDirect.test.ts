@@ -7,12 +7,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { decodeSteps } from '../../client/src/profileEditor/decodeJob';
 import { toFlameTree } from '../../client/src/profileEditor/flameTree';
 import { isLoaded, loadForFlame, loadProfile, profileMessage } from '../../client/src/profileEditor/load';
 import { functionTable } from '../../media/src/flamegraph/transform';
 import { directFlame } from '../../server/src/profile/directFlame';
 import { openTables } from '../../server/src/profile/open';
-import type { FlameTree, ToWebview } from '../../server/src/protocol/webview';
+import { parseToWebview, type FlameTree, type ToWebview } from '../../server/src/protocol/webview';
 import { encodeProfile, tinyHeapProfile, type ProtoSample } from '../helpers/profileProto';
 import { canonicalTree } from '../helpers/directCompare';
 import { rng } from '../helpers/profileSynth';
@@ -107,4 +108,35 @@ test('legacy text, garbage and empty input get loadProfile\'s own words', () => 
     assert.ok(!('message' in r));
     assert.deepEqual(isLoaded(r) ? profileMessage(r) : r, ((o) => (isLoaded(o) ? profileMessage(o) : o))(loadProfile(bytes, 'x.pb.gz')));
   }
+});
+
+test('the table sent while the call tree is built: every function\'s flat and cum, as in the final table', () => {
+  // Every fixture read directly gives a table first; the others (random stacks,
+  // a comparison) give none and only their answer.
+  for (const f of fixtures) {
+    const bytes = fs.readFileSync(path.join(dir, f));
+    const steps = decodeSteps({ current: { bytes, source: f } });
+    const early = steps.early();
+    const final = steps.finish();
+    assert.ok(final.ok, f);
+    assert.ok(early?.ok, `${f}: a table comes first`);
+    const e = profileOf(early.message), m = profileOf(final.message);
+    assert.equal(e.building, true);
+    assert.equal(m.building, undefined, `${f}: the answer is the graph`);
+    assert.equal(typeof parseToWebview(e), 'object', `${f}: the page takes it`);
+    assert.equal((parseToWebview(e) as { building?: boolean }).building, true);
+    assert.equal(e.tree.parent.length, 1, `${f}: the root alone`);
+    assert.deepEqual(early.files, final.files);
+    assert.deepEqual(e.meta, m.meta, `${f}: the same header`);
+    for (let t = 0; t < e.meta.sampleTypes.length; t++) {
+      assert.equal(e.tree.cum[t][0], m.tree.cum[t][0], `${f}: total of type ${t}`);
+      const rows = (tree: FlameTree) => new Map(functionTable(tree, t).map((r) => [tree.names[r.name], [r.flat, r.cum]]));
+      assert.deepEqual(rows(e.tree), rows(m.tree), `${f}: table of type ${t}`);
+    }
+  }
+  const cmp = decodeSteps({ current: { bytes: fs.readFileSync(path.join(dir, 'heap.pb.gz')), source: 'heap' }, base: { bytes: fs.readFileSync(path.join(dir, 'allocs.pb.gz')), source: 'allocs' } });
+  assert.equal(cmp.early(), undefined, 'a comparison has no table first');
+  const legacy = decodeSteps({ current: { bytes: Buffer.from('heap profile: 1: 8 [1: 8] @ heap/1048576\n1: 8 [1: 8] @ 0x1\n'), source: 'h.txt' } });
+  assert.equal(legacy.early(), undefined, 'text is read the ordinary way');
+  assert.ok(legacy.finish().ok);
 });

@@ -2,7 +2,7 @@
 // fallback run the same code: profile bytes in, the webview's message out. Only the
 // compact tree crosses back; the decoded samples stay (and die) in the child.
 import type { ToWebview } from '../../../server/src/protocol/webview';
-import { incompatible, isLoaded, loadForFlame, loadProfile, profileMessage } from './load';
+import { flameSteps, incompatible, isLoaded, loadProfile, profileMessage } from './load';
 
 export interface DecodeInput {
   bytes: Uint8Array;
@@ -19,16 +19,34 @@ export type DecodeReply =
   | { ok: true; message: ToWebview; files: string[] }
   | { ok: false; error: string };
 
-export function runDecodeJob(job: DecodeJob): DecodeReply {
+/**
+ * The job in two steps: `early()` is the table of a single profile read where its
+ * samples lie (sent while the rest runs), absent otherwise; `finish()` the answer.
+ */
+export function decodeSteps(job: DecodeJob): { early(): DecodeReply | undefined; finish(): DecodeReply } {
   if (!job.base) {
-    const cur = loadForFlame(job.current.bytes, job.current.source);
-    if ('message' in cur) return { ok: true, ...cur };
-    if (!isLoaded(cur)) return { ok: false, error: cur.error };
-    return { ok: true, message: profileMessage(cur), files: cur.agg.files.slice() };
+    const steps = flameSteps(job.current.bytes, job.current.source);
+    return {
+      early: () => { const t = steps.table(); return t && { ok: true, ...t }; },
+      finish: () => {
+        const cur = steps.finish();
+        if ('message' in cur) return { ok: true, ...cur };
+        if (!isLoaded(cur)) return { ok: false, error: cur.error };
+        return { ok: true, message: profileMessage(cur), files: cur.agg.files.slice() };
+      },
+    };
   }
-  const cur = loadProfile(job.current.bytes, job.current.source);
+  return { early: () => undefined, finish: () => compareJob(job.current, job.base!) };
+}
+
+export function runDecodeJob(job: DecodeJob): DecodeReply {
+  return decodeSteps(job).finish();
+}
+
+function compareJob(current: DecodeInput, baseInput: DecodeInput): DecodeReply {
+  const cur = loadProfile(current.bytes, current.source);
   if (!isLoaded(cur)) return { ok: false, error: cur.error };
-  const base = loadProfile(job.base.bytes, job.base.source);
+  const base = loadProfile(baseInput.bytes, baseInput.source);
   if (!isLoaded(base)) return { ok: false, error: base.error };
   const why = incompatible(cur, base);
   if (why) return { ok: false, error: why };

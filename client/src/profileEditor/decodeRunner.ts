@@ -15,13 +15,14 @@ export const DECODE_LIMITS: Omit<IsolateLimits, 'signal'> = { maxHeapMb: 1024, m
 /**
  * `workerFile` defaults to the bundle's sibling; when it is missing (sources loaded
  * directly, as unit tests do) the job runs in-process, blocking, as before.
+ * `onTable`: the table of a single profile, before the answer, when the child has it.
  */
-export async function decodeInChild(job: DecodeJob, signal?: AbortSignal, workerFile = path.join(__dirname, 'decodeWorker.js'), limits = DECODE_LIMITS, trusted = true): Promise<DecodeReply> {
+export async function decodeInChild(job: DecodeJob, signal?: AbortSignal, workerFile = path.join(__dirname, 'decodeWorker.js'), limits = DECODE_LIMITS, trusted = true, onTable?: (r: DecodeReply) => void): Promise<DecodeReply> {
   if (signal?.aborted) return CANCELLED;
   if (!existsSync(workerFile)) return runDecodeJob(job);
   // Restricted Mode: HeapLens starts no process at all, so the decoder runs on a thread.
   const run = trusted ? runIsolated : runInThread;
-  const r = await run<DecodeJob, DecodeReply>(workerFile, job, { ...limits, signal }, 'the decoder');
+  const r = await run<DecodeJob, DecodeReply, DecodeReply>(workerFile, job, { ...limits, signal }, 'the decoder', onTable);
   if (r.ok) return r.value;
   if (r.reason === 'cancelled') return CANCELLED;
   return { ok: false, error: `Cannot read ${job.current.source}: ${r.error}.` };

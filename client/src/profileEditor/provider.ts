@@ -16,9 +16,30 @@ export const PROFILE_OPTION_VIEW_TYPE = 'heaplens.profileOption';
 export const profileOrigins = new Map<string, string>();
 
 export class ProfileDocument implements vscode.CustomDocument {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the answer replaces the table shown while the call tree was built. */
+  readonly onDidChange = this.changed.event;
+  /** Stops a decode still running when the editor closes. */
+  readonly closed = new AbortController();
+
   /** `input` is kept (compressed, small) so comparing can decode it again beside a base. */
-  constructor(readonly uri: vscode.Uri, readonly input: DecodeInput | undefined, readonly result: DecodeReply) {}
-  dispose(): void {}
+  constructor(readonly uri: vscode.Uri, readonly input: DecodeInput | undefined, public result: DecodeReply) {}
+
+  /** The final answer after an early table; a failure keeps the table and says what failed. */
+  settle(r: DecodeReply): void {
+    if (!r.ok && this.result.ok && this.result.message.type === 'profile') {
+      const { meta, tree } = this.result.message;
+      const cancelled = this.closed.signal.aborted;
+      r = { ok: true, files: this.result.files, message: { type: 'profile', tree, meta: { ...meta, notes: [...meta.notes ?? [], `the call tree was not built: ${cancelled ? 'cancelled' : r.error}; the table is complete`] } } };
+    }
+    this.result = r;
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.closed.abort();
+    this.changed.dispose();
+  }
 }
 
 async function readInput(uri: vscode.Uri, source: string): Promise<DecodeInput | string> {
@@ -49,14 +70,29 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
 
   async openCustomDocument(uri: vscode.Uri, _ctx: vscode.CustomDocumentOpenContext, token: vscode.CancellationToken): Promise<ProfileDocument> {
     // A million-sample profile takes seconds to decode: say so in the status bar.
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `HeapLens: reading ${path.basename(uri.path)}` },
-      async () => {
-        const input = await readInput(uri, describe(uri));
-        if (typeof input === 'string') return new ProfileDocument(uri, undefined, { ok: false, error: input });
-        // The child gets a copy: `input` stays here for a later comparison.
-        return new ProfileDocument(uri, input, await decodeInChild({ current: input }, abortOn(token), undefined, undefined, vscode.workspace.isTrusted));
-      });
+    // The editor opens with the table as soon as the child has it; the call tree
+    // follows (doc.settle), with the progress still in the status bar until then.
+    return new Promise<ProfileDocument>((opened) => {
+      void vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `HeapLens: reading ${path.basename(uri.path)}` },
+        async () => {
+          const input = await readInput(uri, describe(uri));
+          if (typeof input === 'string') { opened(new ProfileDocument(uri, undefined, { ok: false, error: input })); return; }
+          let doc: ProfileDocument | undefined;
+          const stop = new AbortController();
+          const cancel = abortOn(token);
+          cancel.addEventListener('abort', () => { if (!doc) stop.abort(); });
+          // The child gets a copy: `input` stays here for a later comparison.
+          const r = await decodeInChild({ current: input }, stop.signal, undefined, undefined, vscode.workspace.isTrusted, (table) => {
+            if (doc) return;
+            doc = new ProfileDocument(uri, input, table);
+            doc.closed.signal.addEventListener('abort', () => stop.abort());
+            opened(doc);
+          });
+          if (doc) doc.settle(r);
+          else opened(new ProfileDocument(uri, input, r));
+        });
+    });
   }
 
   async compareActive(): Promise<void> {
@@ -107,6 +143,8 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
     this.active = controller;
     panel.onDidChangeViewState((e) => { if (e.webviewPanel.active) this.active = controller; });
     panel.onDidDispose(() => { disposed.abort(); if (this.active === controller) this.active = undefined; });
+    const settled = doc.onDidChange(() => { if (!base) redraw(); });
+    panel.onDidDispose(() => settled.dispose());
 
     webview.onDidReceiveMessage(async (raw: unknown) => {
       const m: FromWebview | undefined = parseFromWebview(raw);

@@ -46,7 +46,7 @@ const table: TableView = createTableView({
   toolbar: ui.toolbar,
   after: ui.chart,
   chart: ui.chart,
-  current: () => { const t = baseTree(); return t && s.meta ? { tree: t, t: s.t, unit: s.meta.sampleTypes[s.t].unit } : undefined; },
+  current: () => { const t = baseTree(); return t && s.meta ? { tree: t, t: s.t, unit: s.meta.sampleTypes[s.t].unit, building: s.building } : undefined; },
   focus: (name, mode) => setFocus(name, mode),
   ignore: (name) => toggleIgnore(name),
 });
@@ -68,6 +68,10 @@ const s = {
   layout: undefined as Layout | undefined,
   theme: readTheme() as Theme,
   scrolled: false,
+  /** The call tree is still being built: only the table is true. */
+  building: false,
+  /** The table was opened for the build and closes when the graph arrives. */
+  autoTable: false,
   /** A function the graph is narrowed to: its callees merged under it, or its callers above it. */
   focus: undefined as { name: string; mode: 'callees' | 'callers' } | undefined,
   /** Functions whose stacks are left out (pprof -ignore). */
@@ -318,7 +322,12 @@ function showMessage(text: string, kind: 'error' | 'notice'): void {
   ui.message.hidden = false;
 }
 
-function setProfile(meta: ProfileMeta, t: FlameTree): void {
+/**
+ * `building`: the table's message, sent while the call tree is built. The table shows
+ * (it is complete) and what needs the tree waits; the next 'profile' message brings
+ * the graph back, unless the user had the table open already.
+ */
+function setProfile(meta: ProfileMeta, t: FlameTree, building = false): void {
   const sameTypes = s.meta && s.meta.sampleTypes.map((x) => x.type).join() === meta.sampleTypes.map((x) => x.type).join();
   s.meta = meta;
   s.topDown = t;
@@ -352,6 +361,16 @@ function setProfile(meta: ProfileMeta, t: FlameTree): void {
   }
   renderHeader(meta, t);
   ui.status.textContent = 'Click a frame to zoom · double-click or Enter opens its source · Esc zooms out · / searches · arrows move · f focus · c callers · x ignore';
+  s.building = building;
+  for (const c of [ui.search, ui.view, ui.orientation, ui.compare]) c.disabled = building;
+  table.setToggleEnabled(!building);
+  if (building) {
+    ui.status.textContent = `Building the call tree of ${meta.sampleCount.toLocaleString('en-US')} samples… The table is complete; the graph follows.`;
+    if (!table.shown) { s.autoTable = true; table.show(true); }
+  } else if (s.autoTable) {
+    s.autoTable = false;
+    if (table.shown) table.show(false);
+  }
   const empty = t.cum.every((c) => c[0] === 0) && (!t.baseCum || t.baseCum.every((c) => c[0] === 0));
   if (empty) showMessage(`This profile has no samples (${meta.sampleCount} samples, all values zero): nothing was recorded while it was collected.`, 'notice');
   setSampleType(sameTypes ? s.t : meta.defaultSampleType);
@@ -445,7 +464,7 @@ window.addEventListener('message', (e: MessageEvent) => {
   const m = parseToWebview(e.data);
   if (typeof m === 'string') { showMessage(`HeapLens: ignored a malformed message (${m}).`, 'error'); return; }
   switch (m.type) {
-    case 'profile': setProfile(m.meta, m.tree); break;
+    case 'profile': setProfile(m.meta, m.tree, m.building); break;
     case 'error':
       ui.chart.hidden = true;
       ui.toolbar.hidden = true;

@@ -12,7 +12,8 @@ export interface TableDeps {
   after: HTMLElement;
   /** Hidden while the table shows. */
   chart: HTMLElement;
-  current(): { tree: FlameTree; t: number; unit: string } | undefined;
+  /** `building`: the call tree is still being built (the rows are complete, callers and callees are not). */
+  current(): { tree: FlameTree; t: number; unit: string; building: boolean } | undefined;
   focus(name: string, mode: 'callees' | 'callers'): void;
   ignore(name: string): void;
 }
@@ -20,6 +21,10 @@ export interface TableDeps {
 export interface TableView {
   refresh(): void;
   readonly shown: boolean;
+  /** Shows (or hides) the table as its toggle does. */
+  show(on: boolean): void;
+  /** Whether the toggle can be used (not while the graph is being built). */
+  setToggleEnabled(on: boolean): void;
 }
 
 /** Rows drawn at most: the rest are counted, and searching the graph finds them. */
@@ -58,9 +63,10 @@ export function createTableView(deps: TableDeps): TableView {
     return b;
   };
 
-  function renderPeek(tree: FlameTree, t: number, unit: string, total: number): HTMLElement {
+  function renderPeek(tree: FlameTree, t: number, unit: string, total: number, building: boolean): HTMLElement {
     const fn = selected === undefined ? -1 : tree.names.indexOf(selected);
     const box = el('section', undefined, 'peek');
+    if (building) { box.append(el('p', 'Callers and callees follow when the call tree is built.', 'muted')); return box; }
     if (fn < 0) { box.append(el('p', 'Select a function for its callers and callees.', 'muted')); return box; }
     const p = peek(tree, fn, t);
     const head = el('div', undefined, 'peekHead');
@@ -97,10 +103,10 @@ export function createTableView(deps: TableDeps): TableView {
     root.replaceChildren();
     const cur = deps.current();
     if (!shown || !cur) return;
-    const { tree, t, unit } = cur;
+    const { tree, t, unit, building } = cur;
     const total = tree.cum[t][0];
     const rows = sortRows(functionTable(tree, t), sortKey, tree.names);
-    root.append(renderPeek(tree, t, unit, total));
+    root.append(renderPeek(tree, t, unit, total, building));
     const table = el('table');
     const head = el('tr');
     const th = (label: string, key: SortKey | undefined, cls?: string) => {
@@ -137,17 +143,20 @@ export function createTableView(deps: TableDeps): TableView {
     return tr;
   }
 
-  toggle.addEventListener('click', () => {
-    shown = !shown;
+  const show = (on: boolean) => {
+    shown = on;
     toggle.setAttribute('aria-pressed', String(shown));
     toggle.textContent = shown ? 'Graph' : 'Table';
     root.hidden = !shown;
     deps.chart.hidden = shown;
     render();
-  });
+  };
+  toggle.addEventListener('click', () => show(!shown));
 
   return {
     refresh: () => { if (shown) render(); },
     get shown() { return shown; },
+    show,
+    setToggleEnabled: (on) => { toggle.disabled = !on; },
   };
 }

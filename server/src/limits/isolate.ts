@@ -21,6 +21,9 @@ export type IsolateResult<O> =
 
 /** What the child sends back: its job's value, or the job's own error sentence. */
 export type ChildReply<O> = { ok: true; value: O } | { ok: false; error: string };
+/** Sent before the reply, as often as the job likes: a first part of the answer. */
+type EarlyMessage<P> = { early: P };
+const isEarly = <P>(m: unknown): m is EarlyMessage<P> => typeof m === 'object' && m !== null && 'early' in m;
 
 const RSS_POLL_MS = 100;
 
@@ -38,8 +41,9 @@ function rssMb(pid: number): number | undefined {
  * Forks `script` (a bundled entry that calls serveIsolatedJob), sends `input`, and
  * resolves with the reply. Typed arrays cross as they are (advanced serialization).
  * A job error ({ok:false,error}) resolves as reason 'crashed' with that sentence.
+ * What the job sends early goes to `onEarly`, in order, before the reply.
  */
-export function runIsolated<I, O>(script: string, input: I, limits: IsolateLimits, what: string): Promise<IsolateResult<O>> {
+export function runIsolated<I, O, P = never>(script: string, input: I, limits: IsolateLimits, what: string, onEarly?: (p: P) => void): Promise<IsolateResult<O>> {
   return new Promise((resolve) => {
     if (limits.signal?.aborted) { resolve({ ok: false, reason: 'cancelled', error: `${what} was cancelled` }); return; }
     let child: ChildProcess;
@@ -83,8 +87,9 @@ export function runIsolated<I, O>(script: string, input: I, limits: IsolateLimit
     }, RSS_POLL_MS);
     const onAbort = () => stop({ ok: false, reason: 'cancelled', error: `${what} was cancelled` });
     limits.signal?.addEventListener('abort', onAbort, { once: true });
-    child.on('message', (reply: ChildReply<O>) => {
+    child.on('message', (reply: ChildReply<O> | EarlyMessage<P>) => {
       if (verdict) return;
+      if (isEarly<P>(reply)) { onEarly?.(reply.early); return; }
       verdict = reply.ok ? { ok: true, value: reply.value } : { ok: false, reason: 'crashed', error: reply.error };
       finish(verdict);
     });
@@ -125,26 +130,30 @@ function explainExit(code: number | null, signal: NodeJS.Signals | null, stderr:
 
 /**
  * The child's side: answer one message with `job`'s value (or its error
- * sentence), then exit. Typed arrays in the value are sent as they are.
+ * sentence), then exit. Typed arrays in the value are sent as they are. `early`
+ * sends a first part ahead; it resolves once the part has left this process, so a
+ * job that goes on computing does not hold it back.
  */
-export function serveIsolatedJob<I, O>(job: (input: I) => O | Promise<O>): void {
+export function serveIsolatedJob<I, O, P = never>(job: (input: I, early: (p: P) => Promise<void>) => O | Promise<O>): void {
   // Also loaded as a worker thread (runInThread): answer on the parent port then.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const port = (require('node:worker_threads') as typeof import('node:worker_threads')).parentPort;
   if (port) {
+    const early = (p: P): Promise<void> => { port.postMessage({ early: p } satisfies EarlyMessage<P>); return Promise.resolve(); };
     port.once('message', async (input: I) => {
       try {
-        port.postMessage({ ok: true, value: await job(input) } satisfies ChildReply<O>);
+        port.postMessage({ ok: true, value: await job(input, early) } satisfies ChildReply<O>);
       } catch (e) {
         port.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) } satisfies ChildReply<O>);
       }
     });
     return;
   }
+  const early = (p: P): Promise<void> => new Promise((sent) => { process.send!({ early: p } satisfies EarlyMessage<P>, undefined, undefined, () => sent()); });
   process.once('message', async (input: I) => {
     let reply: ChildReply<O>;
     try {
-      reply = { ok: true, value: await job(input) };
+      reply = { ok: true, value: await job(input, early) };
     } catch (e) {
       reply = { ok: false, error: e instanceof Error ? e.message : String(e) };
     }
@@ -158,7 +167,7 @@ export function serveIsolatedJob<I, O>(job: (input: I) => O | Promise<O>): void 
  * host, which is why the engine refuses oversized tables before allocating them
  * (profile/limits.ts); running out of the heap limit ends only the thread.
  */
-export function runInThread<I, O>(script: string, input: I, limits: IsolateLimits, what: string): Promise<IsolateResult<O>> {
+export function runInThread<I, O, P = never>(script: string, input: I, limits: IsolateLimits, what: string, onEarly?: (p: P) => void): Promise<IsolateResult<O>> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
   return new Promise((resolve) => {
@@ -175,7 +184,11 @@ export function runInThread<I, O>(script: string, input: I, limits: IsolateLimit
     const onAbort = () => finish({ ok: false, reason: 'cancelled', error: `${what} was cancelled` });
     const timer = setTimeout(() => finish({ ok: false, reason: 'timeout', error: `${what} took longer than ${Math.round(limits.timeoutMs / 1000)} s` }), limits.timeoutMs);
     limits.signal?.addEventListener('abort', onAbort);
-    worker.once('message', (reply: ChildReply<O>) => finish(reply.ok ? { ok: true, value: reply.value } : { ok: false, reason: 'crashed', error: reply.error }));
+    worker.on('message', (reply: ChildReply<O> | EarlyMessage<P>) => {
+      if (done) return;
+      if (isEarly<P>(reply)) { onEarly?.(reply.early); return; }
+      finish(reply.ok ? { ok: true, value: reply.value } : { ok: false, reason: 'crashed', error: reply.error });
+    });
     worker.once('error', (e: Error & { code?: string }) => finish({
       ok: false, reason: e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'crashed',
       error: e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `${what} ran out of memory; the limit is ${limits.maxHeapMb} MB` : `${what} stopped unexpectedly: ${e.message}`,

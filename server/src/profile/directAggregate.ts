@@ -74,7 +74,7 @@ export class DirectReading {
   readonly frames: Frames;
   readonly lineFn: Int32Array;
   readonly T: number;
-  /** Sum of every sample, per type, once run() has gone through them. */
+  /** Sum of every sample, per type, once run() has gone through them (each run starts again). */
   readonly totals: Float64Array;
   readonly profile: Profile;
 
@@ -102,6 +102,7 @@ export class DirectReading {
     const { samples, raw } = this.input;
     const scanner = new SampleScanner(raw, T, this.locIndex, profile.strings, limitsFor(profile.fileBytes ?? raw.length));
     const values = scanner.values;
+    totals.fill(0);
     for (let i = 0; i < samples.count; i++) {
       const k = scanner.read(samples.start[i], samples.end[i]);
       if (k < 0) return false;

@@ -70,7 +70,11 @@ export interface ProfileMeta {
 // ---- extension -> webview ----
 
 export type ToWebview =
-  | { type: 'profile'; meta: ProfileMeta; tree: FlameTree }
+  /**
+   * `building`: the tree is the root alone, with every function in `hidden` (the
+   * table is complete); the call tree follows in the next 'profile' message.
+   */
+  | { type: 'profile'; meta: ProfileMeta; tree: FlameTree; building?: boolean }
   | { type: 'error'; message: string }
   | { type: 'notice'; message: string };
 
@@ -204,7 +208,7 @@ export function parseToWebview(x: unknown): ToWebview | string {
       if (typeof meta === 'string') return meta;
       const tree = validateTree(x.tree, meta.sampleTypes.length);
       if (typeof tree === 'string') return tree;
-      return { type: t, meta, tree };
+      return x.building === true ? { type: t, meta, tree, building: true } : { type: t, meta, tree };
     }
     default: {
       const never: never = t;
