@@ -364,16 +364,16 @@ function setProfile(meta: ProfileMeta, t: FlameTree, building = false): void {
   s.building = building;
   for (const c of [ui.search, ui.view, ui.orientation, ui.compare]) c.disabled = building;
   table.setToggleEnabled(!building);
-  if (building) {
-    ui.status.textContent = `Building the call tree of ${meta.sampleCount.toLocaleString('en-US')} samples… The table is complete; the graph follows.`;
-    if (!table.shown) { s.autoTable = true; table.show(true); }
-  } else if (s.autoTable) {
+  if (building) ui.status.textContent = `Building the call tree of ${meta.sampleCount.toLocaleString('en-US')} samples… The table is complete; the graph follows.`;
+  const empty = t.cum.every((c) => c[0] === 0) && (!t.baseCum || t.baseCum.every((c) => c[0] === 0));
+  if (empty) showMessage(`This profile has no samples (${meta.sampleCount} samples, all values zero): nothing was recorded while it was collected.`, 'notice');
+  // The table renders once: hidden before the sample type redraws, shown after.
+  if (!building && s.autoTable) {
     s.autoTable = false;
     if (table.shown) table.show(false);
   }
-  const empty = t.cum.every((c) => c[0] === 0) && (!t.baseCum || t.baseCum.every((c) => c[0] === 0));
-  if (empty) showMessage(`This profile has no samples (${meta.sampleCount} samples, all values zero): nothing was recorded while it was collected.`, 'notice');
   setSampleType(sameTypes ? s.t : meta.defaultSampleType);
+  if (building && !table.shown) { s.autoTable = true; table.show(true); }
 }
 
 // ---- input ----

@@ -149,7 +149,8 @@ export function createTableView(deps: TableDeps): TableView {
     toggle.textContent = shown ? 'Graph' : 'Table';
     root.hidden = !shown;
     deps.chart.hidden = shown;
-    render();
+    // Hidden rows stay until the next render: removing a thousand of them would hold up the graph.
+    if (shown) render();
   };
   toggle.addEventListener('click', () => show(!shown));
 
