@@ -33,13 +33,14 @@ test('real profiles: the message read where the samples lie equals the decoded o
   for (const f of fixtures) {
     const bytes = fs.readFileSync(path.join(dir, f));
     const r = loadForFlame(bytes, f);
-    assert.equal('message' in r, direct.has(f), `${f} is read ${direct.has(f) ? 'directly' : 'the ordinary way'}`);
+    assert.equal(directFlame(openTables(bytes)!, 150_000) !== null, direct.has(f), `${f}: its tree is ${direct.has(f) ? 'read directly' : 'built the ordinary way'}`);
+    assert.ok('message' in r, `${f}: a message (the ordinary tree takes the first pass's table)`);
     const ordinary = loadProfile(bytes, f);
     assert.ok(isLoaded(ordinary));
-    const a = profileOf('message' in r ? r.message : profileMessage(r)), b = profileOf(profileMessage(ordinary));
+    const a = profileOf(r.message), b = profileOf(profileMessage(ordinary));
     assert.deepEqual(a.meta, b.meta, `${f}: meta`);
     assert.deepEqual(canonicalTree(a.tree), canonicalTree(b.tree), `${f}: tree`);
-    assert.deepEqual('message' in r ? r.files : isLoaded(r) && r.agg.files, ordinary.agg.files, `${f}: files`);
+    assert.deepEqual(r.files, ordinary.agg.files, `${f}: files`);
   }
 });
 
@@ -84,20 +85,38 @@ function synthetic(F: number, samples: number, stack: (s: number) => number[]): 
 
 test('trees a trie builds slowly take the ordinary path, to the same message', () => {
   const rand = rng(15);
-  // Each sample a random six-deep path through 1,000 functions: about five new nodes
-  // a sample, the shape heavyTree.ts cuts faster than a trie builds it.
-  const growing = synthetic(1000, 30_000, () => Array.from({ length: 6 }, () => 1 + Math.floor(rand() * 1000)));
+  // Each sample a random six-deep path through 1,000 functions under the same twelve
+  // callers: about five new nodes a sample, the shape heavyTree.ts cuts faster than a
+  // trie builds it. The table is summed by runs (the callers are shared) and kept.
+  const callers = Array.from({ length: 12 }, (_, i) => 1001 + i);
+  const growing = synthetic(1012, 30_000, () => [...Array.from({ length: 6 }, () => 1 + Math.floor(rand() * 1000)), ...callers]);
   // 500 twelve-deep stacks, sampled in no order: few nodes, but each sample shares
-  // nothing with the one before and looks up all its frames.
+  // nothing with the one before and looks up all its frames; its table would walk
+  // every frame too, where the decoded path sums each distinct stack once.
   const stacks = Array.from({ length: 500 }, () => [...Array.from({ length: 11 }, () => 2 + Math.floor(rand() * 999)), 1]);
   const unordered = synthetic(1000, 30_000, () => stacks[Math.floor(rand() * stacks.length)]);
   for (const [name, bytes] of [['growing', growing], ['unordered', unordered]] as const) {
     assert.equal(directFlame(openTables(bytes)!, 150_000), null, `${name}: the trie gives way`);
     const r = loadForFlame(bytes, `${name}.pb.gz`);
-    assert.ok(!('message' in r) && isLoaded(r), `${name}: loaded the ordinary way`);
     const ordinary = loadProfile(bytes, `${name}.pb.gz`);
     assert.ok(isLoaded(ordinary));
-    assert.deepEqual(canonicalTree(profileOf(profileMessage(r)).tree), canonicalTree(profileOf(profileMessage(ordinary)).tree), name);
+    const want = profileOf(profileMessage(ordinary));
+    if (name === 'unordered') {
+      assert.ok(!('message' in r) && isLoaded(r), `${name}: loaded the ordinary way, no table first`);
+      assert.equal(decodeSteps({ current: { bytes, source: name } }).early(), undefined);
+      assert.deepEqual(canonicalTree(profileOf(profileMessage(r)).tree), canonicalTree(want.tree), name);
+      continue;
+    }
+    assert.ok('message' in r, `${name}: the ordinary tree, with the first pass's table`);
+    assert.ok(decodeSteps({ current: { bytes, source: name } }).early(), `${name}: a table first`);
+    assert.deepEqual(profileOf(r.message).meta, want.meta, name);
+    assert.deepEqual(canonicalTree(profileOf(r.message).tree), canonicalTree(want.tree), name);
+    // Cut: what the left-out frames hold comes from the first pass's table.
+    const cut = loadForFlame(bytes, `${name}.pb.gz`, 300);
+    assert.ok('message' in cut);
+    const tree = profileOf(cut.message).tree;
+    assert.ok(tree.hidden && tree.hidden.name.length > 0, `${name}: frames left out`);
+    assert.deepEqual(canonicalTree(tree), canonicalTree(toFlameTree(ordinary.agg, undefined, 300)), `${name}: cut`);
   }
 });
 

@@ -299,6 +299,9 @@ export class FlatCumAccumulator {
   private seenFrames = 0;
   private sharedFrames = 0;
 
+  /** Whether samples are still summed by runs: false once they share too little, or runs cannot stay exact. */
+  get byRuns(): boolean { return this.runs; }
+
   /** `byRuns` false: per-sample adds from the start (tests compare the two). */
   constructor(private readonly T: number, private readonly keyings: boolean[], counts: { F: number; L: number },
     private readonly lineFn: Int32Array, private readonly budget: WorkBudget, byRuns = true) {

@@ -57,9 +57,12 @@ export function directTable(input: SampleBytesProfile): DirectTable | null {
   acc.useFrames(frames, profile.locations.count);
   const ok = reading.run((locs, k, values) => {
     if (k === 0) return true;
-    for (let t = 0; t < T; t++) if (values[t] !== 0) return acc.add(locs, 0, k, values);
+    for (let t = 0; t < T; t++) if (values[t] !== 0) return acc.add(locs, 0, k, values) && acc.byRuns;
     return true;
   });
+  // Without runs (samples in no order, values runs cannot sum exactly) each sample
+  // walks its whole stack, where the decoded path sums each distinct stack once:
+  // that path is faster then, and the table comes with the graph.
   if (!ok) return null;
   const [fc] = acc.result();
   const { sampleTypes, totals } = reading.header();
