@@ -81,7 +81,8 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
           let doc: ProfileDocument | undefined;
           const stop = new AbortController();
           const cancel = abortOn(token);
-          cancel.addEventListener('abort', () => { if (!doc) stop.abort(); });
+          if (cancel.aborted) stop.abort();
+          else cancel.addEventListener('abort', () => { if (!doc) stop.abort(); });
           // The child gets a copy: `input` stays here for a later comparison.
           const r = await decodeInChild({ current: input }, stop.signal, undefined, undefined, vscode.workspace.isTrusted, (table) => {
             if (doc) return;
