@@ -1,12 +1,13 @@
-// The direct reading of a profile's samples (directAggregate.ts, and the
-// flamegraph's directFlame.ts) against the ordinary decode + aggregate: shared by
+// The direct reading of a profile's samples (directAggregate.ts, and the editor's
+// flameSteps: its table and its graph) against the ordinary decode + aggregate: shared by
 // their own tests and the fuzz suite.
 import assert from 'node:assert/strict';
 import { compactForServer, overlaysFromBytes } from '../../server/src/hotspots/loadJob';
 import { aggregate } from '../../server/src/profile/aggregate';
 import { directAggregates } from '../../server/src/profile/directAggregate';
-import { singleTree, toFlameTree } from '../../client/src/profileEditor/flameTree';
-import { directFlame } from '../../server/src/profile/directFlame';
+import { toFlameTree } from '../../client/src/profileEditor/flameTree';
+import { flameSteps } from '../../client/src/profileEditor/load';
+import { functionTable } from '../../media/src/flamegraph/transform';
 import { inlineMarks } from '../../server/src/profile/inlineMarks';
 import type { FlameTree } from '../../server/src/protocol/webview';
 import { ProfileError } from '../../server/src/profile/model';
@@ -45,7 +46,11 @@ export function compareDirect(name: string, bytes: Uint8Array, cpu = { seconds: 
   const tables = timed(() => openTables(bytes));
   const t0 = tables?.profile.defaultSampleType ?? 0;
   const direct = tables ? timed(() => directAggregates(tables, { lines: true, marksFor: t0 })) : null;
-  const flame = tables && tables.profile.sampleTypes.length > 0 ? timed(() => directFlame(tables, FLAME_NODES)) : null;
+  // The editor's own two steps: the table sent ahead, then the graph (read directly,
+  // or the ordinary tree with the first pass's table).
+  const steps = timed(() => flameSteps(bytes, name, FLAME_NODES));
+  const table = timed(() => steps.table());
+  const flame = timed(() => steps.finish());
   let agg, profile;
   try {
     profile = openProfile(bytes);
@@ -54,7 +59,8 @@ export function compareDirect(name: string, bytes: Uint8Array, cpu = { seconds: 
   } catch (e) {
     if (!(e instanceof ProfileError)) throw e;
     assert.equal(direct, null, `${name}: refused (${e.message}) but read directly`);
-    assert.equal(flame, null, `${name}: refused (${e.message}) but its flamegraph read directly`);
+    assert.equal(table, undefined, `${name}: refused (${e.message}) but its table read directly`);
+    assert.ok(!('message' in flame), `${name}: refused (${e.message}) but its flamegraph drawn`);
     assert.equal(timed(() => overlaysFromBytes(name, bytes)), null, `${name}: refused (${e.message}) but its overlays read directly`);
     return 'refused';
   }
@@ -69,9 +75,23 @@ export function compareDirect(name: string, bytes: Uint8Array, cpu = { seconds: 
     assert.equal(overlays, null, `${name}: overlays refused (${e.message}) but read directly`);
   }
   if (overlays) assert.deepEqual(overlays, ordinary, `${name}: overlays`);
-  if (flame) {
+  if (table?.message.type === 'profile') {
+    // The root alone, every function in `hidden`: the ordinary aggregate's rows (no
+    // whole tree to compare with: on an amplifier that is over the work budget).
+    const { tree } = table.message;
+    const fns = agg.functions;
+    for (let t = 0; t < agg.sampleTypes.length; t++) {
+      const want = new Map<string, number[]>();
+      for (let f = 0; f < fns.count; f++) {
+        if (fns.flat[t][f] !== 0 || fns.cum[t][f] !== 0) want.set(agg.strings[fns.name[f]], [fns.flat[t][f], fns.cum[t][f]]);
+      }
+      const rows = new Map(functionTable(tree, t).map((r) => [tree.names[r.name], [r.flat, r.cum]]));
+      assert.deepEqual(rows, want, `${name}: the table sent ahead, type ${t}`);
+    }
+  }
+  if ('message' in flame && flame.message.type === 'profile') {
     // Complete trees are the same to the letter; cut ones may keep different ties.
-    const a = singleTree(flame.agg, flame.heavy), b = toFlameTree(agg, undefined, FLAME_NODES);
+    const a = flame.message.tree, b = toFlameTree(agg, undefined, FLAME_NODES);
     if (!a.hidden && !b.hidden) assert.deepEqual(canonicalTree(a), canonicalTree(b), `${name}: flamegraph`);
     else assert.deepEqual([a.parent.length, a.hidden?.share], [b.parent.length, b.hidden?.share], `${name}: cut flamegraph`);
   }

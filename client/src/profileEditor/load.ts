@@ -91,12 +91,11 @@ export function flameSteps(bytes: Uint8Array, source: string, maxNodes = MAX_FLA
           const agg = aggregate(profile);
           // The first pass's table is this profile's, numbered alike: not summed again
           // (a quarter of the ordinary path's time on deep, more on random stacks).
-          const heavy = table ? agg.heavyTree(maxNodes) : undefined;
-          if (table && heavy && sameNumbering(table.agg, agg, heavy.tree)) {
-            const flame: FlameAggregates = { sampleTypes: agg.sampleTypes, strings: agg.strings, files: agg.files, functions: table.agg.functions };
-            return { message: treeMessage(profileMeta(profile, source), singleTree(flame, heavy)), files: agg.files.slice() };
-          }
-          return { source, profile, agg };
+          if (!table) return { source, profile, agg };
+          const heavy = agg.heavyTree(maxNodes);
+          const flame: FlameAggregates = sameNumbering(table.agg, agg, heavy.tree)
+            ? { sampleTypes: agg.sampleTypes, strings: agg.strings, files: agg.files, functions: table.agg.functions } : agg;
+          return { message: treeMessage(profileMeta(profile, source), singleTree(flame, heavy)), files: agg.files.slice() };
         } catch {
           // Said in loadProfile's words below.
         }
