@@ -75,10 +75,9 @@ export function compareDirect(name: string, bytes: Uint8Array, cpu = { seconds: 
     assert.equal(overlays, null, `${name}: overlays refused (${e.message}) but read directly`);
   }
   if (overlays) assert.deepEqual(overlays, ordinary, `${name}: overlays`);
-  if (table?.message.type === 'profile') {
-    // The root alone, every function in `hidden`: the ordinary aggregate's rows (no
-    // whole tree to compare with: on an amplifier that is over the work budget).
-    const { tree } = table.message;
+  // Every function's flat and cum, as the page's table shows them (the tree's frames
+  // and what `hidden` says the left-out ones held): the ordinary aggregate's rows.
+  const sameTable = (tree: FlameTree, what: string) => {
     const fns = agg.functions;
     for (let t = 0; t < agg.sampleTypes.length; t++) {
       const want = new Map<string, number[]>();
@@ -86,14 +85,18 @@ export function compareDirect(name: string, bytes: Uint8Array, cpu = { seconds: 
         if (fns.flat[t][f] !== 0 || fns.cum[t][f] !== 0) want.set(agg.strings[fns.name[f]], [fns.flat[t][f], fns.cum[t][f]]);
       }
       const rows = new Map(functionTable(tree, t).map((r) => [tree.names[r.name], [r.flat, r.cum]]));
-      assert.deepEqual(rows, want, `${name}: the table sent ahead, type ${t}`);
+      assert.deepEqual(rows, want, `${name}: ${what}, type ${t}`);
     }
-  }
+  };
+  // The table sent ahead: the root alone, every function in `hidden` (no whole tree
+  // to compare with: on an amplifier that is over the work budget).
+  if (table?.message.type === 'profile') sameTable(table.message.tree, 'the table sent ahead');
   if ('message' in flame && flame.message.type === 'profile') {
     // Complete trees are the same to the letter; cut ones may keep different ties.
     const a = flame.message.tree, b = toFlameTree(agg, undefined, FLAME_NODES);
     if (!a.hidden && !b.hidden) assert.deepEqual(canonicalTree(a), canonicalTree(b), `${name}: flamegraph`);
     else assert.deepEqual([a.parent.length, a.hidden?.share], [b.parent.length, b.hidden?.share], `${name}: cut flamegraph`);
+    sameTable(a, "the graph's table");
   }
   if (!direct) return 'declined';
   if (ordinary) assert.ok(overlays, `${name}: read directly for top but not for the overlays`);
