@@ -1,14 +1,14 @@
 // `heaplens top|lines` on inputs that are not profiles a program wrote: devices,
 // named pipes, and a reader that goes away (issue 11, item 5). Real CLI, real files.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { repoRoot } from '../helpers/goFixture';
 import * as zlib from 'node:zlib';
-import { encodeProfile } from '../helpers/profileProto';
+import { encodeProfile, tinyHeapProfile } from '../helpers/profileProto';
 
 const cli = path.join(repoRoot, 'server', 'out', 'cli.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'heaplens-cli-hostile-'));
@@ -56,4 +56,32 @@ test('top big.pb.gz | head -3 exits quietly: no EPIPE stack trace', () => {
   assert.match(r.stdout, /^Type: /);
   assert.doesNotMatch(r.stderr, /EPIPE|Error|at /, r.stderr);
   assert.equal(r.stderr, '');
+});
+
+test('lines --json through a pipe whose reader pauses: the output is whole, in order, and the same as into a file', async () => {
+  // 40,000 lines of JSON, about 6 MB: several writes, each waiting for the reader
+  // (the pipe holds 64 KB). Before, everything queued in memory behind a slow reader.
+  const functions = Array.from({ length: 400 }, (_, i) => ({ id: i + 1, name: `example.com/m.f${i}`, file: `/src/m/f${i}.go`, startLine: 1 }));
+  const locations = Array.from({ length: 40_000 }, (_, i) => ({ id: i + 1, lines: [{ functionId: (i % 400) + 1, line: 10 + Math.floor(i / 400) }] }));
+  const samples = locations.map((l) => ({ locationIds: [l.id], values: [1, 16 + l.id, 0, 0] }));
+  const file = path.join(tmp, 'many-lines.pb.gz');
+  fs.writeFileSync(file, zlib.gzipSync(encodeProfile({ ...tinyHeapProfile(), functions, locations, samples })));
+  const intoFile = path.join(tmp, 'lines.json');
+  const fd = fs.openSync(intoFile, 'w');
+  assert.equal(spawnSync(process.execPath, [cli, 'lines', '--json', file], { stdio: ['ignore', fd, 'pipe'] }).status, 0);
+  fs.closeSync(fd);
+  const child = spawn(process.execPath, [cli, 'lines', '--json', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const chunks: Buffer[] = [];
+  let paused = false;
+  child.stdout.on('data', (c: Buffer) => {
+    chunks.push(c);
+    if (!paused) { paused = true; child.stdout.pause(); setTimeout(() => child.stdout.resume(), 500); }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0);
+  const piped = Buffer.concat(chunks).toString('utf8');
+  assert.equal(piped, fs.readFileSync(intoFile, 'utf8'));
+  const rows = piped.trimEnd().split('\n');
+  assert.equal(rows.length, 40_000);
+  assert.equal(JSON.parse(rows[0]).flat, 16 + 40_000, 'heaviest first');
 });
