@@ -253,6 +253,38 @@ test('sample type switch redraws without reloading', async () => {
   await page.close();
 });
 
+test('back out of a zoom, the graph is the one first drawn, for each sample type (layouts are reused, per type)', async () => {
+  const { page } = await freshPage();
+  // Clicking the root's box zooms out and selects the root, so the frames compared
+  // carry the same outline; the mouse is then moved off the canvas (no hover outline).
+  const clickAndDraw = async (p: { x: number; y: number }) => {
+    const drawn = await drawCount(page);
+    await page.mouse.click(p.x, p.y);
+    await waitForDrawAfter(page, drawn);
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(50);
+    return (await canvasStats(page)).digest;
+  };
+  const rootBox = async (t: number) => { const e = await expectedLayout(page, msg.tree, t); return centre(e, e.l.node.indexOf(0)); };
+  const catalog = async (t: number) => {
+    const e = await expectedLayout(page, msg.tree, t);
+    return centre(e, widestAt(msg.tree, e.l, (n, d) => d >= 2 && n.startsWith('example.com/shop/catalog.')));
+  };
+  const t0 = msg.meta.defaultSampleType;
+  const first = await clickAndDraw(await rootBox(t0));
+  assert.notEqual(await clickAndDraw(await catalog(t0)), first, 'the zoom redrew');
+  assert.equal(await clickAndDraw(await rootBox(t0)), first, 'back at the root: the same frame');
+  const objects = msg.meta.sampleTypes.findIndex((x) => x.type === 'alloc_objects');
+  const drawn = await drawCount(page);
+  await page.selectOption('#sampleType', String(objects));
+  await waitForDrawAfter(page, drawn);
+  const objectsRoot = (await canvasStats(page)).digest;
+  assert.notEqual(objectsRoot, first, 'another sample type, other widths');
+  await clickAndDraw(await catalog(objects));
+  assert.equal(await clickAndDraw(await rootBox(objects)), objectsRoot, 'back at the root in alloc_objects, not the layout of the first type');
+  await page.close();
+});
+
 test('icicle orientation and the caller view', async () => {
   const { page } = await freshPage();
   let drawn = await drawCount(page);

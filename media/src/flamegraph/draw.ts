@@ -22,6 +22,7 @@ export interface DrawOptions {
 }
 
 let charWidthCache = { font: '', width: 7 };
+let styleCache: { tree?: FlameTree; theme?: Theme; styles: Map<number, { fill: string; text: string }> } = { styles: new Map() };
 
 export function draw(ctx: CanvasRenderingContext2D, o: DrawOptions): void {
   const { tree, layout: l, theme } = o;
@@ -37,9 +38,11 @@ export function draw(ctx: CanvasRenderingContext2D, o: DrawOptions): void {
   const cw = charWidthCache.width;
   const neutral = mix(theme.background, theme.foreground, 0.25);
   const t = o.sampleType;
-  // Colour strings are cached per style key: building and parsing CSS colour strings
-  // per box is what would otherwise dominate a frame with thousands of boxes.
-  const styles = new Map<number, { fill: string; text: string }>();
+  // Colour strings are cached per style key, from frame to frame while the tree and
+  // theme stay: building and parsing CSS colour strings per box is what would
+  // otherwise dominate a frame with thousands of boxes.
+  if (styleCache.tree !== tree || styleCache.theme !== theme) styleCache = { tree, theme, styles: new Map() };
+  const styles = styleCache.styles;
   const style = (key: number, make: () => RGB) => {
     let st = styles.get(key);
     if (!st) { const c = make(); st = { fill: css(c), text: css(textOn(c)) }; styles.set(key, st); }
@@ -56,8 +59,9 @@ export function draw(ctx: CanvasRenderingContext2D, o: DrawOptions): void {
     // Ancestors of the zoom root are a trail, drawn faded.
     const trail = w === l.width && n !== o.zoom && isAncestor(tree, n, o.zoom) ? 1 : 0;
     const shade = tree.baseCum && n !== 0 ? Math.round(diffShade(tree.cum[t][n], tree.baseCum[t][n]) * 32) : 0;
-    const id = n === 0 ? -1 : tree.baseCum ? shade : tree.name[n];
-    const st = style(((id + 64) * 3 + matched) * 2 + trail, () => {
+    // The root, a shade (−32…32) when comparing, else the name: one id ≥ −1 per colour.
+    const id = n === 0 ? -1 : tree.baseCum ? shade + 32 : tree.name[n];
+    const st = style(((id + 1) * 3 + matched) * 2 + trail, () => {
       let c: RGB = n === 0 ? neutral
         : tree.baseCum ? shadeColour(shade / 32, theme.grow, theme.shrink, neutral)
         : frameColour(tree.names[tree.name[n]], theme.palette, theme.background);

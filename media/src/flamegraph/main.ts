@@ -127,6 +127,23 @@ function info(t: FlameTree) {
   return d;
 }
 
+// Layouts already made, per tree: zooming back out (or into a frame seen before)
+// draws at once instead of laying out up to 150,000 nodes again.
+const layouts = new WeakMap<FlameTree, Map<string, Layout>>();
+const MAX_LAYOUTS = 16;
+function layoutOf(t: FlameTree, depth: Int32Array, width: number): Layout {
+  let m = layouts.get(t);
+  if (!m) { m = new Map(); layouts.set(t, m); }
+  const key = `${s.t}|${s.zoom}|${width}`;
+  let l = m.get(key);
+  if (!l) {
+    l = layout(t, widths(t, s.t), depth, s.zoom, width);
+    if (m.size >= MAX_LAYOUTS) m.delete(m.keys().next().value!);
+    m.set(key, l);
+  }
+  return l;
+}
+
 let drawQueued = false;
 function requestDraw(): void {
   if (drawQueued) return;
@@ -158,7 +175,7 @@ function relayout(): void {
     ui.canvas.style.width = `${width}px`;
     ui.canvas.style.height = `${height}px`;
   }
-  s.layout = layout(t, widths(t, s.t), depth, s.zoom, width);
+  s.layout = layoutOf(t, depth, width);
   s.hovered = -1;
   if (!s.scrolled && s.orientation === 'flame') { ui.chart.scrollTop = ui.chart.scrollHeight; s.scrolled = true; }
   requestDraw();
