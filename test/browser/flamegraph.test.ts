@@ -262,7 +262,8 @@ test('back out of a zoom, the graph is the one first drawn, for each sample type
     await page.mouse.click(p.x, p.y);
     await waitForDrawAfter(page, drawn);
     await page.mouse.move(0, 0);
-    await page.waitForTimeout(50);
+    // Two animation frames: any draw the move queued has run.
+    await page.evaluate(() => new Promise((done) => window.requestAnimationFrame(() => window.requestAnimationFrame(done))));
     return (await canvasStats(page)).digest;
   };
   const rootBox = async (t: number) => { const e = await expectedLayout(page, msg.tree, t); return centre(e, e.l.node.indexOf(0)); };
